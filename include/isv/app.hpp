@@ -1,0 +1,55 @@
+// basic_app: a product of an independent software vendor, its kind (ISV or SaaS), pricing model and prices.
+#pragma once
+
+#include "isv/traits.hpp"
+
+#include <optional>
+#include <string_view>
+
+namespace isv {
+
+/// ISV apps have their licenses managed in the admin center; SaaS apps are subscriptions on the
+/// commerce platform whose licenses are assigned in the publisher's portal (D-PORTAL-1).
+enum class app_kind { isv, saas };
+
+/// D-PRICE-1: flat rate (site-based, Unlimited licenses) or per user (seat-based).
+enum class pricing_model { flat_rate, per_user };
+
+/// D-PRICE-2
+enum class billing_term { monthly, annual };
+
+[[nodiscard]] constexpr std::string_view to_string(app_kind k) noexcept { return k == app_kind::isv ? "isv" : "saas"; }
+[[nodiscard]] constexpr std::string_view to_string(pricing_model p) noexcept {
+  return p == pricing_model::flat_rate ? "flat_rate" : "per_user";
+}
+[[nodiscard]] constexpr std::string_view to_string(billing_term t) noexcept {
+  return t == billing_term::monthly ? "monthly" : "annual";
+}
+
+/// A third-party product. Prices are per term: per license for per-user pricing, for the whole
+/// tenant for flat-rate pricing.
+template <licensing_traits Traits>
+struct basic_app {
+  using traits_type = Traits;
+  using string_type = typename Traits::string_type;
+
+  app_id_t<Traits> id{};
+  string_type name{};
+  string_type publisher{};
+  app_kind kind = app_kind::saas;
+  pricing_model pricing = pricing_model::per_user;
+  money_t<Traits> monthly_price{};
+  money_t<Traits> annual_price{};
+  /// Where installing hands over to (D-INSTALL-1); ISV apps that need no install have none.
+  std::optional<string_type> install_link{};
+
+  [[nodiscard]] const money_t<Traits>& price(billing_term term) const noexcept {
+    return term == billing_term::monthly ? monthly_price : annual_price;
+  }
+
+  friend bool operator==(const basic_app&, const basic_app&) = default;
+};
+
+using app = basic_app<default_traits>;
+
+} // namespace isv

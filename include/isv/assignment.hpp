@@ -1,0 +1,351 @@
+// Assigning licenses to users and groups, unassigning them (preview, then confirm), and reprocessing group members left without a seat.
+#pragma once
+
+#include "isv/actor.hpp"
+#include "isv/authorization.hpp"
+#include "isv/detail/checks.hpp"
+#include "isv/detail/seat_planner.hpp"
+#include "isv/directory.hpp"
+#include "isv/error.hpp"
+#include "isv/event.hpp"
+#include "isv/evolve.hpp"
+#include "isv/license_book.hpp"
+#include "isv/subscription.hpp"
+
+#include <algorithm>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+namespace isv {
+
+/// The list an admin builds and assigns in one step (D-ASSIGN-1).
+template <licensing_traits Traits>
+struct basic_assign_command {
+  subscription_id_t<Traits> subscription{};
+  std::vector<user_id_t<Traits>> users{};
+  std::vector<group_id_t<Traits>> groups{};
+  friend bool operator==(const basic_assign_command&, const basic_assign_command&) = default;
+};
+
+/// What an assignment did besides its events: what was assigned already (D-ASSIGN-6) and which
+/// group members got no license, with why (D-ASSIGN-3, D-GROUP-1).
+template <licensing_traits Traits>
+struct basic_assignment_report {
+  std::vector<user_id_t<Traits>> already_assigned{};
+  std::vector<group_id_t<Traits>> groups_already_assigned{};
+  std::vector<basic_count_violation<Traits>> violations{};
+  count_t licenses_added = 0;
+  friend bool operator==(const basic_assignment_report&, const basic_assignment_report&) = default;
+};
+
+template <licensing_traits Traits>
+struct basic_assignment : basic_update<basic_subscription<Traits>, Traits> {
+  basic_assignment_report<Traits> report{};
+};
+
+using assign_command = basic_assign_command<default_traits>;
+using assignment_report = basic_assignment_report<default_traits>;
+
+namespace detail {
+
+/// Every id of a batch is this tenant's, and nothing is listed twice.
+template <licensing_traits T>
+[[nodiscard]] result<void> valid_selection(const basic_directory<T>& dir, const std::vector<user_id_t<T>>& users,
+                                           const std::vector<group_id_t<T>>& groups, std::string_view action) {
+  if (users.empty() && groups.empty())
+    return fail(errc::invalid_argument, "Nothing to " + std::string(action) + ": list at least one user or group.");
+  BOOST_OUTCOME_TRY(distinct(users));
+  BOOST_OUTCOME_TRY(distinct(groups));
+  for (const auto& user : users)
+    if (!dir.has_user(user))
+      return fail(errc::not_found, describe(user) + " is not a user of " + describe(dir.tenant()) + ".");
+  for (const auto& group : groups)
+    if (!dir.has_group(group))
+      return fail(errc::not_found, describe(group) + " is not a group of " + describe(dir.tenant()) + ".");
+  return BOOST_OUTCOME_V2_NAMESPACE::success();
+}
+
+/// The checks shared by every operation on a subscription's licenses.
+template <licensing_traits T>
+[[nodiscard]] result<void> license_operation_allowed(const basic_subscription<T>& s, const basic_license_book<T>& book,
+                                                     const basic_directory<T>& dir, const basic_actor<T>& admin,
+                                                     const subscription_id_t<T>& named, operation op) {
+  BOOST_OUTCOME_TRY(same_tenant(admin, s.tenant, s.id));
+  BOOST_OUTCOME_TRY(same_target(s.id, named));
+  BOOST_OUTCOME_TRY(same_target(book.subscription(), s.id));
+  BOOST_OUTCOME_TRY(same_target(dir.tenant(), s.tenant));
+  return authorize(op, admin.roles);
+}
+
+} // namespace detail
+
+/// Assigns licenses to the listed users and groups in one all-or-nothing step (D-ASSIGN-1).
+/// Direct users must all fit in the free seats or nothing is assigned; group members beyond the
+/// free seats are recorded as count violations and listed (D-ASSIGN-3, D-GROUP-1). A user reached
+/// by several paths holds one license (D-ASSIGN-2); what was assigned already is reported (D-ASSIGN-6).
+template <licensing_traits T>
+[[nodiscard]] result<basic_assignment<T>> assign(const basic_subscription<T>& s, const basic_license_book<T>& book,
+                                                 const basic_directory<T>& dir, const basic_actor<T>& admin,
+                                                 const basic_assign_command<T>& cmd, const typename T::time_point& now) {
+  BOOST_OUTCOME_TRY(detail::license_operation_allowed(s, book, dir, admin, cmd.subscription, operation::assign));
+  if (s.status != subscription_status::active) return detail::status_refusal(s, "assign licenses");
+  BOOST_OUTCOME_TRY(detail::valid_selection(dir, cmd.users, cmd.groups, "assign"));
+
+  // Direct users are all-or-nothing: count the seats they need before anything is planned.
+  const auto needed = static_cast<count_t>(
+      std::count_if(cmd.users.begin(), cmd.users.end(), [&](const auto& user) { return !book.holds(user); }));
+  if (needed > s.seats_free())
+    return fail(errc::seats_exhausted,
+                "Assigning these licenses needs " + detail::plural(needed, "new seat") + " but " + detail::describe(s.id) +
+                    " has " + std::to_string(s.seats_free()) + " free (" + std::to_string(*s.quantity) + " bought, " +
+                    std::to_string(s.licenses_in_use) + " in use). Raise the quantity by " +
+                    std::to_string(needed - s.seats_free()) + ", unassign licenses, or assign fewer users; nothing was assigned.");
+
+  basic_assignment<T> out;
+  detail::seat_planner<T> planner(s, book);
+  basic_licenses_granted<T> direct{s.id, std::nullopt, {}, {}};
+  for (const auto& user : cmd.users) {
+    const auto* paths = book.find(user);
+    if (paths && paths->direct) out.report.already_assigned.push_back(user);
+    else if (paths) direct.added_path.push_back(user);
+    else {
+      (void)planner.place(user); // always a new seat: counted above
+      direct.new_holders.push_back(user);
+    }
+  }
+
+  const basic_event<T> stamp = detail::make_event(admin, now, basic_licenses_granted<T>{});
+  if (!direct.new_holders.empty() || !direct.added_path.empty()) {
+    out.events.push_back(stamp);
+    out.events.back().payload = std::move(direct);
+  }
+  for (const auto& group : cmd.groups) {
+    if (book.group_assigned(group)) {
+      out.report.groups_already_assigned.push_back(group);
+      continue;
+    }
+    out.events.push_back(stamp);
+    out.events.back().payload = basic_group_assigned<T>{s.id, group};
+    auto left_out = detail::grant_via_group(planner, s.id, group, dir.members(group), stamp, out.events);
+    out.report.violations.insert(out.report.violations.end(), left_out.begin(), left_out.end());
+  }
+  out.state = apply_all(s, out.events);
+  out.report.licenses_added = out.state.licenses_in_use - s.licenses_in_use;
+  return out;
+}
+
+/// The admin's selection for an unassignment (D-ASSIGN-4).
+template <licensing_traits Traits>
+struct basic_unassign_command {
+  subscription_id_t<Traits> subscription{};
+  std::vector<user_id_t<Traits>> users{};   ///< remove their direct assignment
+  std::vector<group_id_t<Traits>> groups{}; ///< remove the group's assignment
+  friend bool operator==(const basic_unassign_command&, const basic_unassign_command&) = default;
+};
+
+/// What confirming an unassignment will do, bound to the subscription version it was computed
+/// from (D-UNASSIGN-1). Nothing changes until it is confirmed (D-ASSIGN-4).
+template <licensing_traits Traits>
+struct basic_unassign_preview {
+  subscription_id_t<Traits> subscription{};
+  count_t version = 0;
+  std::vector<user_id_t<Traits>> users{};
+  std::vector<group_id_t<Traits>> groups{};
+  std::vector<user_id_t<Traits>> losing_license{};   ///< will hold no license of this subscription
+  std::vector<user_id_t<Traits>> keeping_license{};  ///< lose a path but keep a license through another
+  std::vector<user_id_t<Traits>> not_assigned{};     ///< selected but hold no direct assignment (D-ASSIGN-6)
+  std::vector<group_id_t<Traits>> groups_not_assigned{};
+  friend bool operator==(const basic_unassign_preview&, const basic_unassign_preview&) = default;
+};
+
+using unassign_command = basic_unassign_command<default_traits>;
+using unassign_preview = basic_unassign_preview<default_traits>;
+
+namespace detail {
+
+/// Works out an unassignment against the current state: the preview and the events that confirm it.
+template <licensing_traits T>
+void plan_unassign(const basic_subscription<T>& s, const basic_license_book<T>& book, const basic_directory<T>& dir,
+                   const basic_unassign_command<T>& cmd, const basic_event<T>& stamp, basic_unassign_preview<T>& preview,
+                   std::vector<basic_event<T>>& events) {
+  preview.subscription = s.id;
+  preview.version = s.version;
+  // Paths of the users this unassignment touches, as they stand after each step.
+  std::unordered_map<user_id_t<T>, basic_license_paths<T>> touched;
+  const auto current = [&](const user_id_t<T>& user) -> basic_license_paths<T>* {
+    if (auto it = touched.find(user); it != touched.end()) return &it->second;
+    const auto* paths = book.find(user);
+    return paths ? &touched.emplace(user, *paths).first->second : nullptr;
+  };
+  std::vector<user_id_t<T>> losing;
+
+  basic_licenses_released<T> direct{s.id, std::nullopt, {}, {}};
+  for (const auto& user : cmd.users) {
+    auto* paths = current(user);
+    if (!paths || !paths->direct) {
+      preview.not_assigned.push_back(user);
+      continue;
+    }
+    preview.users.push_back(user);
+    paths->direct = false;
+    (paths->has_any_path() ? direct.removed_path : direct.released).push_back(user);
+  }
+  if (!direct.released.empty() || !direct.removed_path.empty()) {
+    losing.insert(losing.end(), direct.released.begin(), direct.released.end());
+    events.push_back(stamp);
+    events.back().payload = std::move(direct);
+  }
+
+  for (const auto& group : cmd.groups) {
+    if (!book.group_assigned(group)) {
+      preview.groups_not_assigned.push_back(group);
+      continue;
+    }
+    preview.groups.push_back(group);
+    basic_violations_cleared<T> cleared{s.id, group, {}};
+    basic_licenses_released<T> via{s.id, group, {}, {}};
+    for (const auto& member : dir.members(group)) {
+      if (book.in_violation(member, group)) cleared.users.push_back(member);
+      auto* paths = current(member);
+      if (!paths || !paths->via(group)) continue;
+      std::erase(paths->groups, group);
+      (paths->has_any_path() ? via.removed_path : via.released).push_back(member);
+    }
+    // Violations of members who have left the group since go too.
+    for (const auto& v : book.violations_of(group))
+      if (!dir.is_member(group, v.user)) cleared.users.push_back(v.user);
+    losing.insert(losing.end(), via.released.begin(), via.released.end());
+    if (!cleared.users.empty()) {
+      events.push_back(stamp);
+      events.back().payload = std::move(cleared);
+    }
+    events.push_back(stamp);
+    events.back().payload = basic_group_unassigned<T>{s.id, group};
+    if (!via.released.empty() || !via.removed_path.empty()) {
+      events.push_back(stamp);
+      events.back().payload = std::move(via);
+    }
+  }
+  std::sort(losing.begin(), losing.end());
+  preview.losing_license = losing;
+  for (const auto& [user, paths] : touched)
+    if (paths.has_any_path() && book.find(user) != nullptr &&
+        (book.find(user)->direct != paths.direct || book.find(user)->groups != paths.groups))
+      preview.keeping_license.push_back(user);
+  std::sort(preview.keeping_license.begin(), preview.keeping_license.end());
+}
+
+} // namespace detail
+
+/// Step one of an unassignment: shows what would be removed, changes nothing (D-ASSIGN-4).
+template <licensing_traits T>
+[[nodiscard]] result<basic_unassign_preview<T>> preview_unassign(const basic_subscription<T>& s,
+                                                                 const basic_license_book<T>& book,
+                                                                 const basic_directory<T>& dir, const basic_actor<T>& admin,
+                                                                 const basic_unassign_command<T>& cmd,
+                                                                 const typename T::time_point& now) {
+  BOOST_OUTCOME_TRY(detail::license_operation_allowed(s, book, dir, admin, cmd.subscription, operation::unassign));
+  if (s.status == subscription_status::deactivated) return detail::status_refusal(s, "unassign licenses");
+  BOOST_OUTCOME_TRY(detail::valid_selection(dir, cmd.users, cmd.groups, "unassign"));
+  basic_unassign_preview<T> preview;
+  std::vector<basic_event<T>> unused;
+  detail::plan_unassign(s, book, dir, cmd, detail::make_event(admin, now, basic_licenses_released<T>{}), preview, unused);
+  return preview;
+}
+
+/// Step two: applies a preview, only if the subscription is still at the version the preview saw;
+/// otherwise it is refused as stale and nothing changes (D-UNASSIGN-1).
+template <licensing_traits T>
+[[nodiscard]] result<basic_update<basic_subscription<T>, T>> confirm_unassign(
+    const basic_subscription<T>& s, const basic_license_book<T>& book, const basic_directory<T>& dir,
+    const basic_actor<T>& admin, const basic_unassign_preview<T>& preview, const typename T::time_point& now) {
+  BOOST_OUTCOME_TRY(detail::license_operation_allowed(s, book, dir, admin, preview.subscription, operation::unassign));
+  if (preview.version != s.version)
+    return fail(errc::stale_preview, "The preview was made from version " + std::to_string(preview.version) + " of " +
+                                         detail::describe(s.id) + ", which has changed since (now version " +
+                                         std::to_string(s.version) + "). Preview the unassignment again and confirm that.");
+  if (s.status == subscription_status::deactivated) return detail::status_refusal(s, "unassign licenses");
+  basic_update<basic_subscription<T>, T> out;
+  basic_unassign_preview<T> replanned;
+  const basic_unassign_command<T> cmd{preview.subscription, preview.users, preview.groups};
+  detail::plan_unassign(s, book, dir, cmd, detail::make_event(admin, now, basic_licenses_released<T>{}), replanned, out.events);
+  out.state = apply_all(s, out.events);
+  return out;
+}
+
+template <licensing_traits Traits>
+struct basic_reprocess_command {
+  subscription_id_t<Traits> subscription{};
+  friend bool operator==(const basic_reprocess_command&, const basic_reprocess_command&) = default;
+};
+
+using reprocess_command = basic_reprocess_command<default_traits>;
+
+/// Gives group members in violation the seats that are free now, in the order they were left out
+/// (D-GROUP-1, D-ASSIGN-3); those still without a seat stay listed.
+template <licensing_traits T>
+[[nodiscard]] result<basic_assignment<T>> reprocess(const basic_subscription<T>& s, const basic_license_book<T>& book,
+                                                    const basic_directory<T>& dir, const basic_actor<T>& admin,
+                                                    const basic_reprocess_command<T>& cmd, const typename T::time_point& now) {
+  BOOST_OUTCOME_TRY(detail::license_operation_allowed(s, book, dir, admin, cmd.subscription, operation::reprocess));
+  if (s.status != subscription_status::active) return detail::status_refusal(s, "reprocess group licenses");
+
+  basic_assignment<T> out;
+  detail::seat_planner<T> planner(s, book);
+  const basic_event<T> stamp = detail::make_event(admin, now, basic_licenses_granted<T>{});
+  // Runs of consecutive violations of one group become one pair of events, keeping the order.
+  std::optional<group_id_t<T>> run_group;
+  basic_licenses_granted<T> granted;
+  basic_violations_cleared<T> cleared;
+  basic_violations_recorded<T> renewed_reason;
+  const auto flush = [&] {
+    if (!run_group) return;
+    if (!granted.new_holders.empty() || !granted.added_path.empty()) {
+      out.events.push_back(stamp);
+      out.events.back().payload = granted;
+    }
+    if (!cleared.users.empty()) {
+      out.events.push_back(stamp);
+      out.events.back().payload = cleared;
+    }
+    if (!renewed_reason.users.empty()) {
+      out.events.push_back(stamp);
+      out.events.back().payload = renewed_reason;
+    }
+  };
+  for (const auto& v : book.violations()) {
+    if (run_group != v.group) {
+      flush();
+      run_group = v.group;
+      granted = {s.id, v.group, {}, {}};
+      cleared = {s.id, v.group, {}};
+      renewed_reason = {s.id, v.group, {}, violation_reason::count_violation};
+    }
+    if (!book.group_assigned(v.group) || !dir.is_member(v.group, v.user)) {
+      cleared.users.push_back(v.user);
+      continue;
+    }
+    switch (planner.place(v.user)) {
+      case detail::seat_planner<T>::placement::new_holder:
+        granted.new_holders.push_back(v.user);
+        cleared.users.push_back(v.user);
+        break;
+      case detail::seat_planner<T>::placement::added_path:
+        granted.added_path.push_back(v.user);
+        cleared.users.push_back(v.user);
+        break;
+      case detail::seat_planner<T>::placement::no_seat:
+        out.report.violations.push_back({v.user, v.group, violation_reason::count_violation});
+        if (v.reason != violation_reason::count_violation) renewed_reason.users.push_back(v.user);
+        break;
+    }
+  }
+  flush();
+  out.state = apply_all(s, out.events);
+  out.report.licenses_added = out.state.licenses_in_use - s.licenses_in_use;
+  return out;
+}
+
+} // namespace isv

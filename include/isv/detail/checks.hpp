@@ -1,0 +1,81 @@
+// Internal: the checks every operation starts with (tenant, target, status, lists) and event construction.
+#pragma once
+
+#include "isv/actor.hpp"
+#include "isv/detail/calendar.hpp"
+#include "isv/detail/describe.hpp"
+#include "isv/error.hpp"
+#include "isv/event.hpp"
+#include "isv/subscription.hpp"
+
+#include <algorithm>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace isv::detail {
+
+/// D-TENANT-1, D-ROLE-5: an admin acts only inside its own tenant.
+template <licensing_traits T, class Tag, class Rep>
+[[nodiscard]] result<void> same_tenant(const basic_actor<T>& admin, const tenant_id_t<T>& owner,
+                                       const basic_id<Tag, Rep>& what) {
+  if (admin.tenant == owner) return BOOST_OUTCOME_V2_NAMESPACE::success();
+  return fail(errc::wrong_tenant, describe(what) + " belongs to " + describe(owner) + ", not to " +
+                                      describe(admin.tenant) + " where " + describe(admin.user) +
+                                      " acts; roles in one tenant grant nothing in another.");
+}
+
+/// The state handed in is the one the command names.
+template <class Tag, class Rep>
+[[nodiscard]] result<void> same_target(const basic_id<Tag, Rep>& given, const basic_id<Tag, Rep>& named) {
+  if (given == named) return BOOST_OUTCOME_V2_NAMESPACE::success();
+  return fail(errc::invalid_argument,
+              "The command names " + describe(named) + " but the state passed in is " + describe(given) + ".");
+}
+
+/// The refusal for a subscription that cannot take new licenses or changes in its status.
+template <licensing_traits T>
+[[nodiscard]] error status_refusal(const basic_subscription<T>& s, std::string_view action) {
+  const std::string who = describe(s.id);
+  switch (s.status) {
+    case subscription_status::pending_activation:
+      return fail(errc::pending_activation, "Cannot " + std::string(action) + ": " + who +
+                                                " is pending activation. Activate it in the publisher's portal first.");
+    case subscription_status::suspended:
+      return fail(errc::suspended,
+                  "Cannot " + std::string(action) + ": " + who + " is suspended because " +
+                      (s.lapsed_invoice ? describe(*s.lapsed_invoice) : std::string("an invoice")) + " is unpaid" +
+                      (s.grace_ends ? "; pay it before " + format_time(*s.grace_ends) + " to reinstate it" : std::string()) + ".");
+    case subscription_status::deactivated:
+      return fail(errc::deactivated, "Cannot " + std::string(action) + ": " + who + " was deactivated (" +
+                                         std::string(s.reason ? to_string(*s.reason) : "deactivated") +
+                                         ") and can never be reactivated. Buy a new subscription to keep using the app.");
+    case subscription_status::active: break;
+  }
+  return fail(errc::invalid_transition, "Cannot " + std::string(action) + " on " + who + ".");
+}
+
+/// A batch must name something, and nothing twice.
+template <class Id>
+[[nodiscard]] result<void> distinct(const std::vector<Id>& ids) {
+  std::vector<const Id*> sorted;
+  sorted.reserve(ids.size());
+  for (const auto& id : ids) sorted.push_back(&id);
+  std::sort(sorted.begin(), sorted.end(), [](const Id* a, const Id* b) { return *a < *b; });
+  const auto twice = std::adjacent_find(sorted.begin(), sorted.end(), [](const Id* a, const Id* b) { return *a == *b; });
+  if (twice != sorted.end()) return fail(errc::invalid_argument, describe(**twice) + " is listed twice.");
+  return BOOST_OUTCOME_V2_NAMESPACE::success();
+}
+
+template <licensing_traits T, class Payload>
+[[nodiscard]] basic_event<T> make_event(const basic_actor<T>& admin, const typename T::time_point& at, Payload payload) {
+  return basic_event<T>{admin.tenant, admin.user, at, std::move(payload)};
+}
+
+/// An event of the platform itself (renewal, expiry, payment lapse): no user did it.
+template <licensing_traits T, class Payload>
+[[nodiscard]] basic_event<T> make_system_event(const tenant_id_t<T>& tenant, const typename T::time_point& at, Payload payload) {
+  return basic_event<T>{tenant, std::nullopt, at, std::move(payload)};
+}
+
+} // namespace isv::detail

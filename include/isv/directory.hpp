@@ -1,0 +1,77 @@
+// basic_directory: a tenant's users and groups with their members, updated in place by events.
+#pragma once
+
+#include "isv/event.hpp"
+#include "isv/traits.hpp"
+
+#include <map>
+#include <set>
+#include <unordered_set>
+#include <vector>
+
+namespace isv {
+
+/// Who exists in a tenant. A user or group id that is not here is not this tenant's (D-TENANT-1).
+/// Members are kept sorted: group assignments serve them in that stable order (D-GROUP-1).
+template <licensing_traits Traits>
+class basic_directory {
+public:
+  using traits_type = Traits;
+  using user_id = user_id_t<Traits>;
+  using group_id = group_id_t<Traits>;
+
+  struct group {
+    typename Traits::string_type name{};
+    std::set<user_id> members{};
+    friend bool operator==(const group&, const group&) = default;
+  };
+
+  basic_directory() = default;
+  explicit basic_directory(tenant_id_t<Traits> tenant) : tenant_(std::move(tenant)) {}
+
+  [[nodiscard]] const tenant_id_t<Traits>& tenant() const noexcept { return tenant_; }
+  [[nodiscard]] bool has_user(const user_id& user) const { return users_.contains(user); }
+  [[nodiscard]] bool has_group(const group_id& g) const { return groups_.contains(g); }
+  [[nodiscard]] count_t user_count() const noexcept { return static_cast<count_t>(users_.size()); }
+  [[nodiscard]] const group* find_group(const group_id& g) const {
+    const auto it = groups_.find(g);
+    return it == groups_.end() ? nullptr : &it->second;
+  }
+  /// The members of a group, sorted; empty when there is no such group.
+  [[nodiscard]] const std::set<user_id>& members(const group_id& g) const {
+    static const std::set<user_id> none;
+    const auto* found = find_group(g);
+    return found ? found->members : none;
+  }
+  [[nodiscard]] bool is_member(const group_id& g, const user_id& user) const { return members(g).contains(user); }
+  [[nodiscard]] const std::map<group_id, group>& groups() const noexcept { return groups_; }
+
+  void reserve_users(std::size_t n) { users_.reserve(n); }
+
+  /// Changes the directory by one event of its tenant; other events are ignored.
+  void apply(const basic_event<Traits>& e) {
+    if (e.tenant != tenant_) return;
+    std::visit([&](const auto& p) { on(p); }, e.payload);
+  }
+
+  friend bool operator==(const basic_directory&, const basic_directory&) = default;
+
+private:
+  void on(const basic_users_added<Traits>& p) { users_.insert(p.users.begin(), p.users.end()); }
+  void on(const basic_group_created<Traits>& p) { groups_[p.group].name = p.name; }
+  void on(const basic_members_added<Traits>& p) { groups_[p.group].members.insert(p.users.begin(), p.users.end()); }
+  void on(const basic_members_removed<Traits>& p) {
+    auto& members = groups_[p.group].members;
+    for (const auto& user : p.users) members.erase(user);
+  }
+  template <class Other>
+  void on(const Other&) {}
+
+  tenant_id_t<Traits> tenant_{};
+  std::unordered_set<user_id> users_{};
+  std::map<group_id, group> groups_{};
+};
+
+using directory = basic_directory<default_traits>;
+
+} // namespace isv

@@ -1,0 +1,130 @@
+// Errors: isv::errc plugged into std::error_code, isv::error (a code plus a sentence a person can act on), and isv::result<T>.
+#pragma once
+
+#include <boost/outcome/std_result.hpp>
+#include <boost/outcome/try.hpp>
+
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <type_traits>
+#include <utility>
+
+namespace isv {
+
+/// Why an operation was refused. Zero is success in std::error_code, so no value here is zero.
+enum class errc {
+  permission_denied = 1,    ///< the acting admin lacks a role the operation needs (D-ROLE-3)
+  wrong_tenant,             ///< an id or actor from another tenant (D-TENANT-1)
+  not_found,                ///< the id names nothing in this tenant
+  invalid_argument,         ///< a malformed command: empty batch, duplicate ids, bad currency...
+  unsupported_region,       ///< third-party apps are not sold in the tenant's region (D-BUY-2)
+  agreement_not_accepted,   ///< the customer agreement was not accepted (D-BUY-3)
+  pending_activation,       ///< a SaaS subscription not yet activated (D-ACT-1)
+  deactivated,              ///< the subscription is deactivated for good (D-LIFE-2, D-LIFE-3)
+  suspended,                ///< payment lapsed: nothing can be added until it is paid (D-LIFE-4)
+  seats_exhausted,          ///< the assignment needs more seats than are free (D-ASSIGN-3)
+  quantity_below_in_use,    ///< the new quantity is below the licenses in use (D-QTY-3)
+  quantity_not_adjustable,  ///< flat-rate subscriptions have no quantity (D-QTY-1)
+  contact_vendor,           ///< bought from the vendor: the vendor handles it (D-QTY-2)
+  invalid_transition,       ///< the lifecycle table has no such transition
+  stale_preview,            ///< the unassignment preview was computed from an older state (D-UNASSIGN-1)
+  conflict,                 ///< a save from a stale version (D-CONC-1)
+  idempotency_mismatch,     ///< an idempotency key reused for a different command (D-IDEM-1)
+  already_exists,           ///< the new id is taken
+  already_paid,             ///< the invoice was paid already
+  overflow,                 ///< an amount or count too large to represent
+};
+
+/// The std::error_category of isv::errc.
+class error_category_impl final : public std::error_category {
+public:
+  [[nodiscard]] const char* name() const noexcept override { return "isv-licensing"; }
+  [[nodiscard]] std::string message(int value) const override {
+    switch (static_cast<errc>(value)) {
+      case errc::permission_denied: return "permission denied";
+      case errc::wrong_tenant: return "belongs to another tenant";
+      case errc::not_found: return "not found";
+      case errc::invalid_argument: return "invalid argument";
+      case errc::unsupported_region: return "region not supported for third-party apps";
+      case errc::agreement_not_accepted: return "customer agreement not accepted";
+      case errc::pending_activation: return "subscription pending activation";
+      case errc::deactivated: return "subscription deactivated";
+      case errc::suspended: return "subscription suspended";
+      case errc::seats_exhausted: return "not enough seats";
+      case errc::quantity_below_in_use: return "quantity below licenses in use";
+      case errc::quantity_not_adjustable: return "quantity cannot be changed";
+      case errc::contact_vendor: return "handled by the vendor";
+      case errc::invalid_transition: return "invalid lifecycle transition";
+      case errc::stale_preview: return "stale preview";
+      case errc::conflict: return "version conflict";
+      case errc::idempotency_mismatch: return "idempotency key reused for another command";
+      case errc::already_exists: return "already exists";
+      case errc::already_paid: return "already paid";
+      case errc::overflow: return "value too large";
+    }
+    return "unknown isv-licensing error";
+  }
+};
+
+[[nodiscard]] inline const std::error_category& error_category() noexcept {
+  static const error_category_impl instance;
+  return instance;
+}
+
+[[nodiscard]] inline std::error_code make_error_code(errc e) noexcept { return {static_cast<int>(e), error_category()}; }
+
+/// The short name of an errc ("seats_exhausted"), as used in logs and the JSON wire format.
+[[nodiscard]] constexpr std::string_view to_string(errc e) noexcept {
+  switch (e) {
+    case errc::permission_denied: return "permission_denied";
+    case errc::wrong_tenant: return "wrong_tenant";
+    case errc::not_found: return "not_found";
+    case errc::invalid_argument: return "invalid_argument";
+    case errc::unsupported_region: return "unsupported_region";
+    case errc::agreement_not_accepted: return "agreement_not_accepted";
+    case errc::pending_activation: return "pending_activation";
+    case errc::deactivated: return "deactivated";
+    case errc::suspended: return "suspended";
+    case errc::seats_exhausted: return "seats_exhausted";
+    case errc::quantity_below_in_use: return "quantity_below_in_use";
+    case errc::quantity_not_adjustable: return "quantity_not_adjustable";
+    case errc::contact_vendor: return "contact_vendor";
+    case errc::invalid_transition: return "invalid_transition";
+    case errc::stale_preview: return "stale_preview";
+    case errc::conflict: return "conflict";
+    case errc::idempotency_mismatch: return "idempotency_mismatch";
+    case errc::already_exists: return "already_exists";
+    case errc::already_paid: return "already_paid";
+    case errc::overflow: return "overflow";
+  }
+  return "unknown";
+}
+
+/// A refusal: what kind (code) and a sentence a person can act on (message). A refused operation
+/// changed nothing (D-ERR-1).
+struct error {
+  errc code{};
+  std::string message;
+
+  friend bool operator==(const error&, const error&) = default;
+};
+
+/// Lets Outcome treat isv::error as error-code-like: result<T>::value() on a failure throws
+/// std::system_error carrying the code and the message.
+[[nodiscard]] inline std::error_code make_error_code(const error& e) noexcept { return make_error_code(e.code); }
+[[noreturn]] inline void outcome_throw_as_system_error_with_payload(const error& e) {
+  throw std::system_error(make_error_code(e.code), e.message);
+}
+
+/// Every public operation returns this: a value, or an isv::error.
+template <class T>
+using result = BOOST_OUTCOME_V2_NAMESPACE::std_result<T, error>;
+
+/// Builds a failure: `return fail(errc::not_found, "subscription 7 is not in tenant 1");`
+[[nodiscard]] inline error fail(errc code, std::string message) { return error{code, std::move(message)}; }
+
+} // namespace isv
+
+template <>
+struct std::is_error_code_enum<isv::errc> : std::true_type {};

@@ -1,0 +1,265 @@
+// Events: every accepted change as data (who, what, when, which tenant); the state of every entity is a fold over them (D-AUDIT-1).
+#pragma once
+
+#include "isv/actor.hpp"
+#include "isv/admin_role.hpp"
+#include "isv/billing_profile.hpp"
+#include "isv/invoice.hpp"
+#include "isv/license.hpp"
+#include "isv/subscription.hpp"
+#include "isv/traits.hpp"
+
+#include <optional>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace isv {
+
+// ---- Tenant and directory ---------------------------------------------------------------------
+
+template <licensing_traits T> struct basic_role_granted {
+  user_id_t<T> user{};
+  directory_role role{};
+  friend bool operator==(const basic_role_granted&, const basic_role_granted&) = default;
+};
+template <licensing_traits T> struct basic_role_revoked {
+  user_id_t<T> user{};
+  directory_role role{};
+  friend bool operator==(const basic_role_revoked&, const basic_role_revoked&) = default;
+};
+template <licensing_traits T> struct basic_users_added {
+  std::vector<user_id_t<T>> users{};
+  friend bool operator==(const basic_users_added&, const basic_users_added&) = default;
+};
+template <licensing_traits T> struct basic_group_created {
+  group_id_t<T> group{};
+  typename T::string_type name{};
+  friend bool operator==(const basic_group_created&, const basic_group_created&) = default;
+};
+template <licensing_traits T> struct basic_members_added {
+  group_id_t<T> group{};
+  std::vector<user_id_t<T>> users{};
+  friend bool operator==(const basic_members_added&, const basic_members_added&) = default;
+};
+template <licensing_traits T> struct basic_members_removed {
+  group_id_t<T> group{};
+  std::vector<user_id_t<T>> users{};
+  friend bool operator==(const basic_members_removed&, const basic_members_removed&) = default;
+};
+
+// ---- Subscription -----------------------------------------------------------------------------
+
+/// The subscription as bought (version 0); applying it gives version 1.
+template <licensing_traits T> struct basic_subscription_purchased {
+  basic_subscription<T> subscription{};
+  friend bool operator==(const basic_subscription_purchased&, const basic_subscription_purchased&) = default;
+};
+template <licensing_traits T> struct basic_subscription_activated {
+  subscription_id_t<T> subscription{};
+  typename T::time_point term_start{};
+  typename T::time_point term_end{};
+  friend bool operator==(const basic_subscription_activated&, const basic_subscription_activated&) = default;
+};
+template <licensing_traits T> struct basic_app_installed {
+  subscription_id_t<T> subscription{};
+  typename T::string_type link{};
+  friend bool operator==(const basic_app_installed&, const basic_app_installed&) = default;
+};
+/// Licenses given through one path (direct when `via` is empty): `new_holders` had none and now
+/// hold one; `added_path` already held one and gained this path (not counted twice, D-ASSIGN-2).
+template <licensing_traits T> struct basic_licenses_granted {
+  subscription_id_t<T> subscription{};
+  std::optional<group_id_t<T>> via{};
+  std::vector<user_id_t<T>> new_holders{};
+  std::vector<user_id_t<T>> added_path{};
+  friend bool operator==(const basic_licenses_granted&, const basic_licenses_granted&) = default;
+};
+/// One path taken away (direct when `via` is empty): `released` lost their license; `removed_path`
+/// keep it through another path (D-ASSIGN-5).
+template <licensing_traits T> struct basic_licenses_released {
+  subscription_id_t<T> subscription{};
+  std::optional<group_id_t<T>> via{};
+  std::vector<user_id_t<T>> released{};
+  std::vector<user_id_t<T>> removed_path{};
+  friend bool operator==(const basic_licenses_released&, const basic_licenses_released&) = default;
+};
+template <licensing_traits T> struct basic_group_assigned {
+  subscription_id_t<T> subscription{};
+  group_id_t<T> group{};
+  friend bool operator==(const basic_group_assigned&, const basic_group_assigned&) = default;
+};
+template <licensing_traits T> struct basic_group_unassigned {
+  subscription_id_t<T> subscription{};
+  group_id_t<T> group{};
+  friend bool operator==(const basic_group_unassigned&, const basic_group_unassigned&) = default;
+};
+/// Group members left without a license, in the order they will be served when seats free up (D-GROUP-1).
+template <licensing_traits T> struct basic_violations_recorded {
+  subscription_id_t<T> subscription{};
+  group_id_t<T> group{};
+  std::vector<user_id_t<T>> users{};
+  violation_reason reason = violation_reason::count_violation;
+  friend bool operator==(const basic_violations_recorded&, const basic_violations_recorded&) = default;
+};
+template <licensing_traits T> struct basic_violations_cleared {
+  subscription_id_t<T> subscription{};
+  group_id_t<T> group{};
+  std::vector<user_id_t<T>> users{};
+  friend bool operator==(const basic_violations_cleared&, const basic_violations_cleared&) = default;
+};
+template <licensing_traits T> struct basic_quantity_changed {
+  subscription_id_t<T> subscription{};
+  count_t from = 0;
+  count_t to = 0;
+  friend bool operator==(const basic_quantity_changed&, const basic_quantity_changed&) = default;
+};
+template <licensing_traits T> struct basic_auto_renew_changed {
+  subscription_id_t<T> subscription{};
+  bool auto_renew = true;
+  friend bool operator==(const basic_auto_renew_changed&, const basic_auto_renew_changed&) = default;
+};
+template <licensing_traits T> struct basic_billing_profile_changed {
+  subscription_id_t<T> subscription{};
+  billing_profile_id_t<T> from{};
+  billing_profile_id_t<T> to{};
+  friend bool operator==(const basic_billing_profile_changed&, const basic_billing_profile_changed&) = default;
+};
+template <licensing_traits T> struct basic_subscription_renewed {
+  subscription_id_t<T> subscription{};
+  typename T::time_point term_start{};
+  typename T::time_point term_end{};
+  friend bool operator==(const basic_subscription_renewed&, const basic_subscription_renewed&) = default;
+};
+template <licensing_traits T> struct basic_subscription_suspended {
+  subscription_id_t<T> subscription{};
+  invoice_id_t<T> invoice{};
+  typename T::time_point grace_ends{};
+  friend bool operator==(const basic_subscription_suspended&, const basic_subscription_suspended&) = default;
+};
+template <licensing_traits T> struct basic_subscription_reinstated {
+  subscription_id_t<T> subscription{};
+  invoice_id_t<T> invoice{};
+  friend bool operator==(const basic_subscription_reinstated&, const basic_subscription_reinstated&) = default;
+};
+/// Deactivated for good; every license it held is released and its group assignments end (D-LIFE-3).
+template <licensing_traits T> struct basic_subscription_deactivated {
+  subscription_id_t<T> subscription{};
+  deactivation_reason reason = deactivation_reason::cancelled;
+  friend bool operator==(const basic_subscription_deactivated&, const basic_subscription_deactivated&) = default;
+};
+
+// ---- Billing profile and invoices -------------------------------------------------------------
+
+template <licensing_traits T> struct basic_billing_profile_created {
+  billing_profile_id_t<T> profile{};
+  typename T::string_type name{};
+  basic_contact_info<T> contact{};
+  user_id_t<T> owner{};
+  friend bool operator==(const basic_billing_profile_created&, const basic_billing_profile_created&) = default;
+};
+template <licensing_traits T> struct basic_contact_info_changed {
+  billing_profile_id_t<T> profile{};
+  basic_contact_info<T> contact{};
+  friend bool operator==(const basic_contact_info_changed&, const basic_contact_info_changed&) = default;
+};
+template <licensing_traits T> struct basic_payment_method_added {
+  billing_profile_id_t<T> profile{};
+  basic_payment_method<T> method{};
+  friend bool operator==(const basic_payment_method_added&, const basic_payment_method_added&) = default;
+};
+template <licensing_traits T> struct basic_payment_method_removed {
+  billing_profile_id_t<T> profile{};
+  payment_method_id_t<T> method{};
+  friend bool operator==(const basic_payment_method_removed&, const basic_payment_method_removed&) = default;
+};
+template <licensing_traits T> struct basic_default_payment_method_set {
+  billing_profile_id_t<T> profile{};
+  payment_method_id_t<T> method{};
+  friend bool operator==(const basic_default_payment_method_set&, const basic_default_payment_method_set&) = default;
+};
+/// A role on a profile granted (role set) or revoked (role empty).
+template <licensing_traits T> struct basic_billing_role_changed {
+  billing_profile_id_t<T> profile{};
+  user_id_t<T> user{};
+  std::optional<billing_role> role{};
+  friend bool operator==(const basic_billing_role_changed&, const basic_billing_role_changed&) = default;
+};
+template <licensing_traits T> struct basic_invoice_issued {
+  basic_invoice<T> invoice{};
+  friend bool operator==(const basic_invoice_issued&, const basic_invoice_issued&) = default;
+};
+template <licensing_traits T> struct basic_invoice_paid {
+  invoice_id_t<T> invoice{};
+  payment_method_id_t<T> method{};
+  friend bool operator==(const basic_invoice_paid&, const basic_invoice_paid&) = default;
+};
+template <licensing_traits T> struct basic_invoice_overdue {
+  invoice_id_t<T> invoice{};
+  friend bool operator==(const basic_invoice_overdue&, const basic_invoice_overdue&) = default;
+};
+
+/// What happened: one of the payloads above.
+template <licensing_traits T>
+using event_payload_t = std::variant<
+    basic_role_granted<T>, basic_role_revoked<T>, basic_users_added<T>, basic_group_created<T>, basic_members_added<T>,
+    basic_members_removed<T>, basic_subscription_purchased<T>, basic_subscription_activated<T>, basic_app_installed<T>,
+    basic_licenses_granted<T>, basic_licenses_released<T>, basic_group_assigned<T>, basic_group_unassigned<T>,
+    basic_violations_recorded<T>, basic_violations_cleared<T>, basic_quantity_changed<T>, basic_auto_renew_changed<T>,
+    basic_billing_profile_changed<T>, basic_subscription_renewed<T>, basic_subscription_suspended<T>,
+    basic_subscription_reinstated<T>, basic_subscription_deactivated<T>, basic_billing_profile_created<T>,
+    basic_contact_info_changed<T>, basic_payment_method_added<T>, basic_payment_method_removed<T>,
+    basic_default_payment_method_set<T>, basic_billing_role_changed<T>, basic_invoice_issued<T>, basic_invoice_paid<T>,
+    basic_invoice_overdue<T>>;
+
+/// One accepted change: the tenant, who did it (empty for the platform), when, and what (D-AUDIT-1).
+template <licensing_traits Traits>
+struct basic_event {
+  using traits_type = Traits;
+  tenant_id_t<Traits> tenant{};
+  actor_ref_t<Traits> actor{};
+  typename Traits::time_point at{};
+  event_payload_t<Traits> payload{};
+
+  friend bool operator==(const basic_event&, const basic_event&) = default;
+};
+
+using event = basic_event<default_traits>;
+
+/// The name of an event's payload type, as in logs and the JSON wire format ("licenses_granted").
+template <licensing_traits T>
+[[nodiscard]] constexpr std::string_view event_name(const event_payload_t<T>& payload) noexcept {
+  constexpr std::string_view names[] = {
+      "role_granted", "role_revoked", "users_added", "group_created", "members_added", "members_removed",
+      "subscription_purchased", "subscription_activated", "app_installed", "licenses_granted", "licenses_released",
+      "group_assigned", "group_unassigned", "violations_recorded", "violations_cleared", "quantity_changed",
+      "auto_renew_changed", "billing_profile_changed", "subscription_renewed", "subscription_suspended",
+      "subscription_reinstated", "subscription_deactivated", "billing_profile_created", "contact_info_changed",
+      "payment_method_added", "payment_method_removed", "default_payment_method_set", "billing_role_changed",
+      "invoice_issued", "invoice_paid", "invoice_overdue"};
+  static_assert(std::size(names) == std::variant_size_v<event_payload_t<T>>);
+  return names[payload.index()];
+}
+
+/// The subscription an event changes, if it changes one.
+template <licensing_traits T>
+[[nodiscard]] std::optional<subscription_id_t<T>> subscription_of(const basic_event<T>& e) {
+  return std::visit(
+      [](const auto& p) -> std::optional<subscription_id_t<T>> {
+        using P = std::decay_t<decltype(p)>;
+        if constexpr (std::is_same_v<P, basic_subscription_purchased<T>>) return p.subscription.id;
+        else if constexpr (requires { p.subscription; }) return p.subscription;
+        else return std::nullopt;
+      },
+      e.payload);
+}
+
+/// What an operation produced: the new value of the entity it acted on, and the events, in order.
+/// Events may concern other entities too (licenses, other subscriptions); the caller applies them.
+template <class State, licensing_traits Traits>
+struct basic_update {
+  State state{};
+  std::vector<basic_event<Traits>> events{};
+};
+
+} // namespace isv

@@ -1,0 +1,200 @@
+// evolve: how each event changes each entity value (apply), and replay, which rebuilds an entity from its events (D-AUDIT-1).
+#pragma once
+
+#include "isv/billing_profile.hpp"
+#include "isv/detail/describe.hpp"
+#include "isv/error.hpp"
+#include "isv/event.hpp"
+#include "isv/invoice.hpp"
+#include "isv/license_book.hpp"
+#include "isv/subscription.hpp"
+#include "isv/tenant.hpp"
+
+#include <algorithm>
+#include <type_traits>
+#include <utility>
+
+// Operations decide which events happen; these functions are the one place where an event changes
+// a value. Operations compute their new state with the same functions, so replaying the events
+// always rebuilds exactly the state that the operations returned.
+namespace isv {
+
+namespace detail {
+template <class... F>
+struct overloaded : F... {
+  using F::operator()...;
+};
+template <class... F>
+overloaded(F...) -> overloaded<F...>;
+} // namespace detail
+
+/// The tenant after one event (events of other tenants and entities leave it as it is).
+template <licensing_traits T>
+[[nodiscard]] basic_tenant<T> apply(basic_tenant<T> org, const basic_event<T>& e) {
+  if (e.tenant != org.id) return org;
+  std::visit(detail::overloaded{
+                 [&](const basic_role_granted<T>& p) {
+                   if (!org.has_role(p.user, p.role)) org.admin_roles.push_back({org.id, p.user, p.role});
+                   ++org.version;
+                 },
+                 [&](const basic_role_revoked<T>& p) {
+                   std::erase_if(org.admin_roles, [&](const auto& g) { return g.user == p.user && g.role == p.role; });
+                   ++org.version;
+                 },
+                 [](const auto&) {},
+             },
+             e.payload);
+  return org;
+}
+
+/// The subscription after one event; events of other subscriptions leave it as it is. A purchase
+/// event replaces the value with the subscription it carries.
+template <licensing_traits T>
+[[nodiscard]] basic_subscription<T> apply(basic_subscription<T> s, const basic_event<T>& e) {
+  if (const auto* bought = std::get_if<basic_subscription_purchased<T>>(&e.payload)) {
+    if (s.version != 0) return s; // a purchase only ever starts a subscription
+    s = bought->subscription;
+    s.version = 1;
+    return s;
+  }
+  if (const auto target = subscription_of(e); !target || *target != s.id) return s;
+  std::visit(detail::overloaded{
+                 [&](const basic_subscription_activated<T>& p) {
+                   s.status = subscription_status::active;
+                   s.term_start = p.term_start;
+                   s.term_end = p.term_end;
+                 },
+                 [&](const basic_app_installed<T>&) { s.installed = true; },
+                 [&](const basic_licenses_granted<T>& p) { s.licenses_in_use += static_cast<count_t>(p.new_holders.size()); },
+                 [&](const basic_licenses_released<T>& p) { s.licenses_in_use -= static_cast<count_t>(p.released.size()); },
+                 [&](const basic_quantity_changed<T>& p) { s.quantity = p.to; },
+                 [&](const basic_auto_renew_changed<T>& p) { s.auto_renew = p.auto_renew; },
+                 [&](const basic_billing_profile_changed<T>& p) { s.billing_profile = p.to; },
+                 [&](const basic_subscription_renewed<T>& p) {
+                   s.term_start = p.term_start;
+                   s.term_end = p.term_end;
+                 },
+                 [&](const basic_subscription_suspended<T>& p) {
+                   s.status = subscription_status::suspended;
+                   s.grace_ends = p.grace_ends;
+                   s.lapsed_invoice = p.invoice;
+                 },
+                 [&](const basic_subscription_reinstated<T>&) {
+                   s.status = subscription_status::active;
+                   s.grace_ends.reset();
+                   s.lapsed_invoice.reset();
+                 },
+                 [&](const basic_subscription_deactivated<T>& p) {
+                   s.status = subscription_status::deactivated;
+                   s.reason = p.reason;
+                   s.licenses_in_use = 0;
+                   s.grace_ends.reset();
+                 },
+                 [](const auto&) {}, // group assignments and violations live in the license book
+             },
+             e.payload);
+  ++s.version;
+  return s;
+}
+
+/// The billing profile after one event. A creation event gives the profile its first value.
+template <licensing_traits T>
+[[nodiscard]] basic_billing_profile<T> apply(basic_billing_profile<T> b, const basic_event<T>& e) {
+  if (e.tenant != b.tenant && b.version != 0) return b;
+  const bool changed = std::visit(
+      detail::overloaded{
+          [&](const basic_billing_profile_created<T>& p) {
+            if (b.version != 0) return false;
+            b = basic_billing_profile<T>{p.profile, e.tenant, p.name, p.contact, {}, {}, {{p.owner, billing_role::owner}}, 0};
+            return true;
+          },
+          [&](const basic_contact_info_changed<T>& p) {
+            if (p.profile != b.id) return false;
+            b.contact = p.contact;
+            return true;
+          },
+          [&](const basic_payment_method_added<T>& p) {
+            if (p.profile != b.id) return false;
+            b.payment_methods.push_back(p.method);
+            return true;
+          },
+          [&](const basic_payment_method_removed<T>& p) {
+            if (p.profile != b.id) return false;
+            std::erase_if(b.payment_methods, [&](const auto& m) { return m.id == p.method; });
+            if (b.default_payment_method == p.method) b.default_payment_method.reset();
+            return true;
+          },
+          [&](const basic_default_payment_method_set<T>& p) {
+            if (p.profile != b.id) return false;
+            b.default_payment_method = p.method;
+            return true;
+          },
+          [&](const basic_billing_role_changed<T>& p) {
+            if (p.profile != b.id) return false;
+            std::erase_if(b.roles, [&](const auto& g) { return g.user == p.user; });
+            if (p.role) b.roles.push_back({p.user, *p.role});
+            return true;
+          },
+          [](const auto&) { return false; },
+      },
+      e.payload);
+  if (changed) ++b.version;
+  return b;
+}
+
+/// The invoice after one event. An issue event gives the invoice its first value.
+template <licensing_traits T>
+[[nodiscard]] basic_invoice<T> apply(basic_invoice<T> inv, const basic_event<T>& e) {
+  const bool changed = std::visit(detail::overloaded{
+                                      [&](const basic_invoice_issued<T>& p) {
+                                        if (inv.version != 0) return false;
+                                        inv = p.invoice;
+                                        return true;
+                                      },
+                                      [&](const basic_invoice_paid<T>& p) {
+                                        if (p.invoice != inv.id || inv.version == 0) return false;
+                                        inv.status = invoice_status::paid;
+                                        inv.paid_at = e.at;
+                                        inv.paid_with = p.method;
+                                        return true;
+                                      },
+                                      [&](const basic_invoice_overdue<T>& p) {
+                                        if (p.invoice != inv.id || inv.version == 0) return false;
+                                        inv.status = invoice_status::overdue;
+                                        return true;
+                                      },
+                                      [](const auto&) { return false; },
+                                  },
+                                  e.payload);
+  if (changed) ++inv.version;
+  return inv;
+}
+
+/// Applies every event in order: `state = apply(state, e)` for each.
+template <class State, class Events>
+[[nodiscard]] State apply_all(State state, const Events& events) {
+  for (const auto& e : events) state = apply(std::move(state), e);
+  return state;
+}
+
+/// Rebuilds a subscription and its license book from a log that holds its events (and possibly
+/// others, which are skipped). Fails when the log has no purchase of that subscription.
+template <licensing_traits T, class Events>
+[[nodiscard]] result<std::pair<basic_subscription<T>, basic_license_book<T>>> replay_subscription(
+    const subscription_id_t<T>& id, const Events& events) {
+  std::pair<basic_subscription<T>, basic_license_book<T>> out{basic_subscription<T>{}, basic_license_book<T>{id}};
+  bool found = false;
+  for (const auto& e : events) {
+    const auto target = subscription_of(e);
+    if (!target || *target != id) continue;
+    if (!found && !std::holds_alternative<basic_subscription_purchased<T>>(e.payload))
+      return fail(errc::invalid_argument, "The event log does not start " + detail::describe(id) + " with its purchase.");
+    found = true;
+    out.first = apply(std::move(out.first), e);
+    out.second.apply(e);
+  }
+  if (!found) return fail(errc::not_found, "The event log holds no purchase of " + detail::describe(id) + ".");
+  return out;
+}
+
+} // namespace isv

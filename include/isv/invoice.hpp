@@ -1,0 +1,69 @@
+// basic_invoice: what a billing profile owes for the subscriptions charged to it, and whether it is paid.
+#pragma once
+
+#include "isv/app.hpp"
+#include "isv/traits.hpp"
+
+#include <optional>
+#include <string_view>
+#include <vector>
+
+namespace isv {
+
+enum class invoice_status { open, overdue, paid };
+
+[[nodiscard]] constexpr std::string_view to_string(invoice_status s) noexcept {
+  switch (s) {
+    case invoice_status::open: return "open";
+    case invoice_status::overdue: return "overdue";
+    case invoice_status::paid: return "paid";
+  }
+  return "unknown";
+}
+
+/// One subscription's charge for one term: unit price × quantity (per user) or the flat price.
+template <licensing_traits Traits>
+struct basic_invoice_line {
+  subscription_id_t<Traits> subscription{};
+  app_id_t<Traits> app{};
+  pricing_model pricing = pricing_model::per_user;
+  billing_term term = billing_term::monthly;
+  count_t quantity = 1;
+  money_t<Traits> unit_price{};
+  money_t<Traits> amount{};
+  typename Traits::time_point period_start{};
+  typename Traits::time_point period_end{};
+
+  friend bool operator==(const basic_invoice_line&, const basic_invoice_line&) = default;
+};
+
+template <licensing_traits Traits>
+struct basic_invoice {
+  using traits_type = Traits;
+  using time_point = typename Traits::time_point;
+
+  invoice_id_t<Traits> id{};
+  tenant_id_t<Traits> tenant{};
+  billing_profile_id_t<Traits> profile{};
+  time_point issued_at{};
+  time_point due_at{};
+  std::vector<basic_invoice_line<Traits>> lines{};
+  money_t<Traits> total{};
+  invoice_status status = invoice_status::open;
+  std::optional<time_point> paid_at{};
+  std::optional<payment_method_id_t<Traits>> paid_with{};
+  count_t version = 0;
+
+  [[nodiscard]] bool charges(const subscription_id_t<Traits>& subscription) const {
+    for (const auto& line : lines)
+      if (line.subscription == subscription) return true;
+    return false;
+  }
+
+  friend bool operator==(const basic_invoice&, const basic_invoice&) = default;
+};
+
+using invoice = basic_invoice<default_traits>;
+using invoice_line = basic_invoice_line<default_traits>;
+
+} // namespace isv

@@ -1,0 +1,63 @@
+// basic_license: one user's right to use an app, consumed from a subscription, and the paths (direct, groups) that give it.
+#pragma once
+
+#include "isv/traits.hpp"
+
+#include <algorithm>
+#include <string_view>
+#include <vector>
+
+namespace isv {
+
+/// The paths by which one user holds one subscription's license. A user holds at most one license
+/// per subscription however many paths lead to it (D-ASSIGN-2); it is released when the last path goes (D-ASSIGN-5).
+template <licensing_traits Traits>
+struct basic_license_paths {
+  bool direct = false;
+  std::vector<group_id_t<Traits>> groups{}; ///< sorted, no duplicates
+  typename Traits::time_point assigned_at{};
+
+  [[nodiscard]] bool via(const group_id_t<Traits>& group) const {
+    return std::binary_search(groups.begin(), groups.end(), group);
+  }
+  [[nodiscard]] bool has_any_path() const noexcept { return direct || !groups.empty(); }
+
+  friend bool operator==(const basic_license_paths&, const basic_license_paths&) = default;
+};
+
+/// One license record: which subscription, which user, and how it was assigned.
+template <licensing_traits Traits>
+struct basic_license {
+  using traits_type = Traits;
+  subscription_id_t<Traits> subscription{};
+  user_id_t<Traits> user{};
+  basic_license_paths<Traits> paths{};
+
+  friend bool operator==(const basic_license&, const basic_license&) = default;
+};
+
+using license = basic_license<default_traits>;
+
+/// Why a group member holds no license although the group is assigned (D-ASSIGN-3, D-GROUP-1).
+enum class violation_reason {
+  count_violation, ///< no seats left
+  suspended,       ///< the subscription is suspended; nothing can be added until it is paid
+};
+
+[[nodiscard]] constexpr std::string_view to_string(violation_reason r) noexcept {
+  return r == violation_reason::count_violation ? "count_violation" : "suspended";
+}
+
+/// A group member left without a license, with the reason.
+template <licensing_traits Traits>
+struct basic_count_violation {
+  user_id_t<Traits> user{};
+  group_id_t<Traits> group{};
+  violation_reason reason = violation_reason::count_violation;
+
+  friend bool operator==(const basic_count_violation&, const basic_count_violation&) = default;
+};
+
+using count_violation = basic_count_violation<default_traits>;
+
+} // namespace isv

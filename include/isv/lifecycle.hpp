@@ -1,0 +1,220 @@
+// The subscription lifecycle: the transition table, and activate, cancel, auto-renew, payment lapse and reinstatement, and advance_to (the clock).
+#pragma once
+
+#include "isv/actor.hpp"
+#include "isv/authorization.hpp"
+#include "isv/detail/calendar.hpp"
+#include "isv/detail/checks.hpp"
+#include "isv/error.hpp"
+#include "isv/event.hpp"
+#include "isv/evolve.hpp"
+#include "isv/subscription.hpp"
+
+#include <array>
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace isv {
+
+/// What moves a subscription from one status to another.
+enum class lifecycle_trigger {
+  activate,      ///< in the publisher's portal (D-ACT-1)
+  renew,         ///< the term ended with auto-renew on (D-TERM-1)
+  expire,        ///< the term ended with auto-renew off (D-TERM-1, D-LIFE-1)
+  cancel,        ///< D-LIFE-1
+  lapse_payment, ///< an invoice went overdue (D-LIFE-4)
+  reinstate,     ///< the overdue invoice was paid within the grace period (D-LIFE-4)
+  end_grace,     ///< the grace period ended unpaid: nonpayment (D-LIFE-4, D-LIFE-1)
+};
+
+[[nodiscard]] constexpr std::string_view to_string(lifecycle_trigger t) noexcept {
+  switch (t) {
+    case lifecycle_trigger::activate: return "activate";
+    case lifecycle_trigger::renew: return "renew";
+    case lifecycle_trigger::expire: return "expire";
+    case lifecycle_trigger::cancel: return "cancel";
+    case lifecycle_trigger::lapse_payment: return "lapse_payment";
+    case lifecycle_trigger::reinstate: return "reinstate";
+    case lifecycle_trigger::end_grace: return "end_grace";
+  }
+  return "unknown";
+}
+
+struct lifecycle_transition {
+  subscription_status from;
+  lifecycle_trigger trigger;
+  subscription_status to;
+};
+
+/// Every allowed transition; anything not listed is refused. Nothing leaves `deactivated` (D-LIFE-2).
+inline constexpr std::array lifecycle_transitions{
+    lifecycle_transition{subscription_status::pending_activation, lifecycle_trigger::activate, subscription_status::active},
+    lifecycle_transition{subscription_status::pending_activation, lifecycle_trigger::cancel, subscription_status::deactivated},
+    lifecycle_transition{subscription_status::active, lifecycle_trigger::renew, subscription_status::active},
+    lifecycle_transition{subscription_status::active, lifecycle_trigger::expire, subscription_status::deactivated},
+    lifecycle_transition{subscription_status::active, lifecycle_trigger::cancel, subscription_status::deactivated},
+    lifecycle_transition{subscription_status::active, lifecycle_trigger::lapse_payment, subscription_status::suspended},
+    lifecycle_transition{subscription_status::suspended, lifecycle_trigger::reinstate, subscription_status::active},
+    lifecycle_transition{subscription_status::suspended, lifecycle_trigger::end_grace, subscription_status::deactivated},
+    lifecycle_transition{subscription_status::suspended, lifecycle_trigger::renew, subscription_status::suspended},
+    lifecycle_transition{subscription_status::suspended, lifecycle_trigger::expire, subscription_status::deactivated},
+    lifecycle_transition{subscription_status::suspended, lifecycle_trigger::cancel, subscription_status::deactivated},
+};
+
+/// The status `trigger` leads to from `from`, or nothing when the table has no such transition.
+[[nodiscard]] constexpr std::optional<subscription_status> next_status(subscription_status from, lifecycle_trigger trigger) noexcept {
+  for (const auto& t : lifecycle_transitions)
+    if (t.from == from && t.trigger == trigger) return t.to;
+  return std::nullopt;
+}
+
+/// The caller's choices for time-driven rules.
+struct lifecycle_policy {
+  std::chrono::days grace_period{30};  ///< suspended this long before deactivation for nonpayment (D-LIFE-4)
+  std::chrono::days payment_terms{30}; ///< an invoice is due this long after it is issued
+};
+
+namespace detail {
+template <licensing_traits T>
+[[nodiscard]] result<void> allowed(const basic_subscription<T>& s, lifecycle_trigger trigger, std::string_view action) {
+  if (next_status(s.status, trigger)) return BOOST_OUTCOME_V2_NAMESPACE::success();
+  if (s.status != subscription_status::active) return status_refusal(s, action);
+  return fail(errc::invalid_transition, "Cannot " + std::string(action) + ": " + describe(s.id) + " is active already.");
+}
+} // namespace detail
+
+template <licensing_traits Traits>
+struct basic_subscription_command {
+  subscription_id_t<Traits> subscription{};
+  friend bool operator==(const basic_subscription_command&, const basic_subscription_command&) = default;
+};
+
+using activate_command = basic_subscription_command<default_traits>;
+using cancel_command = basic_subscription_command<default_traits>;
+
+/// Activates a SaaS subscription (done in the publisher's portal, D-ACT-1); its first term starts now.
+template <licensing_traits T>
+[[nodiscard]] result<basic_update<basic_subscription<T>, T>> activate(const basic_subscription<T>& s,
+                                                                      const basic_actor<T>& admin,
+                                                                      const basic_subscription_command<T>& cmd,
+                                                                      const typename T::time_point& now) {
+  BOOST_OUTCOME_TRY(detail::same_tenant(admin, s.tenant, s.id));
+  BOOST_OUTCOME_TRY(detail::same_target(s.id, cmd.subscription));
+  BOOST_OUTCOME_TRY(authorize(operation::activate, admin.roles));
+  BOOST_OUTCOME_TRY(detail::allowed(s, lifecycle_trigger::activate, "activate"));
+  basic_update<basic_subscription<T>, T> out;
+  out.events.push_back(
+      detail::make_event(admin, now, basic_subscription_activated<T>{s.id, now, detail::term_end(now, s.term)}));
+  out.state = apply_all(s, out.events);
+  return out;
+}
+
+/// Cancels: deactivated for good, reason cancelled, every license released (D-LIFE-1..3). A
+/// subscription bought from the vendor is cancelled with the vendor (D-QTY-2, D-PORTAL-1).
+template <licensing_traits T>
+[[nodiscard]] result<basic_update<basic_subscription<T>, T>> cancel(const basic_subscription<T>& s, const basic_actor<T>& admin,
+                                                                    const basic_subscription_command<T>& cmd,
+                                                                    const typename T::time_point& now) {
+  BOOST_OUTCOME_TRY(detail::same_tenant(admin, s.tenant, s.id));
+  BOOST_OUTCOME_TRY(detail::same_target(s.id, cmd.subscription));
+  BOOST_OUTCOME_TRY(authorize(operation::cancel, admin.roles,
+                              {.bought_through_partner = s.channel == acquisition_channel::partner}));
+  if (!s.bought_through_platform())
+    return fail(errc::contact_vendor,
+                detail::describe(s.id) + " was bought from the app's vendor: contact the vendor to cancel it.");
+  BOOST_OUTCOME_TRY(detail::allowed(s, lifecycle_trigger::cancel, "cancel"));
+  basic_update<basic_subscription<T>, T> out;
+  out.events.push_back(detail::make_event(admin, now, basic_subscription_deactivated<T>{s.id, deactivation_reason::cancelled}));
+  out.state = apply_all(s, out.events);
+  return out;
+}
+
+template <licensing_traits Traits>
+struct basic_auto_renew_command {
+  subscription_id_t<Traits> subscription{};
+  bool auto_renew = true;
+  friend bool operator==(const basic_auto_renew_command&, const basic_auto_renew_command&) = default;
+};
+
+using auto_renew_command = basic_auto_renew_command<default_traits>;
+
+/// Turns auto-renew on or off (D-TERM-1).
+template <licensing_traits T>
+[[nodiscard]] result<basic_update<basic_subscription<T>, T>> set_auto_renew(const basic_subscription<T>& s,
+                                                                            const basic_actor<T>& admin,
+                                                                            const basic_auto_renew_command<T>& cmd,
+                                                                            const typename T::time_point& now) {
+  BOOST_OUTCOME_TRY(detail::same_tenant(admin, s.tenant, s.id));
+  BOOST_OUTCOME_TRY(detail::same_target(s.id, cmd.subscription));
+  BOOST_OUTCOME_TRY(authorize(operation::set_auto_renew, admin.roles));
+  if (s.status == subscription_status::deactivated) return detail::status_refusal(s, "change auto-renew");
+  basic_update<basic_subscription<T>, T> out;
+  if (s.auto_renew != cmd.auto_renew)
+    out.events.push_back(detail::make_event(admin, now, basic_auto_renew_changed<T>{s.id, cmd.auto_renew}));
+  out.state = apply_all(s, out.events);
+  return out;
+}
+
+/// The platform suspends a subscription whose invoice went unpaid: licenses stay, none can be
+/// added, and the grace period starts (D-LIFE-4). A subscription already suspended or not active is left as it is.
+template <licensing_traits T>
+[[nodiscard]] basic_update<basic_subscription<T>, T> lapse_payment(const basic_subscription<T>& s,
+                                                                   const invoice_id_t<T>& lapsed,
+                                                                   const typename T::time_point& now,
+                                                                   const lifecycle_policy& policy = {}) {
+  basic_update<basic_subscription<T>, T> out;
+  if (next_status(s.status, lifecycle_trigger::lapse_payment))
+    out.events.push_back(detail::make_system_event<T>(
+        s.tenant, now, basic_subscription_suspended<T>{s.id, lapsed, now + policy.grace_period}));
+  out.state = apply_all(s, out.events);
+  return out;
+}
+
+/// Payment of the lapsed that suspended the subscription reinstates it (D-LIFE-4). Paying another
+/// lapsed, or a subscription that is not suspended, changes nothing.
+template <licensing_traits T>
+[[nodiscard]] basic_update<basic_subscription<T>, T> reinstate(const basic_subscription<T>& s, const basic_actor<T>& admin,
+                                                               const invoice_id_t<T>& paid,
+                                                               const typename T::time_point& now) {
+  basic_update<basic_subscription<T>, T> out;
+  if (next_status(s.status, lifecycle_trigger::reinstate) && s.lapsed_invoice == paid)
+    out.events.push_back(detail::make_event(admin, now, basic_subscription_reinstated<T>{s.id, paid}));
+  out.state = apply_all(s, out.events);
+  return out;
+}
+
+/// Moves a subscription's clock to `now` (D-TERM-1, D-LIFE-4): each term that ended renews it
+/// (auto-renew on) or expires it (off); a grace period that ended unpaid deactivates it for
+/// nonpayment. A pure function of the state and the time: events carry the moment each happened.
+template <licensing_traits T>
+[[nodiscard]] basic_update<basic_subscription<T>, T> advance_to(const basic_subscription<T>& s, const typename T::time_point& now,
+                                                             const lifecycle_policy& policy = {}) {
+  (void)policy; // the grace end was fixed when the subscription was suspended
+  basic_update<basic_subscription<T>, T> out;
+  out.state = s;
+  auto& cur = out.state;
+  while (cur.status == subscription_status::active || cur.status == subscription_status::suspended) {
+    const bool grace_over = cur.status == subscription_status::suspended && cur.grace_ends && *cur.grace_ends <= now;
+    const bool term_over = cur.term_end && *cur.term_end <= now;
+    if (!grace_over && !term_over) break;
+    basic_event<T> e;
+    if (grace_over && (!term_over || *cur.grace_ends <= *cur.term_end)) {
+      e = detail::make_system_event<T>(cur.tenant, *cur.grace_ends,
+                                       basic_subscription_deactivated<T>{cur.id, deactivation_reason::nonpayment});
+    } else if (cur.auto_renew) {
+      const auto start = *cur.term_end;
+      e = detail::make_system_event<T>(cur.tenant, start,
+                                       basic_subscription_renewed<T>{cur.id, start, detail::term_end(start, cur.term)});
+    } else {
+      e = detail::make_system_event<T>(cur.tenant, *cur.term_end,
+                                       basic_subscription_deactivated<T>{cur.id, deactivation_reason::expired});
+    }
+    cur = apply(std::move(cur), e);
+    out.events.push_back(std::move(e));
+  }
+  return out;
+}
+
+} // namespace isv

@@ -1,0 +1,77 @@
+// Where an admin action is handled: the admin center, the publisher's portal, or the vendor (D-PORTAL-1, D-QTY-2).
+#pragma once
+
+#include "isv/app.hpp"
+#include "isv/subscription.hpp"
+
+#include <array>
+#include <string_view>
+
+namespace isv {
+
+enum class place { admin_center, publisher_portal, vendor };
+
+/// The things an admin does with a third-party app, as the seed articles list them.
+enum class admin_action {
+  change_quantity,
+  manage_invoice_payment, ///< how the invoice is paid
+  change_payment_method,
+  view_invoice,
+  cancel,
+  configure_app, ///< once per app
+  activate,
+  assign_licenses,
+  technical_support,
+  install,
+};
+
+inline constexpr std::array all_admin_actions{
+    admin_action::change_quantity,   admin_action::manage_invoice_payment, admin_action::change_payment_method,
+    admin_action::view_invoice,      admin_action::cancel,                 admin_action::configure_app,
+    admin_action::activate,          admin_action::assign_licenses,        admin_action::technical_support,
+    admin_action::install};
+
+[[nodiscard]] constexpr std::string_view to_string(place p) noexcept {
+  switch (p) {
+    case place::admin_center: return "admin_center";
+    case place::publisher_portal: return "publisher_portal";
+    case place::vendor: return "vendor";
+  }
+  return "unknown";
+}
+
+[[nodiscard]] constexpr std::string_view to_string(admin_action a) noexcept {
+  switch (a) {
+    case admin_action::change_quantity: return "change_quantity";
+    case admin_action::manage_invoice_payment: return "manage_invoice_payment";
+    case admin_action::change_payment_method: return "change_payment_method";
+    case admin_action::view_invoice: return "view_invoice";
+    case admin_action::cancel: return "cancel";
+    case admin_action::configure_app: return "configure_app";
+    case admin_action::activate: return "activate";
+    case admin_action::assign_licenses: return "assign_licenses";
+    case admin_action::technical_support: return "technical_support";
+    case admin_action::install: return "install";
+  }
+  return "unknown";
+}
+
+/// Where `action` is handled for an app of `kind` bought through `channel`.
+/// SaaS apps (seed 002): quantity, payment, invoices and cancellation in the admin center; configuration,
+/// activation, license assignment and support in the publisher's portal. ISV apps (seed 004): licenses and
+/// installation in the admin center; bought from the vendor, quantity, billing and cancellation go to the vendor.
+[[nodiscard]] constexpr place where_handled(app_kind kind, acquisition_channel channel, admin_action action) noexcept {
+  const bool commercial = action == admin_action::change_quantity || action == admin_action::manage_invoice_payment ||
+                          action == admin_action::change_payment_method || action == admin_action::view_invoice ||
+                          action == admin_action::cancel;
+  if (commercial) return channel == acquisition_channel::vendor ? place::vendor : place::admin_center;
+  if (kind == app_kind::saas) return place::publisher_portal;
+  switch (action) {
+    case admin_action::assign_licenses:
+    case admin_action::install:
+    case admin_action::activate: return place::admin_center;
+    default: return place::vendor; // configuring an ISV app and its support are the vendor's
+  }
+}
+
+} // namespace isv

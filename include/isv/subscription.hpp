@@ -1,0 +1,98 @@
+// basic_subscription: one purchase of one app by one tenant: channel, pricing, term, quantity, status and billing profile.
+#pragma once
+
+#include "isv/app.hpp"
+#include "isv/traits.hpp"
+
+#include <optional>
+#include <string_view>
+
+namespace isv {
+
+/// D-BUY-1: how the subscription was bought.
+enum class acquisition_channel {
+  direct,   ///< Azure Marketplace or AppSource
+  partner,  ///< through a partner in Partner Center
+  proposal, ///< accepting a proposal from the platform's sales
+  vendor,   ///< straight from the app's vendor, outside the platform
+};
+
+enum class subscription_status {
+  pending_activation, ///< SaaS, bought but not yet activated in the publisher's portal (D-ACT-1)
+  active,
+  suspended,   ///< payment lapsed; licenses kept, none added, until paid or the grace ends (D-LIFE-4)
+  deactivated, ///< for good (D-LIFE-2)
+};
+
+/// D-LIFE-1: why a subscription was deactivated.
+enum class deactivation_reason { cancelled, expired, nonpayment };
+
+[[nodiscard]] constexpr std::string_view to_string(acquisition_channel c) noexcept {
+  switch (c) {
+    case acquisition_channel::direct: return "direct";
+    case acquisition_channel::partner: return "partner";
+    case acquisition_channel::proposal: return "proposal";
+    case acquisition_channel::vendor: return "vendor";
+  }
+  return "unknown";
+}
+[[nodiscard]] constexpr std::string_view to_string(subscription_status s) noexcept {
+  switch (s) {
+    case subscription_status::pending_activation: return "pending_activation";
+    case subscription_status::active: return "active";
+    case subscription_status::suspended: return "suspended";
+    case subscription_status::deactivated: return "deactivated";
+  }
+  return "unknown";
+}
+[[nodiscard]] constexpr std::string_view to_string(deactivation_reason r) noexcept {
+  switch (r) {
+    case deactivation_reason::cancelled: return "cancelled";
+    case deactivation_reason::expired: return "expired";
+    case deactivation_reason::nonpayment: return "nonpayment";
+  }
+  return "unknown";
+}
+
+/// The subscription value. It holds counts, not the licenses themselves: one record per license
+/// lives in a basic_license_book, so that an update never copies a subscription's licenses.
+template <licensing_traits Traits>
+struct basic_subscription {
+  using traits_type = Traits;
+  using time_point = typename Traits::time_point;
+
+  subscription_id_t<Traits> id{};
+  tenant_id_t<Traits> tenant{};
+  app_id_t<Traits> app{};
+  app_kind kind = app_kind::saas;
+  acquisition_channel channel = acquisition_channel::direct;
+  pricing_model pricing = pricing_model::per_user;
+  billing_term term = billing_term::monthly;
+  money_t<Traits> unit_price{}; ///< per license (per user) or for the tenant (flat rate), per term
+  std::optional<count_t> quantity{}; ///< seats bought; empty means Unlimited (flat rate, D-QTY-1)
+  count_t licenses_in_use = 0;
+  subscription_status status = subscription_status::pending_activation;
+  std::optional<deactivation_reason> reason{};
+  std::optional<billing_profile_id_t<Traits>> billing_profile{}; ///< none when bought from the vendor
+  bool auto_renew = true;
+  bool installed = false;
+  time_point purchased_at{};
+  std::optional<time_point> term_start{}; ///< set on activation
+  std::optional<time_point> term_end{};
+  std::optional<time_point> grace_ends{};                  ///< while suspended
+  std::optional<invoice_id_t<Traits>> lapsed_invoice{};    ///< the unpaid invoice that suspended it
+  count_t version = 0; ///< the number of events applied; a save names the version it started from
+
+  [[nodiscard]] bool is_seat_based() const noexcept { return pricing == pricing_model::per_user; }
+  /// Seats not in use; a flat-rate subscription never runs out.
+  [[nodiscard]] count_t seats_free() const noexcept {
+    return quantity ? *quantity - licenses_in_use : max_quantity;
+  }
+  [[nodiscard]] bool bought_through_platform() const noexcept { return channel != acquisition_channel::vendor; }
+
+  friend bool operator==(const basic_subscription&, const basic_subscription&) = default;
+};
+
+using subscription = basic_subscription<default_traits>;
+
+} // namespace isv

@@ -1,0 +1,7 @@
+// The library's version, kept equal to project(VERSION) in CMakeLists.txt by a test.
+#pragma once
+
+#define ISV_LICENSING_VERSION_MAJOR 0
+#define ISV_LICENSING_VERSION_MINOR 1
+#define ISV_LICENSING_VERSION_PATCH 0
+#define ISV_LICENSING_VERSION_STRING "0.1.0"
