@@ -6,6 +6,7 @@
 #include "isv/error.hpp"
 
 #include <array>
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -79,11 +80,17 @@ inline constexpr std::array operation_rules{
                    {detail::br::owner, detail::br::contributor, detail::br::invoice_manager}},
 };
 
+/// True when row i of operation_rules is operation i: every operation has exactly one row.
+[[nodiscard]] constexpr bool operation_rules_complete() noexcept {
+  for (std::size_t i = 0; i < operation_rules.size(); ++i)
+    if (static_cast<std::size_t>(operation_rules[i].op) != i) return false;
+  return true;
+}
+static_assert(operation_rules_complete(), "operation_rules must list every operation once, in enum order");
+
 /// The row of the table for an operation.
-[[nodiscard]] constexpr const operation_rule& rule_for(operation op) {
-  for (const auto& rule : operation_rules)
-    if (rule.op == op) return rule;
-  throw "every operation has a row in operation_rules"; // unreachable: a static test enumerates them
+[[nodiscard]] constexpr const operation_rule& rule_for(operation op) noexcept {
+  return operation_rules[static_cast<std::size_t>(op)];
 }
 
 /// What authorize() looks at besides the actor's directory roles.
