@@ -172,14 +172,16 @@ template <licensing_traits T>
   return out;
 }
 
-/// Payment of the lapsed that suspended the subscription reinstates it (D-LIFE-4). Paying another
-/// lapsed, or a subscription that is not suspended, changes nothing.
+/// Payment of the invoice that suspended the subscription, within the grace period, reinstates it
+/// (D-LIFE-4). Paying another invoice, paying after the grace ended (the subscription is due for
+/// deactivation, whether or not advance_to has run yet), or a subscription that is not suspended: nothing.
 template <licensing_traits T>
 [[nodiscard]] basic_update<basic_subscription<T>, T> reinstate(const basic_subscription<T>& s, const basic_actor<T>& admin,
                                                                const invoice_id_t<T>& paid,
                                                                const typename T::time_point& now) {
   basic_update<basic_subscription<T>, T> out;
-  if (next_status(s.status, lifecycle_trigger::reinstate) && s.lapsed_invoice == paid)
+  const bool within_grace = !s.grace_ends || now < *s.grace_ends;
+  if (next_status(s.status, lifecycle_trigger::reinstate) && s.lapsed_invoice == paid && within_grace)
     out.events.push_back(detail::make_event(admin, now, basic_subscription_reinstated<T>{s.id, paid}));
   out.state = apply_all(s, out.events);
   return out;
