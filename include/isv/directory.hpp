@@ -59,10 +59,13 @@ public:
 private:
   void on(const basic_users_added<Traits>& p) { users_.insert(p.users.begin(), p.users.end()); }
   void on(const basic_group_created<Traits>& p) { groups_[p.group].name = p.name; }
-  void on(const basic_members_added<Traits>& p) { groups_[p.group].members.insert(p.users.begin(), p.users.end()); }
+  // Membership events of a group never created change nothing: they must not create the group.
+  void on(const basic_members_added<Traits>& p) {
+    if (auto it = groups_.find(p.group); it != groups_.end()) it->second.members.insert(p.users.begin(), p.users.end());
+  }
   void on(const basic_members_removed<Traits>& p) {
-    auto& members = groups_[p.group].members;
-    for (const auto& user : p.users) members.erase(user);
+    if (auto it = groups_.find(p.group); it != groups_.end())
+      for (const auto& user : p.users) it->second.members.erase(user);
   }
   template <class Other>
   void on(const Other&) {}

@@ -93,11 +93,14 @@ template <licensing_traits T>
   for (const auto& user : cmd.users)
     if (!dir.has_user(user))
       return fail(errc::not_found, describe(user) + " is not a user of " + describe(dir.tenant()) + ".");
+  std::vector<subscription_id_t<T>> listed;
   for (const auto& ref : subscriptions) {
     BOOST_OUTCOME_TRY(same_tenant(admin, ref.subscription->tenant, ref.subscription->id));
     BOOST_OUTCOME_TRY(same_target(ref.book->subscription(), ref.subscription->id));
+    listed.push_back(ref.subscription->id);
   }
-  return BOOST_OUTCOME_V2_NAMESPACE::success();
+  // Each listed subscription plans its seats on its own: one listed twice would hand them out twice.
+  return distinct(listed);
 }
 } // namespace detail
 

@@ -1,0 +1,175 @@
+// Unit tests of isv/license_book.hpp: one subscription's licenses, group assignments and violations, changed by events.
+#include "fixture_a.hpp"
+
+#include <vector>
+
+using namespace fixture_a;
+
+namespace {
+
+const std::chrono::sys_seconds later = now + std::chrono::hours{1};
+
+template <class Payload>
+isv::event at(std::chrono::sys_seconds when, Payload payload) {
+  return isv::event{tenant_1, global_admin, when, std::move(payload)};
+}
+
+isv::event granted(std::optional<isv::group_id> via, std::vector<isv::user_id> new_holders, std::vector<isv::user_id> added_path = {},
+                   isv::subscription_id s = subscription_1) {
+  return event_of(tenant_1, licenses_granted{s, via, std::move(new_holders), std::move(added_path)});
+}
+
+isv::event released(std::optional<isv::group_id> via, std::vector<isv::user_id> gone, std::vector<isv::user_id> removed_path = {},
+                    isv::subscription_id s = subscription_1) {
+  return event_of(tenant_1, licenses_released{s, via, std::move(gone), std::move(removed_path)});
+}
+
+isv::event recorded(isv::group_id group, std::vector<isv::user_id> users,
+                    isv::violation_reason reason = isv::violation_reason::count_violation, isv::subscription_id s = subscription_1) {
+  return event_of(tenant_1, violations_recorded{s, group, std::move(users), reason});
+}
+
+isv::license_book book_of(const std::vector<isv::event>& events, isv::subscription_id s = subscription_1) {
+  isv::license_book book{s};
+  for (const auto& e : events) book.apply(e);
+  return book;
+}
+
+} // namespace
+
+TEST_CASE("a direct grant gives each new holder one license with the direct path and the grant's time [D-ASSIGN-2]") {
+  isv::license_book book{subscription_1};
+  CHECK(book.size() == 0);
+  CHECK(book.subscription() == subscription_1);
+  book.apply(at(later, licenses_granted{subscription_1, std::nullopt, {member(2), member(1)}, {}}));
+  CHECK(book.size() == 2);
+  const auto license = book.license_of(member(1));
+  REQUIRE(license.has_value());
+  CHECK(license->subscription == subscription_1);
+  CHECK(license->paths.direct);
+  CHECK(license->paths.groups.empty());
+  CHECK(license->paths.assigned_at == later);
+  CHECK_FALSE(book.license_of(member(3)).has_value());
+}
+
+TEST_CASE("a license reached by several paths is one record holding every path, groups sorted [D-ASSIGN-2]") {
+  auto book = book_of({granted(support, {member(1)}), granted(sales, {}, {member(1)}), granted(std::nullopt, {}, {member(1)}),
+                       granted(sales, {}, {member(1)})});
+  CHECK(book.size() == 1);
+  const auto* paths = book.find(member(1));
+  REQUIRE(paths != nullptr);
+  CHECK(paths->direct);
+  CHECK(paths->groups == std::vector{sales, support});
+  CHECK(paths->via(sales));
+  CHECK_FALSE(paths->via(engineering));
+}
+
+TEST_CASE("releasing one path keeps the license and releasing the last one removes it [D-ASSIGN-5]") {
+  auto book = book_of({granted(sales, {member(1), member(2)}), granted(std::nullopt, {}, {member(1)})});
+  book.apply(released(sales, {member(2)}, {member(1)}));
+  CHECK(book.size() == 1);
+  CHECK_FALSE(book.holds(member(2)));
+  REQUIRE(book.holds(member(1)));
+  CHECK(paths_of(book, member(1)).direct);
+  CHECK(paths_of(book, member(1)).groups.empty());
+  book.apply(released(std::nullopt, {member(1)}));
+  CHECK(book.size() == 0);
+}
+
+TEST_CASE("licenses are listed sorted by user, whatever order they were granted in [D-AUDIT-1]") {
+  const auto book = book_of({granted(std::nullopt, {member(3)}), granted(sales, {member(1), member(2)})});
+  std::vector<isv::user_id> users;
+  for (const auto& l : book.licenses()) users.push_back(l.user);
+  CHECK(users == members(1, 3));
+  isv::count_t visited = 0;
+  book.for_each_license([&](const isv::user_id&, const auto&) { ++visited; });
+  CHECK(visited == book.size());
+}
+
+TEST_CASE("events of other subscriptions leave the book as it is [D-TENANT-1]") {
+  auto book = book_of({granted(sales, {member(1)}), event_of(tenant_1, group_assigned{subscription_1, sales}), recorded(sales, {member(2)})});
+  const auto before = book;
+  book.apply(granted(std::nullopt, {member(5)}, {member(1)}, subscription_2));
+  book.apply(released(sales, {member(1)}, {}, subscription_2));
+  book.apply(event_of(tenant_1, group_assigned{subscription_2, support}));
+  book.apply(event_of(tenant_1, group_unassigned{subscription_2, sales}));
+  book.apply(recorded(sales, {member(3)}, isv::violation_reason::count_violation, subscription_2));
+  book.apply(event_of(tenant_1, violations_cleared{subscription_2, sales, {member(2)}}));
+  book.apply(event_of(tenant_1, subscription_deactivated{subscription_2, isv::deactivation_reason::cancelled}));
+  book.apply(event_of(tenant_1, members_added{sales, {member(4)}}));
+  CHECK(book == before);
+  CHECK(book.holds(member(1)));
+  CHECK(book.group_assigned(sales));
+  CHECK(book.in_violation(member(2), sales));
+}
+
+TEST_CASE("group assignments are kept sorted and once each [D-ASSIGN-6]") {
+  auto book = book_of({event_of(tenant_1, group_assigned{subscription_1, engineering}), event_of(tenant_1, group_assigned{subscription_1, sales}),
+                       event_of(tenant_1, group_assigned{subscription_1, engineering})});
+  CHECK(book.groups() == std::vector{sales, engineering});
+  book.apply(event_of(tenant_1, group_unassigned{subscription_1, engineering}));
+  CHECK(book.groups() == std::vector{sales});
+  CHECK_FALSE(book.group_assigned(engineering));
+}
+
+TEST_CASE("violations keep the order they arose in, across groups [D-GROUP-1]") {
+  const auto book = book_of({recorded(support, {member(5), member(1)}), recorded(sales, {member(2)}), recorded(support, {member(3)})});
+  CHECK(users_of(book.violations()) == std::vector{member(5), member(1), member(2), member(3)});
+  CHECK(users_of(book.violations_of(support)) == std::vector{member(5), member(1), member(3)});
+  CHECK(book.violation_count() == 4);
+  CHECK(book.in_violation(member(2), sales));
+  CHECK_FALSE(book.in_violation(member(2), support));
+}
+
+TEST_CASE("recording a violation again keeps its place and takes the new reason [D-GROUP-1] [D-LIFE-4]") {
+  auto book = book_of({recorded(sales, {member(1), member(2)}, isv::violation_reason::suspended)});
+  book.apply(recorded(sales, {member(1)}, isv::violation_reason::count_violation));
+  CHECK(book.violations() == std::vector<isv::count_violation>{{member(1), sales, isv::violation_reason::count_violation},
+                                                              {member(2), sales, isv::violation_reason::suspended}});
+}
+
+TEST_CASE("clearing violations removes only those named and keeps the rest in order [D-GROUP-1]") {
+  auto book = book_of({recorded(sales, members(1, 4))});
+  book.apply(event_of(tenant_1, violations_cleared{subscription_1, sales, {member(3), member(1), member(9)}}));
+  CHECK(users_of(book.violations()) == std::vector{member(2), member(4)});
+  // A violation recorded after the clearing goes to the end of the line.
+  book.apply(recorded(sales, {member(1)}));
+  CHECK(users_of(book.violations()) == std::vector{member(2), member(4), member(1)});
+}
+
+TEST_CASE("deactivation clears every license, group assignment and violation [D-LIFE-3]") {
+  auto book = book_of({granted(sales, members(1, 2)), event_of(tenant_1, group_assigned{subscription_1, sales}), recorded(sales, {member(3)})});
+  book.apply(event_of(tenant_1, subscription_deactivated{subscription_1, isv::deactivation_reason::nonpayment}));
+  CHECK(book.size() == 0);
+  CHECK(book.groups().empty());
+  CHECK(book.violations().empty());
+  CHECK_FALSE(book.in_violation(member(3), sales));
+  CHECK(book == isv::license_book{subscription_1});
+}
+
+TEST_CASE("books are equal when they hold the same licenses, groups and violations in the same order [D-AUDIT-1]") {
+  const auto one_by_one = book_of({granted(std::nullopt, {member(1)}), granted(std::nullopt, {member(2)}), recorded(sales, members(3, 4))});
+  const auto at_once = book_of({granted(std::nullopt, {member(2), member(1)}), recorded(sales, {member(3)}), recorded(sales, {member(4)})});
+  CHECK(one_by_one == at_once);
+
+  const auto other_order = book_of({granted(std::nullopt, members(1, 2)), recorded(sales, {member(4), member(3)})});
+  CHECK_FALSE(one_by_one == other_order);
+  const auto other_path = book_of({granted(sales, members(1, 2)), recorded(sales, members(3, 4))});
+  CHECK_FALSE(one_by_one == other_path);
+  const auto other_subscription = book_of({granted(std::nullopt, members(1, 2), {}, subscription_2),
+                                           recorded(sales, members(3, 4), isv::violation_reason::count_violation, subscription_2)},
+                                          subscription_2);
+  CHECK_FALSE(one_by_one == other_subscription);
+}
+
+TEST_CASE("the book counts what the subscription counts when both take the same events [D-AUDIT-1]") {
+  auto w = world::with_seats(3);
+  w.add_group(sales, members(1, 5));
+  (void)w.assign({member(6)}, {sales});
+  CHECK(w.book.size() == w.sub.licenses_in_use);
+  CHECK(w.book.size() == 3);
+  CHECK(w.book.violation_count() == 3);
+  w.unassign({member(6)});
+  CHECK(w.book.size() == w.sub.licenses_in_use);
+  CHECK(w.book.size() == 2);
+}
