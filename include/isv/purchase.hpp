@@ -15,6 +15,7 @@
 
 #include <optional>
 #include <string>
+#include <type_traits>
 
 namespace isv {
 
@@ -52,7 +53,7 @@ namespace detail {
 /// activation (D-ACT-1); an ISV app's subscription is active from purchase, its first term starting now.
 template <licensing_traits T>
 [[nodiscard]] result<basic_update<basic_subscription<T>, T>> purchase(const basic_tenant<T>& org, const basic_app<T>& product,
-                                                                      const basic_billing_profile<T>* profile,
+                                                                      const std::type_identity_t<basic_billing_profile<T>>* profile,
                                                                       const basic_actor<T>& admin,
                                                                       const basic_purchase_command<T>& cmd,
                                                                       const typename T::time_point& now) {
