@@ -256,6 +256,7 @@ template <licensing_traits T>
 template <licensing_traits T>
 [[nodiscard]] result<basic_invoice<T>> view_invoice(const basic_billing_profile<T>& b, const basic_invoice<T>& inv,
                                                     const basic_actor<T>& admin) {
+  BOOST_OUTCOME_TRY(detail::same_tenant(admin, inv.tenant, inv.id)); // profile ids may repeat across tenants (D-TENANT-1)
   BOOST_OUTCOME_TRY(detail::profile_operation_allowed(b, admin, inv.profile, operation::view_invoices));
   return inv;
 }
@@ -277,6 +278,7 @@ template <licensing_traits T>
                                                                     const basic_pay_invoice_command<T>& cmd,
                                                                     const typename T::time_point& now) {
   BOOST_OUTCOME_TRY(detail::same_target(inv.id, cmd.invoice));
+  BOOST_OUTCOME_TRY(detail::same_tenant(admin, inv.tenant, inv.id)); // profile ids may repeat across tenants (D-TENANT-1)
   BOOST_OUTCOME_TRY(detail::profile_operation_allowed(b, admin, inv.profile, operation::pay_invoice));
   if (inv.status == invoice_status::paid)
     return fail(errc::already_paid, detail::describe(inv.id) + " was paid already" +

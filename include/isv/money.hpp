@@ -3,6 +3,7 @@
 
 #include <array>
 #include <compare>
+#include <concepts>
 #include <cstdint>
 #include <limits>
 #include <optional>
@@ -41,9 +42,10 @@ struct basic_money {
   friend constexpr bool operator==(const basic_money&, const basic_money&) = default;
 };
 
-/// amount × count, or nothing when it would overflow.
-template <class Rep>
-[[nodiscard]] constexpr std::optional<basic_money<Rep>> checked_multiply(const basic_money<Rep>& amount, Rep count) noexcept {
+/// amount × count, or nothing when it would overflow. The count may be of another integer type
+/// than the amount (a count_t quantity times a traits' money_rep): the product is checked exactly.
+template <class Rep, std::integral Count>
+[[nodiscard]] constexpr std::optional<basic_money<Rep>> checked_multiply(const basic_money<Rep>& amount, Count count) noexcept {
   Rep product{};
   if (__builtin_mul_overflow(amount.minor_units, count, &product)) return std::nullopt;
   return basic_money<Rep>{product, amount.unit};
