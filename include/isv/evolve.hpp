@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <type_traits>
+#include <ranges>
 #include <utility>
 
 // Operations decide which events happen; these functions are the one place where an event changes
@@ -195,6 +196,14 @@ template <licensing_traits T, class Events>
   }
   if (!found) return fail(errc::not_found, "The event log holds no purchase of " + detail::describe(id) + ".");
   return out;
+}
+
+/// The same, with the traits deduced from the log's events: `replay_subscription(id, log)`.
+template <std::ranges::range Events>
+  requires requires { typename std::ranges::range_value_t<Events>::traits_type; }
+[[nodiscard]] auto replay_subscription(
+    const subscription_id_t<typename std::ranges::range_value_t<Events>::traits_type>& id, const Events& events) {
+  return replay_subscription<typename std::ranges::range_value_t<Events>::traits_type, Events>(id, events);
 }
 
 } // namespace isv
