@@ -2,6 +2,7 @@
 #pragma once
 
 #include "isv/actor.hpp"
+#include "isv/admin_center.hpp"
 #include "isv/admin_role.hpp"
 #include "isv/app.hpp"
 #include "isv/assignment.hpp"
@@ -23,7 +24,9 @@
 #include "isv/purchase.hpp"
 #include "isv/quantity.hpp"
 #include "isv/region.hpp"
+#include "isv/repository.hpp"
 #include "isv/role_grants.hpp"
+#include "isv/storage/memory.hpp"
 #include "isv/subscription.hpp"
 #include "isv/tenant.hpp"
 #include "isv/traits.hpp"

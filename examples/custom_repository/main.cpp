@@ -1,0 +1,164 @@
+// A repository written from scratch against isv::repository (std::map, one thread), used through
+// the admin center: buy seats, assign them, see an over-assignment refused and a retried request
+// answered from its idempotency record. Exits non-zero if a check fails.
+#include "isv/licensing.hpp"
+
+#include <cstdio>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace {
+
+struct tenant_store {
+  isv::tenant tenant;
+  isv::directory dir;
+  isv::count_t dir_version = 0;
+  std::map<isv::subscription_id, std::pair<isv::subscription, isv::license_book>> subscriptions;
+  std::map<isv::billing_profile_id, isv::billing_profile> profiles;
+  std::map<isv::invoice_id, isv::invoice> invoices;
+  std::vector<isv::event> log;
+  std::map<std::string, isv::idempotency_record, std::less<>> keys;
+};
+
+template <class Map>
+auto* find_in(const Map& m, const typename Map::key_type& k) {
+  const auto it = m.find(k);
+  return it == m.end() ? nullptr : &it->second;
+}
+
+class map_repository {
+public:
+  using traits_type = isv::default_traits;
+  struct view_type {
+    const tenant_store* s;
+    const std::map<isv::app_id, isv::app>* apps;
+    const isv::tenant& tenant() const { return s->tenant; }
+    const isv::directory& directory() const { return s->dir; }
+    isv::count_t directory_version() const { return s->dir_version; }
+    std::vector<isv::subscription_id> subscription_ids() const {
+      std::vector<isv::subscription_id> ids;
+      for (const auto& entry : s->subscriptions) ids.push_back(entry.first); // a std::map is sorted
+      return ids;
+    }
+    const isv::subscription* find_subscription(const isv::subscription_id& id) const {
+      const auto* e = find_in(s->subscriptions, id);
+      return e ? &e->first : nullptr;
+    }
+    const isv::license_book* find_license_book(const isv::subscription_id& id) const {
+      const auto* e = find_in(s->subscriptions, id);
+      return e ? &e->second : nullptr;
+    }
+    const isv::billing_profile* find_billing_profile(const isv::billing_profile_id& id) const { return find_in(s->profiles, id); }
+    const isv::invoice* find_invoice(const isv::invoice_id& id) const { return find_in(s->invoices, id); }
+    const isv::app* find_app(const isv::app_id& id) const { return find_in(*apps, id); }
+    const isv::idempotency_record* find_idempotency(std::string_view key) const {
+      const auto it = s->keys.find(key);
+      return it == s->keys.end() ? nullptr : &it->second;
+    }
+  };
+
+  isv::result<view_type> read(const isv::tenant_id& t) {
+    if (const auto* s = find_in(tenants_, t)) return view_type{s, &apps_};
+    return isv::fail(isv::errc::not_found, "no such tenant");
+  }
+  isv::result<void> commit(isv::commit c) {
+    const auto it = tenants_.find(c.tenant);
+    if (it == tenants_.end()) return isv::fail(isv::errc::not_found, "no such tenant");
+    tenant_store& s = it->second;
+    BOOST_OUTCOME_TRY(isv::check_commit(view_type{&s, &apps_}, c)); // versions, tenant, key: all before any write
+    for (auto& e : c.events) {
+      const auto target = isv::aggregate_of(e);
+      switch (target.kind) {
+        case isv::aggregate_kind::tenants: s.tenant = isv::apply(s.tenant, e); break;
+        case isv::aggregate_kind::directories: s.dir.apply(e), ++s.dir_version; break;
+        case isv::aggregate_kind::subscriptions: {
+          const isv::subscription_id id{target.id};
+          auto& [sub, book] = s.subscriptions.try_emplace(id, isv::subscription{}, isv::license_book{id}).first->second;
+          sub = isv::apply(sub, e);
+          book.apply(e);
+          break;
+        }
+        case isv::aggregate_kind::billing_profiles: {
+          auto& b = s.profiles[isv::billing_profile_id{target.id}];
+          b = isv::apply(b, e);
+          break;
+        }
+        case isv::aggregate_kind::invoices: {
+          auto& inv = s.invoices[isv::invoice_id{target.id}];
+          inv = isv::apply(inv, e);
+          break;
+        }
+      }
+      s.log.push_back(std::move(e));
+    }
+    if (c.idempotency) s.keys.emplace(c.idempotency->key, std::move(*c.idempotency));
+    return isv::result<void>(BOOST_OUTCOME_V2_NAMESPACE::success());
+  }
+  isv::result<std::vector<isv::event>> events(const isv::tenant_id& t, std::size_t after) {
+    const auto* s = find_in(tenants_, t);
+    if (!s) return isv::fail(isv::errc::not_found, "no such tenant");
+    return std::vector<isv::event>(s->log.begin() + static_cast<std::ptrdiff_t>(std::min(after, s->log.size())), s->log.end());
+  }
+  isv::result<void> create_tenant(isv::tenant org) {
+    if (tenants_.contains(org.id)) return isv::fail(isv::errc::already_exists, "tenant exists");
+    const auto id = org.id;
+    tenants_.emplace(id, tenant_store{std::move(org), isv::directory{id}, 0, {}, {}, {}, {}, {}});
+    return isv::result<void>(BOOST_OUTCOME_V2_NAMESPACE::success());
+  }
+  isv::result<void> add_app(isv::app product) {
+    if (!apps_.emplace(product.id, product).second) return isv::fail(isv::errc::already_exists, "app exists");
+    return isv::result<void>(BOOST_OUTCOME_V2_NAMESPACE::success());
+  }
+
+private:
+  std::map<isv::tenant_id, tenant_store> tenants_;
+  std::map<isv::app_id, isv::app> apps_;
+};
+
+static_assert(isv::repository<map_repository>);
+
+int failures = 0;
+void check(bool ok, const char* what) {
+  std::printf("%s %s\n", ok ? "ok  " : "FAIL", what);
+  if (!ok) ++failures;
+}
+
+} // namespace
+
+int main() {
+  using namespace std::chrono;
+  const sys_seconds now{sys_days{year{2026} / 5 / 4}};
+  const isv::tenant_id contoso{1};
+  const isv::user_id ada{1}, bo{2}, cy{3};
+  const isv::subscription_id seats{10};
+
+  map_repository repo;
+  isv::tenant org{contoso, "Contoso", "France", {{contoso, ada, isv::directory_role::global_administrator}}, 0};
+  isv::app crm{isv::app_id{7}, "CRM", "Fabrikam", isv::app_kind::isv, isv::pricing_model::per_user,
+               isv::money{900, isv::currency{"EUR"}}, isv::money{9000, isv::currency{"EUR"}}, std::nullopt};
+  check(repo.create_tenant(org) && repo.add_app(crm), "tenant and catalog set up");
+
+  isv::basic_admin_center center{repo};
+  check(bool(center.add_users(contoso, ada, {{ada, bo, cy}}, now)), "users added");
+  check(bool(center.create_billing_profile(contoso, ada, {isv::billing_profile_id{5}, "Main", {"Ada", "1 Rue"}}, now)),
+        "billing profile created");
+  isv::purchase_command buy{seats, crm.id, isv::acquisition_channel::direct, isv::billing_term::monthly, 2, true,
+                            isv::billing_profile_id{5}, true};
+  check(bool(center.purchase(contoso, ada, buy, now)), "2 seats bought");
+
+  const auto first = center.assign(contoso, ada, {seats, {ada, bo}, {}}, now, "assign-ada-bo");
+  check(first && first.value().value.licenses_added == 2, "ada and bo assigned");
+  const auto again = center.assign(contoso, ada, {seats, {ada, bo}, {}}, now, "assign-ada-bo");
+  check(again && again.value() == first.value(), "the retried request returns the first result (D-IDEM-1)");
+  const auto over = center.assign(contoso, ada, {seats, {cy}, {}}, now);
+  check(!over && over.error().code == isv::errc::seats_exhausted, "a third seat is refused (D-ASSIGN-3)");
+  if (!over) std::printf("     %s\n", over.error().message.c_str());
+
+  const auto stored = center.find_subscription(contoso, seats);
+  check(stored && stored.value().licenses_in_use == 2, "2 licenses in use");
+  const auto log = repo.events(contoso, 0);
+  const auto rebuilt = isv::replay_subscription<isv::default_traits>(seats, log.value());
+  check(rebuilt && rebuilt.value().first == stored.value(), "replaying the log rebuilds the subscription (D-AUDIT-1)");
+  return failures == 0 ? 0 : 1;
+}

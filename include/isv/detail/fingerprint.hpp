@@ -1,0 +1,141 @@
+// Internal: a canonical byte serialization of commands and a stable 64-bit FNV-1a hash of it, the fingerprint that binds an idempotency key to one request (D-IDEM-1).
+#pragma once
+
+#include "isv/app.hpp"
+#include "isv/assignment.hpp"
+#include "isv/billing.hpp"
+#include "isv/lifecycle.hpp"
+#include "isv/membership.hpp"
+#include "isv/purchase.hpp"
+#include "isv/quantity.hpp"
+#include "isv/role_grants.hpp"
+#include "isv/traits.hpp"
+
+#include <chrono>
+#include <concepts>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+#include <type_traits>
+#include <vector>
+
+// The fingerprint is stored next to an idempotency key and compared by every process that shares
+// the store, so it must not depend on the platform: integers are written as 8 little-endian bytes,
+// strings and lists with their length first, optionals with a presence byte, and struct fields in
+// declaration order. Never std::hash (it differs between standard libraries and runs).
+namespace isv::detail {
+
+/// The fields of a command, in declaration order: specialize with
+/// `template <class F> static void visit(const Command&, F&& f)` calling `f(field...)` once.
+template <class Command>
+struct command_fields;
+
+class fingerprint_builder {
+public:
+  static constexpr std::uint64_t offset_basis = 14695981039346656037ULL;
+  static constexpr std::uint64_t prime = 1099511628211ULL;
+
+  void bytes(const unsigned char* data, std::size_t n) noexcept {
+    for (std::size_t i = 0; i < n; ++i) {
+      hash_ ^= data[i];
+      hash_ *= prime;
+    }
+  }
+  void u64(std::uint64_t v) noexcept {
+    unsigned char buf[8];
+    for (unsigned char& b : buf) {
+      b = static_cast<unsigned char>(v & 0xffU);
+      v >>= 8;
+    }
+    bytes(buf, sizeof buf);
+  }
+  void text(std::string_view s) noexcept {
+    u64(s.size());
+    bytes(reinterpret_cast<const unsigned char*>(s.data()), s.size());
+  }
+
+  template <class V>
+  void add(const V& v) {
+    if constexpr (std::same_as<V, bool>) {
+      const unsigned char b = v ? 1 : 0;
+      bytes(&b, 1);
+    } else if constexpr (std::is_enum_v<V>) {
+      u64(static_cast<std::uint64_t>(static_cast<std::int64_t>(v)));
+    } else if constexpr (std::integral<V>) {
+      u64(static_cast<std::uint64_t>(v));
+    } else if constexpr (std::convertible_to<const V&, std::string_view>) {
+      text(std::string_view(v));
+    } else if constexpr (requires { typename V::tag_type; v.value(); }) {
+      add(v.value()); // a basic_id
+    } else if constexpr (requires { v.minor_units; v.unit.code(); }) {
+      add(v.minor_units);
+      text(v.unit.code());
+    } else if constexpr (requires { v.time_since_epoch(); }) {
+      add(static_cast<std::int64_t>(std::chrono::duration_cast<std::chrono::seconds>(v.time_since_epoch()).count()));
+    } else if constexpr (requires { v.has_value(); *v; }) {
+      add(v.has_value());
+      if (v) add(*v);
+    } else if constexpr (requires { v.begin(); v.end(); v.size(); }) {
+      u64(static_cast<std::uint64_t>(v.size()));
+      for (const auto& item : v) add(item);
+    } else {
+      command_fields<V>::visit(v, [this](const auto&... fields) { (this->add(fields), ...); });
+    }
+  }
+
+  [[nodiscard]] std::uint64_t value() const noexcept { return hash_; }
+
+private:
+  std::uint64_t hash_ = offset_basis;
+};
+
+/// The fingerprint of one request: the format version, the operation's name, who asks (empty for
+/// the platform), and the command. The time of the call is left out on purpose: a retry comes later.
+template <class UserId, class Command>
+[[nodiscard]] std::uint64_t fingerprint(std::string_view operation, const std::optional<UserId>& acting, const Command& cmd) {
+  fingerprint_builder b;
+  b.text("isv-fingerprint-1");
+  b.text(operation);
+  b.add(acting);
+  b.add(cmd);
+  return b.value();
+}
+
+// ---- The fields of the library's commands, in declaration order -------------------------------
+
+#define ISV_DETAIL_COMMAND_FIELDS(Template, ...)                                                                 \
+  template <licensing_traits T>                                                                                  \
+  struct command_fields<Template<T>> {                                                                           \
+    template <class F>                                                                                           \
+    static void visit(const Template<T>& c, F&& f) {                                                             \
+      f(__VA_ARGS__);                                                                                            \
+    }                                                                                                            \
+  }
+
+ISV_DETAIL_COMMAND_FIELDS(basic_purchase_command, c.subscription, c.app, c.channel, c.term, c.quantity,
+                          c.agreement_accepted, c.billing_profile, c.auto_renew);
+ISV_DETAIL_COMMAND_FIELDS(basic_subscription_command, c.subscription);
+ISV_DETAIL_COMMAND_FIELDS(basic_install_command, c.subscription);
+ISV_DETAIL_COMMAND_FIELDS(basic_assign_command, c.subscription, c.users, c.groups);
+ISV_DETAIL_COMMAND_FIELDS(basic_unassign_command, c.subscription, c.users, c.groups);
+ISV_DETAIL_COMMAND_FIELDS(basic_unassign_preview, c.subscription, c.version, c.users, c.groups, c.losing_license,
+                          c.keeping_license, c.not_assigned, c.groups_not_assigned);
+ISV_DETAIL_COMMAND_FIELDS(basic_reprocess_command, c.subscription);
+ISV_DETAIL_COMMAND_FIELDS(basic_add_users_command, c.users);
+ISV_DETAIL_COMMAND_FIELDS(basic_create_group_command, c.group, c.name);
+ISV_DETAIL_COMMAND_FIELDS(basic_membership_command, c.group, c.users);
+ISV_DETAIL_COMMAND_FIELDS(basic_role_command, c.user, c.role);
+ISV_DETAIL_COMMAND_FIELDS(basic_change_quantity_command, c.subscription, c.quantity);
+ISV_DETAIL_COMMAND_FIELDS(basic_auto_renew_command, c.subscription, c.auto_renew);
+ISV_DETAIL_COMMAND_FIELDS(basic_change_billing_profile_command, c.subscription, c.profile);
+ISV_DETAIL_COMMAND_FIELDS(basic_contact_info, c.name, c.address);
+ISV_DETAIL_COMMAND_FIELDS(basic_payment_method, c.id, c.kind, c.label);
+ISV_DETAIL_COMMAND_FIELDS(basic_create_billing_profile_command, c.profile, c.name, c.contact);
+ISV_DETAIL_COMMAND_FIELDS(basic_contact_info_command, c.profile, c.contact);
+ISV_DETAIL_COMMAND_FIELDS(basic_add_payment_method_command, c.profile, c.method);
+ISV_DETAIL_COMMAND_FIELDS(basic_payment_method_command, c.profile, c.method);
+ISV_DETAIL_COMMAND_FIELDS(basic_billing_role_command, c.profile, c.user, c.role);
+ISV_DETAIL_COMMAND_FIELDS(basic_issue_invoice_command, c.invoice, c.profile);
+ISV_DETAIL_COMMAND_FIELDS(basic_pay_invoice_command, c.invoice, c.method);
+
+} // namespace isv::detail
