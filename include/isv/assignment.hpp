@@ -93,9 +93,15 @@ template <licensing_traits T>
   if (s.status != subscription_status::active) return detail::status_refusal(s, "assign licenses");
   BOOST_OUTCOME_TRY(detail::valid_selection(dir, cmd.users, cmd.groups, "assign"));
 
-  // Direct users are all-or-nothing: count the seats they need before anything is planned.
-  const auto needed = static_cast<count_t>(
-      std::count_if(cmd.users.begin(), cmd.users.end(), [&](const auto& user) { return !book.holds(user); }));
+  // Direct users are all-or-nothing: count the seats they need before anything is planned. One
+  // lookup per user serves both the count and the plan: this is the hot path of bulk assignment.
+  std::vector<const basic_license_paths<T>*> held;
+  held.reserve(cmd.users.size());
+  count_t needed = 0;
+  for (const auto& user : cmd.users) {
+    held.push_back(book.find(user));
+    if (held.back() == nullptr) ++needed;
+  }
   if (needed > s.seats_free())
     return fail(errc::seats_exhausted,
                 "Assigning these licenses needs " + detail::plural(needed, "new seat") + " but " + detail::describe(s.id) +
@@ -104,17 +110,16 @@ template <licensing_traits T>
                     std::to_string(needed - s.seats_free()) + ", unassign licenses, or assign fewer users; nothing was assigned.");
 
   basic_assignment<T> out;
-  detail::seat_planner<T> planner(s, book);
   basic_licenses_granted<T> direct{s.id, std::nullopt, {}, {}};
-  for (const auto& user : cmd.users) {
-    const auto* paths = book.find(user);
-    if (paths && paths->direct) out.report.already_assigned.push_back(user);
-    else if (paths) direct.added_path.push_back(user);
-    else {
-      (void)planner.place(user); // always a new seat: counted above
-      direct.new_holders.push_back(user);
-    }
+  direct.new_holders.reserve(static_cast<std::size_t>(needed));
+  for (std::size_t i = 0; i < cmd.users.size(); ++i) {
+    if (held[i] == nullptr) direct.new_holders.push_back(cmd.users[i]);
+    else if (held[i]->direct) out.report.already_assigned.push_back(cmd.users[i]);
+    else direct.added_path.push_back(cmd.users[i]);
   }
+  detail::seat_planner<T> planner(s, book);
+  // Groups of the same batch must see the direct users as holders already (D-ASSIGN-2).
+  planner.take(direct.new_holders, /*remember=*/!cmd.groups.empty());
 
   const basic_event<T> stamp = detail::make_event(admin, now, basic_licenses_granted<T>{});
   if (!direct.new_holders.empty() || !direct.added_path.empty()) {

@@ -25,9 +25,16 @@ public:
         no_seat_reason_(s.status == subscription_status::active ? violation_reason::count_violation
                                                                  : violation_reason::suspended) {}
 
-  [[nodiscard]] bool holds(const user_id_t<T>& user) const { return book_.holds(user) || granted_.contains(user); }
+  [[nodiscard]] bool holds(const user_id_t<T>& user) const { return book_.holds(user) || granted().contains(user); }
   [[nodiscard]] count_t seats_left() const noexcept { return seats_left_; }
   [[nodiscard]] violation_reason no_seat_reason() const noexcept { return no_seat_reason_; }
+
+  /// Takes one seat for each of `users`, who hold none yet and fit in the free seats (the caller
+  /// checked). With `remember`, later placements in this operation see them as holders.
+  void take(const std::vector<user_id_t<T>>& users, bool remember) {
+    seats_left_ -= static_cast<count_t>(users.size());
+    if (remember) granted_.insert(users.begin(), users.end());
+  }
 
   /// Gives `user` a license through some path: counts a new seat only if they hold none yet.
   placement place(const user_id_t<T>& user) {
@@ -38,11 +45,31 @@ public:
     return placement::new_holder;
   }
 
+  /// A new seat for a user the caller knows holds none and places only once (a direct user of a
+  /// batch checked for duplicates). Such users are only listed; the hash set is built from the list
+  /// if a later path asks, so a direct-only batch costs no hash node per user.
+  placement place_new(const user_id_t<T>& user) {
+    if (seats_left_ <= 0) return placement::no_seat;
+    --seats_left_;
+    pending_.push_back(user);
+    return placement::new_holder;
+  }
+
 private:
+  const std::unordered_set<user_id_t<T>>& granted() const {
+    if (!pending_.empty()) {
+      granted_.reserve(granted_.size() + pending_.size());
+      granted_.insert(pending_.begin(), pending_.end());
+      pending_.clear();
+    }
+    return granted_;
+  }
+
   const basic_license_book<T>& book_;
   count_t seats_left_;
   violation_reason no_seat_reason_;
-  std::unordered_set<user_id_t<T>> granted_{};
+  mutable std::unordered_set<user_id_t<T>> granted_{};
+  mutable std::vector<user_id_t<T>> pending_{}; ///< placed by place_new, not yet in granted_
 };
 
 /// Grants licenses via `group` to `members` in their order; members left without a seat are
