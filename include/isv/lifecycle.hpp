@@ -100,9 +100,7 @@ template <licensing_traits T>
                                                                       const basic_actor<T>& admin,
                                                                       const basic_subscription_command<T>& cmd,
                                                                       const typename T::time_point& now) {
-  BOOST_OUTCOME_TRY(detail::same_tenant(admin, s.tenant, s.id));
-  BOOST_OUTCOME_TRY(detail::same_target(s.id, cmd.subscription));
-  BOOST_OUTCOME_TRY(authorize(operation::activate, admin.roles));
+  BOOST_OUTCOME_TRY(detail::subscription_operation_allowed(s, admin, cmd.subscription, operation::activate));
   BOOST_OUTCOME_TRY(detail::allowed(s, lifecycle_trigger::activate, "activate"));
   basic_update<basic_subscription<T>, T> out;
   out.events.push_back(
@@ -117,10 +115,7 @@ template <licensing_traits T>
 [[nodiscard]] result<basic_update<basic_subscription<T>, T>> cancel(const basic_subscription<T>& s, const basic_actor<T>& admin,
                                                                     const basic_subscription_command<T>& cmd,
                                                                     const typename T::time_point& now) {
-  BOOST_OUTCOME_TRY(detail::same_tenant(admin, s.tenant, s.id));
-  BOOST_OUTCOME_TRY(detail::same_target(s.id, cmd.subscription));
-  BOOST_OUTCOME_TRY(authorize(operation::cancel, admin.roles,
-                              {.bought_through_partner = s.channel == acquisition_channel::partner}));
+  BOOST_OUTCOME_TRY(detail::subscription_operation_allowed(s, admin, cmd.subscription, operation::cancel));
   if (!s.bought_through_platform())
     return fail(errc::contact_vendor,
                 detail::describe(s.id) + " was bought from the app's vendor: contact the vendor to cancel it.");
@@ -146,9 +141,7 @@ template <licensing_traits T>
                                                                             const basic_actor<T>& admin,
                                                                             const basic_auto_renew_command<T>& cmd,
                                                                             const typename T::time_point& now) {
-  BOOST_OUTCOME_TRY(detail::same_tenant(admin, s.tenant, s.id));
-  BOOST_OUTCOME_TRY(detail::same_target(s.id, cmd.subscription));
-  BOOST_OUTCOME_TRY(authorize(operation::set_auto_renew, admin.roles));
+  BOOST_OUTCOME_TRY(detail::subscription_operation_allowed(s, admin, cmd.subscription, operation::set_auto_renew));
   if (s.status == subscription_status::deactivated) return detail::status_refusal(s, "change auto-renew");
   basic_update<basic_subscription<T>, T> out;
   if (s.auto_renew != cmd.auto_renew)

@@ -148,10 +148,8 @@ template <licensing_traits T>
 [[nodiscard]] result<basic_installation<T>> install(const basic_subscription<T>& s, const basic_app<T>& product,
                                                     const basic_actor<T>& admin, const basic_install_command<T>& cmd,
                                                     const typename T::time_point& now) {
-  BOOST_OUTCOME_TRY(detail::same_tenant(admin, s.tenant, s.id));
-  BOOST_OUTCOME_TRY(detail::same_target(s.id, cmd.subscription));
+  BOOST_OUTCOME_TRY(detail::subscription_operation_allowed(s, admin, cmd.subscription, operation::install));
   BOOST_OUTCOME_TRY(detail::same_target(product.id, s.app));
-  BOOST_OUTCOME_TRY(authorize(operation::install, admin.roles));
   if (s.kind != app_kind::isv)
     return fail(errc::invalid_argument, detail::describe(s.app) +
                                             " is a SaaS app: it is configured in the publisher's portal, not installed.");

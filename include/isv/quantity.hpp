@@ -30,10 +30,7 @@ template <licensing_traits T>
                                                                              const basic_actor<T>& admin,
                                                                              const basic_change_quantity_command<T>& cmd,
                                                                              const typename T::time_point& now) {
-  BOOST_OUTCOME_TRY(detail::same_tenant(admin, s.tenant, s.id));
-  BOOST_OUTCOME_TRY(detail::same_target(s.id, cmd.subscription));
-  BOOST_OUTCOME_TRY(authorize(operation::change_quantity, admin.roles,
-                              {.bought_through_partner = s.channel == acquisition_channel::partner}));
+  BOOST_OUTCOME_TRY(detail::subscription_operation_allowed(s, admin, cmd.subscription, operation::change_quantity));
   if (!s.bought_through_platform())
     return fail(errc::contact_vendor, detail::describe(s.id) +
                                           " was bought from the app's vendor: contact the vendor to add or remove licenses.");

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "isv/actor.hpp"
+#include "isv/authorization.hpp"
 #include "isv/detail/calendar.hpp"
 #include "isv/detail/describe.hpp"
 #include "isv/error.hpp"
@@ -31,6 +32,16 @@ template <class Tag, class Rep>
   if (given == named) return BOOST_OUTCOME_V2_NAMESPACE::success();
   return fail(errc::invalid_argument,
               "The command names " + describe(named) + " but the state passed in is " + describe(given) + ".");
+}
+
+/// The checks every operation on one subscription starts with: the actor's tenant, the command's
+/// target, and the authorization table (with D-ROLE-6 for subscriptions bought through a partner).
+template <licensing_traits T>
+[[nodiscard]] result<void> subscription_operation_allowed(const basic_subscription<T>& s, const basic_actor<T>& admin,
+                                                          const subscription_id_t<T>& named, operation op) {
+  BOOST_OUTCOME_TRY(same_tenant(admin, s.tenant, s.id));
+  BOOST_OUTCOME_TRY(same_target(s.id, named));
+  return authorize(op, admin.roles, {.bought_through_partner = s.channel == acquisition_channel::partner});
 }
 
 /// The refusal for a subscription that cannot take new licenses or changes in its status.
