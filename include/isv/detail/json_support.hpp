@@ -1,0 +1,761 @@
+// Internal: the machinery of the JSON wire format: JSON Pointer paths, strict readers for numbers, text, ids, money and times, and object codecs built from field lists.
+#pragma once
+
+#include "isv/detail/calendar.hpp"
+#include "isv/detail/describe.hpp"
+#include "isv/error.hpp"
+#include "isv/id.hpp"
+#include "isv/money.hpp"
+#include "isv/traits.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <array>
+#include <charconv>
+#include <chrono>
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+namespace isv::json {
+
+/// How one C++ type is written to and read from JSON; isv/json.hpp specializes it for every type
+/// of the library. A specialization has
+///   static void write(const T&, nlohmann::json& out);
+///   static bool read(const nlohmann::json& in, T& out, detail::reader& r); // false once r.fail() was called
+/// Reading is strict: anything the wire format does not allow is a failure naming its JSON Pointer.
+template <class T>
+struct codec;
+
+/// What a traits type needs for the JSON wire format: integer ids (written as decimal strings) or
+/// string ids, a contiguous string type, whole-second times and money that fits 64 bits.
+template <class S>
+concept json_text = std::constructible_from<S, const char*, std::size_t> && requires(const S& s) {
+  { s.data() } -> std::convertible_to<const char*>;
+  { s.size() } -> std::convertible_to<std::size_t>;
+};
+
+template <class T>
+concept json_traits =
+    licensing_traits<T> &&
+    ((std::integral<typename T::id_rep> && !std::same_as<typename T::id_rep, bool>) || json_text<typename T::id_rep>) &&
+    json_text<typename T::string_type> && std::same_as<typename T::time_point, std::chrono::sys_seconds> &&
+    (sizeof(typename T::money_rep) <= sizeof(std::int64_t));
+
+namespace detail {
+
+using document = nlohmann::json;
+
+// ---- Limits -----------------------------------------------------------------------------------
+
+/// Byte limits of strings on the wire (UTF-8 bytes, not characters). A longer string is refused,
+/// never cut: a cut name would be a different name.
+inline constexpr std::size_t max_name_bytes = 1024;
+inline constexpr std::size_t max_address_bytes = 2048;
+inline constexpr std::size_t max_link_bytes = 2048;
+inline constexpr std::size_t max_message_bytes = 4096;
+inline constexpr std::size_t max_id_bytes = 256;
+
+// ---- UTF-8 ------------------------------------------------------------------------------------
+
+/// Well-formed UTF-8 as RFC 3629 defines it: no overlong forms, no surrogates, nothing past U+10FFFF.
+[[nodiscard]] constexpr bool is_valid_utf8(std::string_view s) noexcept {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const auto b0 = static_cast<unsigned char>(s[i]);
+    if (b0 < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t extra = 0;
+    unsigned char lo = 0x80;
+    unsigned char hi = 0xBF;
+    if (b0 >= 0xC2 && b0 <= 0xDF) {
+      extra = 1;
+    } else if (b0 >= 0xE0 && b0 <= 0xEF) {
+      extra = 2;
+      if (b0 == 0xE0) lo = 0xA0;      // overlong
+      else if (b0 == 0xED) hi = 0x9F; // surrogates
+    } else if (b0 >= 0xF0 && b0 <= 0xF4) {
+      extra = 3;
+      if (b0 == 0xF0) lo = 0x90;      // overlong
+      else if (b0 == 0xF4) hi = 0x8F; // past U+10FFFF
+    } else {
+      return false;
+    }
+    if (s.size() - i <= extra) return false;
+    for (std::size_t k = 1; k <= extra; ++k) {
+      const auto b = static_cast<unsigned char>(s[i + k]);
+      if (b < (k == 1 ? lo : 0x80) || b > (k == 1 ? hi : 0xBF)) return false;
+    }
+    i += extra + 1;
+  }
+  return true;
+}
+
+/// A piece of untrusted input fit to quote in a message: short and valid UTF-8, or described instead.
+[[nodiscard]] inline std::string quote(std::string_view s) {
+  if (!is_valid_utf8(s)) return "a string that is not valid UTF-8";
+  if (s.size() > 64) return "a string of " + std::to_string(s.size()) + " bytes";
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    if (static_cast<unsigned char>(c) < 0x20) out += '?';
+    else out += c;
+  }
+  return out + "\"";
+}
+
+/// "a user id", "an invoice id" (the library's nouns; 'u' is pronounced "you" in each)
+[[nodiscard]] inline std::string with_article(std::string_view noun) {
+  const bool vowel = !noun.empty() && std::string_view("aeio").find(noun.front()) != std::string_view::npos;
+  return (vowel ? "an " : "a ") + std::string(noun);
+}
+
+// ---- Paths and faults -------------------------------------------------------------------------
+
+/// One reference token of a JSON Pointer: RFC 6901 escapes '~' and '/'.
+[[nodiscard]] inline std::string pointer_token(std::string_view key) {
+  std::string out;
+  for (char c : key) {
+    if (c == '~') out += "~0";
+    else if (c == '/') out += "~1";
+    else out += c;
+  }
+  return out;
+}
+
+/// Where the reader is in the document (a JSON Pointer, RFC 6901) and the first fault it met.
+class reader {
+public:
+  /// Leaves one level of the path when it goes out of scope.
+  class [[nodiscard]] scope {
+  public:
+    explicit scope(reader& r) noexcept : r_(r) {}
+    scope(const scope&) = delete;
+    scope& operator=(const scope&) = delete;
+    ~scope() { r_.tokens_.pop_back(); }
+
+  private:
+    reader& r_;
+  };
+
+  [[nodiscard]] scope at(std::string_view key) {
+    tokens_.push_back(escape(key));
+    return scope(*this);
+  }
+  [[nodiscard]] scope at(std::size_t index) {
+    tokens_.push_back(std::to_string(index));
+    return scope(*this);
+  }
+
+  /// Records a fault at the current path; reading stops at the first, so later ones are ignored.
+  bool fail(std::string_view problem) {
+    if (!error_)
+      error_ = ::isv::error{errc::invalid_argument, "Invalid JSON at \"" + pointer() + "\": " + std::string(problem)};
+    return false;
+  }
+
+  [[nodiscard]] std::string pointer() const {
+    std::string out;
+    for (const auto& t : tokens_) out += "/" + t;
+    return out;
+  }
+
+  /// The fault; only meaningful after a read returned false.
+  [[nodiscard]] ::isv::error take_error() {
+    if (!error_) return ::isv::error{errc::invalid_argument, "Invalid JSON at \"" + pointer() + "\"."};
+    return std::move(*error_);
+  }
+
+private:
+  /// RFC 6901 escapes; a key that could not come from JSON text (bad UTF-8) or is very long is
+  /// shown in a form fit for a message.
+  static std::string escape(std::string_view key) {
+    if (!is_valid_utf8(key)) return "(a field name that is not valid UTF-8)";
+    std::size_t cut = key.size() > 128 ? 128 : key.size();
+    while (cut > 0 && cut < key.size() && (static_cast<unsigned char>(key[cut]) & 0xC0) == 0x80) --cut; // whole characters
+    return pointer_token(key.substr(0, cut)) + (cut < key.size() ? "..." : "");
+  }
+
+  std::vector<std::string> tokens_;
+  std::optional<::isv::error> error_;
+};
+
+[[nodiscard]] inline std::string_view kind_of(const document& j) noexcept {
+  switch (j.type()) {
+    case document::value_t::null: return "null";
+    case document::value_t::boolean: return "a boolean";
+    case document::value_t::number_integer:
+    case document::value_t::number_unsigned: return "a whole number";
+    case document::value_t::number_float: return "a number with a fraction or exponent";
+    case document::value_t::string: return "a string";
+    case document::value_t::array: return "an array";
+    case document::value_t::object: return "an object";
+    case document::value_t::binary: return "binary data";
+    case document::value_t::discarded: return "a discarded value";
+  }
+  return "an unknown value";
+}
+
+inline bool expected(reader& r, std::string_view what, const document& found) {
+  return r.fail("expected " + std::string(what) + ", found " + std::string(kind_of(found)) + ".");
+}
+
+// ---- Scalars ----------------------------------------------------------------------------------
+
+/// A whole number as JSON holds it, or a fault: fractions and exponents are refused even when the
+/// value is whole ("3.0", "1e3"), so that every number has one spelling.
+inline bool read_int64(const document& in, std::int64_t& out, reader& r, std::string_view what) {
+  if (in.is_number_float())
+    return r.fail("expected " + std::string(what) + " written as a whole number without fraction or exponent, found " +
+                  std::string(kind_of(in)) + ".");
+  if (!in.is_number_integer()) return expected(r, what, in);
+  if (in.is_number_unsigned()) {
+    const auto v = in.get<std::uint64_t>();
+    if (v > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
+      return r.fail(std::string(what) + " " + std::to_string(v) + " is out of range.");
+    out = static_cast<std::int64_t>(v);
+    return true;
+  }
+  out = in.get<std::int64_t>();
+  return true;
+}
+
+template <class Rep>
+inline bool read_in_range(const document& in, Rep& out, reader& r, std::string_view what, std::int64_t min, std::int64_t max) {
+  std::int64_t v = 0;
+  if (!read_int64(in, v, r, what)) return false;
+  if (v < min || v > max)
+    return r.fail(std::string(what) + " must be from " + std::to_string(min) + " to " + std::to_string(max) + "; " +
+                  std::to_string(v) + " is out of range.");
+  out = static_cast<Rep>(v);
+  return true;
+}
+
+/// A license quantity: a positive whole number, at most max_quantity (D-QTY-4).
+struct quantity_codec {
+  static void write(const count_t& v, document& out) { out = static_cast<std::int64_t>(v); }
+  static bool read(const document& in, count_t& out, reader& r) {
+    std::int64_t v = 0;
+    if (!read_int64(in, v, r, "a license quantity")) return false;
+    if (v <= 0)
+      return r.fail("a license quantity must be a positive whole number (D-QTY-4); " + std::to_string(v) + " is not.");
+    if (v > max_quantity)
+      return r.fail("a license quantity may be at most " + std::to_string(max_quantity) + "; " + std::to_string(v) +
+                    " is more.");
+    out = v;
+    return true;
+  }
+};
+
+/// A number of licenses: from zero to max_quantity.
+struct count_codec {
+  static void write(const count_t& v, document& out) { out = static_cast<std::int64_t>(v); }
+  static bool read(const document& in, count_t& out, reader& r) {
+    return read_in_range(in, out, r, "a license count", 0, max_quantity);
+  }
+};
+
+/// A version: the number of events applied, never negative.
+struct version_codec {
+  static void write(const count_t& v, document& out) { out = static_cast<std::int64_t>(v); }
+  static bool read(const document& in, count_t& out, reader& r) {
+    return read_in_range(in, out, r, "a version", 0, std::numeric_limits<std::int64_t>::max());
+  }
+};
+
+/// Amounts in minor units of the traits' money representation.
+template <class Rep>
+struct minor_units_codec {
+  static void write(const Rep& v, document& out) { out = static_cast<std::int64_t>(v); }
+  static bool read(const document& in, Rep& out, reader& r) {
+    return read_in_range(in, out, r, "an amount in minor units", static_cast<std::int64_t>(std::numeric_limits<Rep>::min()),
+                         static_cast<std::int64_t>(std::numeric_limits<Rep>::max()));
+  }
+};
+
+/// Kinds of text and their limits.
+struct name_text {
+  static constexpr std::string_view noun = "a name";
+  static constexpr std::size_t max_bytes = max_name_bytes;
+};
+struct address_text {
+  static constexpr std::string_view noun = "an address";
+  static constexpr std::size_t max_bytes = max_address_bytes;
+};
+struct link_text {
+  static constexpr std::string_view noun = "a link";
+  static constexpr std::size_t max_bytes = max_link_bytes;
+};
+struct message_text {
+  static constexpr std::string_view noun = "a message";
+  static constexpr std::size_t max_bytes = max_message_bytes;
+};
+
+inline bool read_utf8_string(const document& in, std::string_view& out, reader& r, std::string_view what, std::size_t max_bytes) {
+  if (!in.is_string()) return expected(r, std::string(what) + " (a string)", in);
+  const auto& s = in.get_ref<const std::string&>();
+  if (!is_valid_utf8(s)) return r.fail(std::string(what) + " must be valid UTF-8; this string is not.");
+  if (s.size() > max_bytes)
+    return r.fail(std::string(what) + " may be at most " + std::to_string(max_bytes) + " bytes of UTF-8; this one has " +
+                  std::to_string(s.size()) + ".");
+  out = s;
+  return true;
+}
+
+template <class Kind>
+struct text_codec {
+  template <json_text S>
+  static void write(const S& s, document& out) {
+    out = std::string(s.data(), s.size());
+  }
+  template <json_text S>
+  static bool read(const document& in, S& out, reader& r) {
+    std::string_view s;
+    if (!read_utf8_string(in, s, r, Kind::noun, Kind::max_bytes)) return false;
+    out = S(s.data(), s.size());
+    return true;
+  }
+};
+
+/// "2026-01-15T00:00:00Z": RFC 3339 in UTC with whole seconds, the one spelling accepted, so that
+/// a time has one form on the wire. Years 0000 to 9999; no leap seconds.
+struct time_codec {
+  static void write(const std::chrono::sys_seconds& t, document& out) { out = ::isv::detail::format_time(t); }
+  static bool read(const document& in, std::chrono::sys_seconds& out, reader& r) {
+    constexpr std::string_view what = "a time";
+    if (!in.is_string()) return expected(r, "a time (a string such as \"2026-01-15T00:00:00Z\")", in);
+    const auto& s = in.get_ref<const std::string&>();
+    const auto malformed = [&] {
+      return r.fail(std::string(what) + " must be written in RFC 3339 UTC as \"YYYY-MM-DDTHH:MM:SSZ\" (such as "
+                                         "\"2026-01-15T00:00:00Z\"); found " + quote(s) + ".");
+    };
+    if (s.size() != 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[19] != 'Z')
+      return malformed();
+    const auto number = [&](std::size_t at, std::size_t len, int& value) {
+      value = 0;
+      for (std::size_t i = at; i < at + len; ++i) {
+        if (s[i] < '0' || s[i] > '9') return false;
+        value = value * 10 + (s[i] - '0');
+      }
+      return true;
+    };
+    int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
+    if (!number(0, 4, year) || !number(5, 2, month) || !number(8, 2, day) || !number(11, 2, hour) ||
+        !number(14, 2, minute) || !number(17, 2, second))
+      return malformed();
+    const std::chrono::year_month_day date{std::chrono::year{year}, std::chrono::month{static_cast<unsigned>(month)},
+                                           std::chrono::day{static_cast<unsigned>(day)}};
+    if (!date.ok() || hour > 23 || minute > 59 || second > 59)
+      return r.fail(std::string(what) + " names no such moment: " + quote(s) + ".");
+    out = std::chrono::sys_days{date} + std::chrono::hours{hour} + std::chrono::minutes{minute} + std::chrono::seconds{second};
+    return true;
+  }
+};
+
+/// Three capital letters, ISO 4217 style ("EUR").
+struct currency_codec {
+  static void write(const currency& c, document& out) { out = std::string(c.code()); }
+  static bool read(const document& in, currency& out, reader& r) {
+    if (!in.is_string()) return expected(r, "a currency (a string of three capital letters such as \"EUR\")", in);
+    const auto& s = in.get_ref<const std::string&>();
+    const currency parsed(s);
+    if (s.size() != 3 || !parsed.is_valid())
+      return r.fail("a currency must be three capital letters, ISO 4217 style (such as \"EUR\"); found " + quote(s) + ".");
+    out = parsed;
+    return true;
+  }
+};
+
+// ---- Objects from field lists -----------------------------------------------------------------
+
+template <class T>
+inline constexpr bool is_optional = false;
+template <class T>
+inline constexpr bool is_optional<std::optional<T>> = true;
+
+template <class T>
+struct value_of {
+  using type = T;
+};
+template <class T>
+struct value_of<std::optional<T>> {
+  using type = T;
+};
+
+/// Whether a std::optional field may be left out. Either way null means empty.
+enum class presence {
+  required, ///< the key must be there (non-optional fields, and optional ones whose emptiness means an action)
+  optional, ///< the key may be absent: absent and null both mean empty
+};
+
+template <class Owner, class Member, class Codec, presence P>
+struct field_spec {
+  std::string_view name;
+  Member Owner::*member;
+};
+
+template <class Codec, class Member>
+using codec_for = std::conditional_t<std::is_void_v<Codec>, codec<typename value_of<Member>::type>, Codec>;
+
+/// A field read and written with `Codec` (for a std::optional member: the codec of its value);
+/// by default the codec of the member's type. An optional member may be absent.
+template <class Codec = void, class Owner, class Member>
+constexpr auto field(std::string_view name, Member Owner::*member) {
+  return field_spec<Owner, Member, codec_for<Codec, Member>, is_optional<Member> ? presence::optional : presence::required>{
+      name, member};
+}
+
+/// A std::optional field that must be present, null meaning empty: used where empty is itself an
+/// instruction (revoke a role) or a fact (the platform acted), so that leaving it out is not read as one.
+template <class Codec = void, class Owner, class Member>
+constexpr auto nullable_field(std::string_view name, Member Owner::*member) {
+  static_assert(is_optional<Member>);
+  return field_spec<Owner, Member, codec_for<Codec, Member>, presence::required>{name, member};
+}
+
+template <class Owner, class Member, class Codec, presence P>
+void write_field(const Owner& owner, document& out, const field_spec<Owner, Member, Codec, P>& f) {
+  auto& slot = out[std::string(f.name)];
+  if constexpr (is_optional<Member>) {
+    if (const auto& v = owner.*f.member) Codec::write(*v, slot);
+    else slot = nullptr;
+  } else {
+    Codec::write(owner.*f.member, slot);
+  }
+}
+
+template <class Owner, class Member, class Codec, presence P>
+bool read_field(const document& in, Owner& owner, reader& r, std::string_view noun, const field_spec<Owner, Member, Codec, P>& f) {
+  const auto it = in.find(f.name);
+  const auto here = r.at(f.name);
+  if (it == in.end()) {
+    if constexpr (is_optional<Member> && P == presence::optional) {
+      (owner.*f.member).reset();
+      return true;
+    } else {
+      return r.fail("the field \"" + std::string(f.name) + "\" of " + std::string(noun) + " is missing" +
+                    (is_optional<Member> ? " (write null for none)." : "."));
+    }
+  }
+  if constexpr (is_optional<Member>) {
+    if (it->is_null()) {
+      (owner.*f.member).reset();
+      return true;
+    }
+    typename Member::value_type v{};
+    if (!Codec::read(*it, v, r)) return false;
+    owner.*f.member = std::move(v);
+    return true;
+  } else {
+    return Codec::read(*it, owner.*f.member, r);
+  }
+}
+
+template <class... Fields>
+[[nodiscard]] std::string field_names(const std::tuple<Fields...>& fields) {
+  std::string out;
+  std::apply([&](const auto&... f) { ((out += (out.empty() ? "" : ", ") + std::string(f.name)), ...); }, fields);
+  return out;
+}
+
+/// Reads an object field by field: unknown keys first (so a misspelt field is named as such, not
+/// as the missing one), then each field in order. `tag` is a key the caller handles (an event's "type").
+template <class Owner, class... Fields>
+bool read_fields(const document& in, Owner& owner, reader& r, std::string_view noun, const std::tuple<Fields...>& fields,
+                 std::string_view tag = {}) {
+  if (!in.is_object()) return expected(r, std::string(noun) + " (an object)", in);
+  for (auto it = in.begin(); it != in.end(); ++it) {
+    const std::string& key = it.key();
+    if (!tag.empty() && key == tag) continue;
+    const bool known = std::apply([&](const auto&... f) { return ((f.name == key) || ...); }, fields);
+    if (!known) {
+      const auto here = r.at(key);
+      const auto shown = key.size() <= 64 ? quote(key) : "(a name of " + std::to_string(key.size()) + " bytes)";
+      return r.fail("unknown field " + shown + "; the fields of " + std::string(noun) + " are " + field_names(fields) +
+                    (tag.empty() ? "" : " and " + std::string(tag)) + ".");
+    }
+  }
+  return std::apply([&](const auto&... f) { return (read_field(in, owner, r, noun, f) && ...); }, fields);
+}
+
+template <class Owner, class... Fields>
+void write_fields(const Owner& owner, document& out, const std::tuple<Fields...>& fields) {
+  out = document::object();
+  std::apply([&](const auto&... f) { (write_field(owner, out, f), ...); }, fields);
+}
+
+/// Stands for any member in an aggregate initializer, to count an aggregate's members.
+struct any_member {
+  template <class U>
+  operator U&() const noexcept; // only named in unevaluated contexts
+};
+
+/// The number of members of an aggregate: the most initializers `T{...}` accepts.
+template <class T, class... Members>
+[[nodiscard]] consteval std::size_t member_count() {
+  if constexpr (requires { T{Members{}..., any_member{}}; }) return member_count<T, Members..., any_member>();
+  else return sizeof...(Members);
+}
+
+/// The codec of a struct whose `Derived` lists `noun` and `fields()`, and may add
+/// `static bool check(const Owner&, reader&)` for what one field alone cannot say.
+template <class Derived, class Owner>
+struct object_codec {
+  static void write(const Owner& v, document& out) {
+    static_assert(lists_every_member());
+    write_fields(v, out, Derived::fields());
+  }
+  static bool read(const document& in, Owner& out, reader& r) { return read_tagged(in, out, r, {}); }
+  static bool read_tagged(const document& in, Owner& out, reader& r, std::string_view tag) {
+    static_assert(lists_every_member());
+    if (!read_fields(in, out, r, Derived::noun, Derived::fields(), tag)) return false;
+    if constexpr (requires { Derived::check(out, r); }) return Derived::check(out, r);
+    else return true;
+  }
+
+private:
+  /// A member added to a struct must be added to its codec (and to docs/wire-format.md), or it
+  /// would be lost on the wire without a word: this makes it a compile error instead.
+  static constexpr bool lists_every_member() {
+    return member_count<Owner>() == std::tuple_size_v<decltype(Derived::fields())>;
+  }
+};
+
+// ---- Lists ------------------------------------------------------------------------------------
+
+template <class Codec>
+struct list_codec {
+  template <class V>
+  static void write(const std::vector<V>& values, document& out) {
+    out = document::array();
+    for (const auto& v : values) Codec::write(v, out.emplace_back());
+  }
+  template <class V>
+  static bool read(const document& in, std::vector<V>& out, reader& r) {
+    if (!in.is_array()) return expected(r, "a list (an array)", in);
+    out.clear();
+    out.reserve(in.size());
+    for (std::size_t i = 0; i < in.size(); ++i) {
+      const auto here = r.at(i);
+      V v{};
+      if (!Codec::read(in[i], v, r)) return false;
+      out.push_back(std::move(v));
+    }
+    return true;
+  }
+};
+
+/// A list kept sorted without repeats (lookups binary-search it): any other order is refused.
+template <class Codec>
+struct sorted_set_codec {
+  template <class V>
+  static void write(const std::vector<V>& values, document& out) {
+    list_codec<Codec>::write(values, out);
+  }
+  template <class V>
+  static bool read(const document& in, std::vector<V>& out, reader& r) {
+    if (!list_codec<Codec>::read(in, out, r)) return false;
+    for (std::size_t i = 1; i < out.size(); ++i)
+      if (!(out[i - 1] < out[i])) {
+        const auto here = r.at(i);
+        return r.fail("this list must be in increasing order without repeats; entry " + std::to_string(i) + " " +
+                      (out[i - 1] == out[i] ? "repeats" : "comes before") + " entry " + std::to_string(i - 1) + ".");
+      }
+    return true;
+  }
+};
+
+// ---- Enums ------------------------------------------------------------------------------------
+
+/// The wire names of an enum: `noun` and `values`, an array of {value, name}.
+template <class E>
+struct wire_enum;
+
+template <class E, class... Es>
+[[nodiscard]] constexpr auto named_by_to_string(E first, Es... rest) {
+  return std::array<std::pair<E, std::string_view>, 1 + sizeof...(Es)>{
+      std::pair<E, std::string_view>{first, to_string(first)}, std::pair<E, std::string_view>{rest, to_string(rest)}...};
+}
+
+template <class E>
+concept wire_enumeration = std::is_enum_v<E> && requires {
+  wire_enum<E>::noun;
+  wire_enum<E>::values;
+};
+
+template <wire_enumeration E>
+struct enum_codec {
+  static void write(const E& v, document& out) {
+    for (const auto& [value, name] : wire_enum<E>::values)
+      if (value == v) {
+        out = std::string(name);
+        return;
+      }
+    out = nullptr; // not a value of the enum: refused when read back rather than guessed
+  }
+  static bool read(const document& in, E& out, reader& r) {
+    const auto noun = with_article(wire_enum<E>::noun);
+    if (!in.is_string()) return expected(r, noun + " (a string)", in);
+    const auto& s = in.get_ref<const std::string&>();
+    for (const auto& [value, name] : wire_enum<E>::values)
+      if (name == s) {
+        out = value;
+        return true;
+      }
+    std::string names;
+    for (const auto& [value, name] : wire_enum<E>::values) names += (names.empty() ? "\"" : ", \"") + std::string(name) + "\"";
+    return r.fail("unknown " + std::string(wire_enum<E>::noun) + " " + quote(s) + "; expected one of " + names + ".");
+  }
+};
+
+// ---- Ids --------------------------------------------------------------------------------------
+
+/// Ids are strings on the wire: integer ids in canonical decimal ("42": no sign, leading zero,
+/// space or exponent), so that JavaScript clients never round them through a double.
+template <class Tag, class Rep>
+struct id_codec {
+  using id = basic_id<Tag, Rep>;
+
+  static void write(const id& v, document& out) {
+    if constexpr (std::integral<Rep>) out = std::to_string(v.value());
+    else out = std::string(v.value().data(), v.value().size());
+  }
+
+  static bool read(const document& in, id& out, reader& r) {
+    const auto noun = with_article(std::string(::isv::detail::noun<Tag>) + " id");
+    if constexpr (std::integral<Rep>) {
+      if (!in.is_string()) return expected(r, noun + " (a string of decimal digits such as \"42\")", in);
+      const auto& s = in.get_ref<const std::string&>();
+      Rep v{};
+      const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+      if (ec == std::errc::result_out_of_range)
+        return r.fail(noun + " must be from " + std::to_string(std::numeric_limits<Rep>::min()) + " to " +
+                      std::to_string(std::numeric_limits<Rep>::max()) + "; " + quote(s) + " is out of range.");
+      if (ec != std::errc{} || end != s.data() + s.size() || std::to_string(v) != s)
+        return r.fail(noun + " must be written in decimal digits without sign, leading zeros or spaces (such as \"42\"); found " +
+                      quote(s) + ".");
+      out = id{v};
+      return true;
+    } else {
+      if (!in.is_string()) return expected(r, noun + " (a string)", in);
+      std::string_view s;
+      if (!read_utf8_string(in, s, r, noun, max_id_bytes)) return false;
+      if (s.empty()) return r.fail(noun + " must not be empty.");
+      out = id{Rep(s.data(), s.size())};
+      return true;
+    }
+  }
+};
+
+// ---- Parsing text -----------------------------------------------------------------------------
+
+/// Duplicate keys are refused: nlohmann::json would keep the last silently, so
+/// {"quantity": 5, "quantity": -5} could pass a check that read the first and act on the second.
+class duplicate_key_finder {
+public:
+  bool operator()(int /*depth*/, document::parse_event_t event, document& parsed) {
+    using event_t = document::parse_event_t;
+    switch (event) {
+      case event_t::object_start:
+        element_started();
+        frames_.push_back({false, 0, {}, {}});
+        break;
+      case event_t::array_start:
+        element_started();
+        frames_.push_back({true, 0, {}, {}});
+        break;
+      case event_t::object_end:
+      case event_t::array_end:
+        if (!frames_.empty()) frames_.pop_back();
+        break;
+      case event_t::key:
+        if (!frames_.empty() && parsed.is_string()) {
+          auto& top = frames_.back();
+          top.key = parsed.get<std::string>();
+          if (!top.keys.insert(top.key).second && !duplicate_) duplicate_ = pointer();
+        }
+        break;
+      case event_t::value: element_started(); break;
+    }
+    return true;
+  }
+
+  /// The JSON Pointer of the first repeated key, if any.
+  [[nodiscard]] const std::optional<std::string>& duplicate() const noexcept { return duplicate_; }
+
+private:
+  struct frame {
+    bool array;
+    std::size_t count;
+    std::string key;
+    std::set<std::string, std::less<>> keys;
+  };
+  void element_started() {
+    if (!frames_.empty() && frames_.back().array) ++frames_.back().count;
+  }
+  [[nodiscard]] std::string pointer() const {
+    std::string out;
+    for (const auto& f : frames_) out += "/" + (f.array ? std::to_string(f.count - 1) : pointer_token(f.key));
+    return out;
+  }
+
+  std::vector<frame> frames_;
+  std::optional<std::string> duplicate_;
+};
+
+/// nlohmann's description of a parse error without its echo of the input (which may be invalid UTF-8).
+[[nodiscard]] inline std::string describe_parse_failure(std::string_view what) {
+  if (const auto close = what.find("] "); what.starts_with("[json.exception.") && close != std::string_view::npos)
+    what.remove_prefix(close + 2);
+  if (const auto echo = what.find("; last read:"); echo != std::string_view::npos) what = what.substr(0, echo);
+  std::string out;
+  for (char c : what) out += (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7F) ? '?' : c;
+  return out;
+}
+
+/// Parses JSON text (RFC 8259, UTF-8, no comments, no repeated keys) without throwing.
+[[nodiscard]] inline result<document> parse(std::string_view text) {
+  duplicate_key_finder finder;
+  document doc;
+  try {
+    doc = document::parse(text.data(), text.data() + text.size(), std::ref(finder), true, false);
+  } catch (const document::parse_error& e) {
+    return fail(errc::invalid_argument,
+                "The text is not valid JSON (at byte " + std::to_string(e.byte) + "): " + describe_parse_failure(e.what()) + ".");
+  } catch (const document::exception& e) {
+    return fail(errc::invalid_argument, "The text is not valid JSON: " + describe_parse_failure(e.what()) + ".");
+  }
+  if (const auto& key = finder.duplicate())
+    return fail(errc::invalid_argument,
+                "Invalid JSON at \"" + *key + "\": the field appears more than once in its object; write each field once.");
+  return doc;
+}
+
+/// The JSON Pointer of the first string or key that is not UTF-8 (nlohmann refuses to write it).
+[[nodiscard]] inline std::optional<std::string> find_invalid_utf8(const document& j, const std::string& here = {}) {
+  if (j.is_string()) return is_valid_utf8(j.get_ref<const std::string&>()) ? std::nullopt : std::optional(here);
+  if (j.is_array()) {
+    for (std::size_t i = 0; i < j.size(); ++i)
+      if (auto found = find_invalid_utf8(j[i], here + "/" + std::to_string(i))) return found;
+  } else if (j.is_object()) {
+    for (auto it = j.begin(); it != j.end(); ++it) {
+      if (!is_valid_utf8(it.key())) return here + "/(a field name that is not valid UTF-8)";
+      if (auto found = find_invalid_utf8(it.value(), here + "/" + pointer_token(it.key()))) return found;
+    }
+  }
+  return std::nullopt;
+}
+
+} // namespace detail
+} // namespace isv::json
