@@ -1,14 +1,25 @@
 // A tour of the whole domain with the library's pure functions: tenant Contoso buys a SaaS app, assigns,
 // bills and loses it for nonpayment, buys it again, and manages an ISV app bought from its vendor.
 // Every step checks what it expects; the program exits non-zero when the library behaves otherwise.
+// With --db FILE the tour also saves every change it accepts in a SQLite database, after showing
+// what earlier runs left there, so a second run starts from what the first one did.
 #include "tour.hpp"
 
+#ifdef ISV_TOUR_HAS_SQLITE
+#include <isv/storage/sqlite.hpp>
+
+#include <sqlite3.h>
+#endif
+
 #include <chrono>
+#include <cstdlib>
 #include <iomanip>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 using namespace std::chrono;
@@ -25,7 +36,6 @@ using tour::say;
 
 namespace {
 
-const isv::tenant_id contoso_id{1}, northwind_id{2};
 const isv::user_id alex{1}, bea{2}, lee{3}, chen{11}, dana{12}, eve{13}, farid{14}, grace{15}, hiro{16}, ivan{17},
     jun{18}, noor{21};
 const isv::group_id sales{1};
@@ -71,15 +81,124 @@ void print_invoice(const isv::invoice& inv) {
       std::string(isv::to_string(inv.status)));
 }
 
+constexpr std::string_view usage =
+    "usage: admin_center_tour [--db FILE]\n"
+    "\n"
+    "Tours the whole domain: tenant Contoso buys, assigns, bills and loses a SaaS app, then manages an\n"
+    "ISV app bought from its vendor. Every step checks what it expects: the exit status is 0 only when\n"
+    "everything went as expected.\n"
+    "\n"
+    "  --db FILE   also save every accepted change in the SQLite database FILE (created if missing),\n"
+    "              after showing the tenants earlier runs left in it; each run adds its own tenants\n"
+    "  --help      print this help\n";
+
+struct options {
+  std::optional<std::string> db;
+};
+
+/// Exits with 0 after --help, and with 2 on a command line it cannot run.
+options parse(int argc, char** argv) {
+  const auto refuse = [](const std::string& why) {
+    std::cerr << "admin_center_tour: " << why << "\n\n" << usage;
+    std::exit(2);
+  };
+  options out;
+  const std::vector<std::string_view> args(argv + 1, argv + argc);
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const auto arg = args[i];
+    if (arg == "--help" || arg == "-h") {
+      std::cout << usage;
+      std::exit(EXIT_SUCCESS);
+    } else if (arg == "--db" || arg.starts_with("--db=")) {
+      const auto file = arg == "--db" ? (i + 1 < args.size() ? args[++i] : std::string_view{}) : arg.substr(5);
+      if (file.empty()) refuse("--db needs the name of the database file");
+      out.db = std::string(file);
+    } else {
+      refuse("unknown argument \"" + std::string(arg) + "\"");
+    }
+  }
+#ifndef ISV_TOUR_HAS_SQLITE
+  if (out.db) {
+    std::cerr << "admin_center_tour: --db needs the SQLite repository, which this build does not have: libsqlite3 was "
+                 "not found when the project was configured. Install it (Debian: libsqlite3-dev), configure again "
+                 "and rebuild.\n";
+    std::exit(2);
+  }
+#endif
+  return out;
+}
+
+#ifdef ISV_TOUR_HAS_SQLITE
+/// The tenants in the database, by id. The repository reads one tenant at a time and lists none,
+/// so their ids come from its tenants table; everything else is read through the repository.
+std::vector<isv::tenant_id> stored_tenants(isv::sqlite_repository& db, const std::string& file) {
+  sqlite3_stmt* query = nullptr;
+  if (sqlite3_prepare_v2(db.native_handle(), "SELECT id FROM tenants ORDER BY id", -1, &query, nullptr) != SQLITE_OK)
+    tour::fail_tour("listing the tenants of " + file + ": " + sqlite3_errmsg(db.native_handle()));
+  std::vector<isv::tenant_id> out;
+  int rc = SQLITE_OK;
+  while ((rc = sqlite3_step(query)) == SQLITE_ROW)
+    out.push_back(isv::tenant_id{static_cast<std::uint64_t>(sqlite3_column_int64(query, 0))});
+  sqlite3_finalize(query);
+  if (rc != SQLITE_DONE) tour::fail_tour("listing the tenants of " + file + ": " + sqlite3_errmsg(db.native_handle()));
+  return out;
+}
+
+/// Shows what earlier runs left in the database and makes sure the shared app catalog lists the
+/// tour's apps. Returns the first tenant id no run has used.
+isv::tenant_id show_earlier_runs(isv::sqlite_repository& db, const std::string& file) {
+  const auto tenants = stored_tenants(db, file);
+  std::cout << "Database " << file << ": ";
+  if (tenants.empty())
+    std::cout << "no tenants left by earlier runs\n";
+  else
+    std::cout << tenants.size() << (tenants.size() == 1 ? " tenant" : " tenants") << " left by earlier runs\n";
+  for (const auto& id : tenants) tour::show_stored(db, id);
+  std::vector<std::string> added, present;
+  for (const auto* product : {&crm, &planner}) {
+    auto stored = db.add_app(*product);
+    if (stored)
+      added.push_back(product->name);
+    else if (stored.error().code == errc::already_exists)
+      present.push_back(product->name);
+    else
+      tour::fail_tour("adding " + product->name + " to the app catalog was refused: " +
+                      std::string(isv::to_string(stored.error().code)) + ": " + stored.error().message);
+  }
+  const auto both = [](const std::vector<std::string>& apps) {
+    return apps.size() == 2 ? apps[0] + " and " + apps[1] : apps[0];
+  };
+  if (!present.empty()) say("the app catalog already lists " + both(present));
+  if (!added.empty()) say(both(added) + (added.size() == 1 ? " is" : " are") + " added to the app catalog");
+  return isv::tenant_id{tenants.empty() ? 1 : tenants.back().value() + 1};
+}
+#endif
+
 } // namespace
 
-int main() {
+int main(int argc, char** argv) {
+  [[maybe_unused]] const auto opts = parse(argc, argv);
+  // Without a database the tour's tenants are 1 and 2; in a database, the next ids no run has used.
+  isv::tenant_id contoso_id{1}, northwind_id{2};
+  tour::saver save;
+#ifdef ISV_TOUR_HAS_SQLITE
+  std::optional<isv::sqlite_repository> db;
+  if (opts.db) {
+    db.emplace(accepted(isv::sqlite_repository::open(*opts.db), "opening the database " + *opts.db));
+    contoso_id = show_earlier_runs(*db, *opts.db);
+    northwind_id = isv::tenant_id{contoso_id.value() + 1};
+    save = tour::saving_to(*db);
+    std::cout << "This run saves Contoso as tenant " << contoso_id.value() << " and Northwind as tenant "
+              << northwind_id.value() << ".\n";
+  }
+#endif
+
   const isv::lifecycle_policy policy{.grace_period = days{30}, .payment_terms = days{14}};
   auto now = on_day(0);
 
   tour::step(1, "Tenant Contoso (Germany): admins, users, the Sales group, a billing profile");
   tour::tenant_state contoso(
-      isv::tenant{contoso_id, "Contoso", "Germany", {{contoso_id, alex, role::global_administrator}}, 0});
+      isv::tenant{contoso_id, "Contoso", "Germany", {{contoso_id, alex, role::global_administrator}}, 0}, save);
   contoso.commit(accepted(
       isv::add_users(contoso.dir, contoso.as(alex),
                      isv::add_users_command{{alex, bea, lee, chen, dana, eve, farid, grace, hiro, ivan, jun}}, now),
@@ -114,7 +233,7 @@ int main() {
 
   tour::step(2, "Buying a SaaS app");
   tour::tenant_state northwind(
-      isv::tenant{northwind_id, "Northwind", "Japan", {{northwind_id, noor, role::global_administrator}}, 0});
+      isv::tenant{northwind_id, "Northwind", "Japan", {{northwind_id, noor, role::global_administrator}}, 0}, save);
   northwind.commit(accepted(isv::create_billing_profile(northwind.org, northwind.as(noor),
                                                         {northwind_profile, "Northwind", {"Noor", "Tokyo"}}, now),
                             "creating Northwind's profile"));
@@ -375,6 +494,28 @@ int main() {
   say("events of subscription 100, by type:");
   for (const auto& [name, count] : by_type) std::cout << "     " << std::setw(26) << name << count << '\n';
   say("the tenant's log holds " + std::to_string(contoso.log.size()) + " events in all");
+
+#ifdef ISV_TOUR_HAS_SQLITE
+  if (db) {
+    tour::step(15, "What the database holds");
+    std::size_t saved = 0;
+    for (const auto* state : {&contoso, &northwind}) {
+      const auto events = tour::check_saved(*db, *state);
+      saved += events;
+      say(state->org.name + " (tenant " + std::to_string(state->org.id.value()) + "): " + std::to_string(events) +
+          (events == 1 ? " event" : " events") +
+          " saved; read back, its roles, directory, subscriptions, licenses, billing profiles and invoices equal the "
+          "tour's");
+    }
+    {
+      const auto view = accepted(db->read(contoso_id), "reading Contoso back");
+      expect(view.find_app(crm.id) != nullptr && view.find_app(planner.id) != nullptr,
+             "the app catalog to list the apps Contoso bought");
+    }
+    std::cout << "\nThe tour went as expected.\nsaved " << saved << " events to " << *opts.db << '\n';
+    return 0;
+  }
+#endif
   std::cout << "\nThe tour went as expected.\n";
   return 0;
 }

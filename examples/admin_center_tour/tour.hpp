@@ -1,7 +1,8 @@
-// The tour's bookkeeping: a tenant's state changed only by applying events, the names of its people, the log printer.
+// The tour's bookkeeping: a tenant's state changed only by applying events (and saved, when asked, in a repository), the names of its people, the log printer.
 #pragma once
 
-// Only the pure core: no repository or storage, the tour keeps its state itself.
+// The pure core, and the repository concept without any backend: the tour keeps its state itself
+// and, when given a repository, also saves there each change it accepts.
 #include <isv/assignment.hpp>
 #include <isv/billing.hpp>
 #include <isv/evolve.hpp>
@@ -10,13 +11,17 @@
 #include <isv/portal.hpp>
 #include <isv/purchase.hpp>
 #include <isv/quantity.hpp>
+#include <isv/repository.hpp>
 #include <isv/role_grants.hpp>
 
 #include <chrono>
+#include <concepts>
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -89,20 +94,56 @@ struct name_book {
   }
 };
 
+// ---- Where the tour also saves ---------------------------------------------------------------
+
+/// A repository seen through the two calls that save: the story reads the same whichever backend
+/// keeps it, or none. Empty (the default): the tour keeps its state in memory only.
+struct saver {
+  std::function<isv::result<void>(isv::tenant)> create_tenant{};
+  std::function<isv::result<void>(isv::commit)> commit{};
+
+  explicit operator bool() const { return static_cast<bool>(commit); }
+};
+
+template <isv::repository R>
+  requires std::same_as<typename R::traits_type, traits>
+[[nodiscard]] saver saving_to(R& repo) {
+  return {[&repo](isv::tenant org) { return repo.create_tenant(std::move(org)); },
+          [&repo](isv::commit c) { return repo.commit(std::move(c)); }};
+}
+
+/// "3 events: subscription_purchased, licenses_granted, ...": what a refused commit carried.
+inline std::string event_names(const std::vector<isv::event>& events) {
+  std::string out = std::to_string(events.size()) + (events.size() == 1 ? " event:" : " events:");
+  for (std::size_t i = 0; i < events.size(); ++i)
+    out += (i == 0 ? " " : ", ") + std::string(isv::event_name<traits>(events[i].payload));
+  return out;
+}
+
 // ---- One tenant's state ----------------------------------------------------------------------
 
 /// Everything the tour knows about one tenant. It changes only by apply(event), the way a
-/// repository would rebuild it, so what the tour prints is what the events say.
+/// repository would rebuild it, so what the tour prints is what the events say. Given a saver,
+/// it first creates the tenant there and then commits each operation's events before applying
+/// them, so the repository holds exactly what the tour did.
 struct tenant_state {
   isv::tenant org;
   isv::directory dir;
+  /// The number of directory events applied: the directory's version in a repository.
+  isv::count_t directory_version = 0;
   std::map<isv::subscription_id, isv::subscription> subscriptions;
   std::map<isv::subscription_id, isv::license_book> books;
   std::map<isv::billing_profile_id, isv::billing_profile> profiles;
   std::map<isv::invoice_id, isv::invoice> invoices;
   std::vector<isv::event> log;
 
-  explicit tenant_state(isv::tenant created) : org(std::move(created)), dir(org.id) {}
+  explicit tenant_state(isv::tenant created, saver save = {})
+      : org(std::move(created)), dir(org.id), save_(std::move(save)) {
+    if (!save_) return;
+    if (auto stored = save_.create_tenant(org); !stored)
+      fail_tour("creating tenant " + std::to_string(org.id.value()) + " (" + org.name + ") in the database was refused: " +
+                std::string(isv::to_string(stored.error().code)) + ": " + stored.error().message);
+  }
 
   [[nodiscard]] isv::actor as(const isv::user_id& user) const { return org.actor(user); }
   /// "Alex (Global administrator)", or just the name for someone without an admin role.
@@ -114,6 +155,7 @@ struct tenant_state {
   void apply(const isv::event& e) {
     org = isv::apply(std::move(org), e);
     dir.apply(e);
+    if (isv::aggregate_of(e).kind == isv::aggregate_kind::directories) ++directory_version;
     if (const auto* bought = std::get_if<isv::basic_subscription_purchased<traits>>(&e.payload)) {
       subscriptions[bought->subscription.id] = isv::apply(isv::subscription{}, e);
       books.emplace(bought->subscription.id, isv::license_book{bought->subscription.id});
@@ -133,7 +175,14 @@ struct tenant_state {
     log.push_back(e);
   }
 
+  /// One operation's events: saved (when there is a saver) as one commit that expects every
+  /// aggregate they touch at the version the operation read, then applied here.
   void commit(const std::vector<isv::event>& events) {
+    if (save_ && !events.empty()) {
+      if (auto saved = save_.commit(isv::commit{org.id, expected_versions(events), events, std::nullopt}); !saved)
+        fail_tour("the database refused to save " + event_names(events) + ": " +
+                  std::string(isv::to_string(saved.error().code)) + ": " + saved.error().message);
+    }
     for (const auto& e : events) apply(e);
   }
 
@@ -143,6 +192,18 @@ struct tenant_state {
     commit(update.events);
     expect(current(update.state) == update.state, "the events of an operation to rebuild the state it returned");
     return update.state;
+  }
+
+  /// The version of each aggregate the events touch, as this state holds it now (0: not yet created).
+  [[nodiscard]] std::vector<isv::expected_version_t> expected_versions(const std::vector<isv::event>& events) const {
+    std::vector<isv::expected_version_t> out;
+    for (const auto& e : events) {
+      const auto target = isv::aggregate_of(e);
+      bool listed = false;
+      for (const auto& known : out) listed = listed || known.aggregate == target;
+      if (!listed) out.push_back({target, version_of(target)});
+    }
+    return out;
   }
 
   /// The subscriptions as they are now, for operations that look across them (invoices, overdue
@@ -160,13 +221,110 @@ struct tenant_state {
   }
 
 private:
+  saver save_;
   std::vector<isv::subscription> snapshot_;
   std::vector<isv::subscription_ref> refs_;
+
+  [[nodiscard]] isv::count_t version_of(const isv::aggregate_ref& a) const {
+    switch (a.kind) {
+      case isv::aggregate_kind::tenants: return org.version;
+      case isv::aggregate_kind::directories: return directory_version;
+      case isv::aggregate_kind::subscriptions: {
+        const auto it = subscriptions.find(isv::subscription_id{a.id});
+        return it == subscriptions.end() ? 0 : it->second.version;
+      }
+      case isv::aggregate_kind::billing_profiles: {
+        const auto it = profiles.find(isv::billing_profile_id{a.id});
+        return it == profiles.end() ? 0 : it->second.version;
+      }
+      case isv::aggregate_kind::invoices: {
+        const auto it = invoices.find(isv::invoice_id{a.id});
+        return it == invoices.end() ? 0 : it->second.version;
+      }
+    }
+    return 0;
+  }
 
   const isv::tenant& current(const isv::tenant&) const { return org; }
   const isv::subscription& current(const isv::subscription& s) const { return subscriptions.at(s.id); }
   const isv::billing_profile& current(const isv::billing_profile& b) const { return profiles.at(b.id); }
   const isv::invoice& current(const isv::invoice& inv) const { return invoices.at(inv.id); }
 };
+
+// ---- Reading back what a repository holds ----------------------------------------------------
+
+/// "7 of 8 seats in use", or "3 licenses in use" for a subscription without a quantity.
+inline std::string in_use(const isv::subscription& s) {
+  if (s.quantity) return std::to_string(s.licenses_in_use) + " of " + std::to_string(*s.quantity) + " seats in use";
+  return std::to_string(s.licenses_in_use) + (s.licenses_in_use == 1 ? " license" : " licenses") + " in use";
+}
+
+/// Prints one stored tenant as the repository gives it back: its name, its subscriptions, the size
+/// of its log; and checks that replaying the log rebuilds each stored subscription and its licenses.
+template <isv::repository R>
+  requires std::same_as<typename R::traits_type, traits>
+void show_stored(R& repo, const isv::tenant_id& id) {
+  const std::string which = "tenant " + std::to_string(id.value());
+  // The log first: a view holds the tenant's read lock, so the repository is called only after it ends.
+  const auto log = accepted(repo.events(id, 0), "reading the log of " + which);
+  const auto view = accepted(repo.read(id), "reading " + which);
+  const auto& org = view.tenant();
+  say(which + ", " + org.name + " (" + org.region + "): " + std::to_string(log.size()) +
+      (log.size() == 1 ? " event" : " events") + " in its log, " + std::to_string(view.directory().user_count()) +
+      " users");
+  const auto ids = view.subscription_ids();
+  if (ids.empty()) say("  no subscriptions");
+  std::vector<std::string> differing;
+  for (const auto& sid : ids) {
+    const auto& s = *view.find_subscription(sid);
+    const auto* product = view.find_app(s.app);
+    say("  subscription " + std::to_string(sid.value()) + ", " +
+        (product ? product->name : "app " + std::to_string(s.app.value())) + ": " + std::string(isv::to_string(s.status)) +
+        ", " + in_use(s));
+    const auto replayed = isv::replay_subscription(sid, log);
+    if (!replayed || replayed.value().first != s || replayed.value().second != *view.find_license_book(sid))
+      differing.push_back(std::to_string(sid.value()));
+  }
+  if (!ids.empty()) {
+    std::string result = "  replaying the log rebuilds ";
+    if (differing.empty())
+      result += ids.size() == 1 ? "the stored subscription and its licenses: yes"
+                                : "each of the " + std::to_string(ids.size()) + " stored subscriptions and its licenses: yes";
+    else
+      for (std::size_t i = 0; i < differing.size(); ++i) result += (i == 0 ? "no: subscription " : ", ") + differing[i];
+    say(result + (differing.empty() ? "" : " differ"));
+  }
+  expect(differing.empty(), "replaying the stored log of " + which + " to rebuild its stored subscriptions");
+}
+
+/// Checks that the repository holds exactly what the tour did in one tenant: the same log and the
+/// same state. Returns the number of events saved.
+template <isv::repository R>
+  requires std::same_as<typename R::traits_type, traits>
+std::size_t check_saved(R& repo, const tenant_state& state) {
+  const std::string which = state.org.name + " (tenant " + std::to_string(state.org.id.value()) + ")";
+  const auto log = accepted(repo.events(state.org.id, 0), "reading the saved log of " + which);
+  expect(log == state.log, "the saved log of " + which + " to hold the tour's events, in order");
+  const auto view = accepted(repo.read(state.org.id), "reading " + which + " back");
+  expect(view.tenant() == state.org && view.directory() == state.dir &&
+             view.directory_version() == state.directory_version,
+         "the saved tenant and directory of " + which + " to equal the tour's");
+  expect(view.subscription_ids().size() == state.subscriptions.size(), "the database to hold each subscription of " + which);
+  for (const auto& [id, s] : state.subscriptions) {
+    const auto* saved = view.find_subscription(id);
+    const auto* saved_book = view.find_license_book(id);
+    expect(saved && *saved == s && saved_book && *saved_book == state.books.at(id),
+           "subscription " + std::to_string(id.value()) + " of " + which + " and its licenses to be saved as the tour left them");
+  }
+  for (const auto& [id, profile] : state.profiles) {
+    const auto* saved = view.find_billing_profile(id);
+    expect(saved && *saved == profile, "billing profile " + std::to_string(id.value()) + " of " + which + " to be saved");
+  }
+  for (const auto& [id, inv] : state.invoices) {
+    const auto* saved = view.find_invoice(id);
+    expect(saved && *saved == inv, "invoice " + std::to_string(id.value()) + " of " + which + " to be saved");
+  }
+  return log.size();
+}
 
 } // namespace tour
