@@ -25,7 +25,7 @@ public:
         no_seat_reason_(s.status == subscription_status::active ? violation_reason::count_violation
                                                                  : violation_reason::suspended) {}
 
-  [[nodiscard]] bool holds(const user_id_t<T>& user) const { return book_.holds(user) || granted().contains(user); }
+  [[nodiscard]] bool holds(const user_id_t<T>& user) const { return book_.holds(user) || granted_.contains(user); }
   [[nodiscard]] count_t seats_left() const noexcept { return seats_left_; }
   [[nodiscard]] violation_reason no_seat_reason() const noexcept { return no_seat_reason_; }
 
@@ -45,31 +45,11 @@ public:
     return placement::new_holder;
   }
 
-  /// A new seat for a user the caller knows holds none and places only once (a direct user of a
-  /// batch checked for duplicates). Such users are only listed; the hash set is built from the list
-  /// if a later path asks, so a direct-only batch costs no hash node per user.
-  placement place_new(const user_id_t<T>& user) {
-    if (seats_left_ <= 0) return placement::no_seat;
-    --seats_left_;
-    pending_.push_back(user);
-    return placement::new_holder;
-  }
-
 private:
-  const std::unordered_set<user_id_t<T>>& granted() const {
-    if (!pending_.empty()) {
-      granted_.reserve(granted_.size() + pending_.size());
-      granted_.insert(pending_.begin(), pending_.end());
-      pending_.clear();
-    }
-    return granted_;
-  }
-
   const basic_license_book<T>& book_;
   count_t seats_left_;
   violation_reason no_seat_reason_;
-  mutable std::unordered_set<user_id_t<T>> granted_{};
-  mutable std::vector<user_id_t<T>> pending_{}; ///< placed by place_new, not yet in granted_
+  std::unordered_set<user_id_t<T>> granted_{};
 };
 
 /// Grants licenses via `group` to `members` in their order; members left without a seat are

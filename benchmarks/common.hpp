@@ -1,0 +1,155 @@
+// Shared set-up of the benchmark programs: a tenant with one seat-based app, a billing profile and a directory, built through the library's own operations.
+#pragma once
+
+#include <isv/licensing.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <time.h>
+
+namespace bench {
+
+/// The CPU time of the calling thread. The machines these run on are shared: a thread waiting for
+/// a core accrues none, so a ratio of two such times stays meaningful under load (wall time would
+/// charge one side for whatever else ran meanwhile). It still counts cache and TLB misses.
+struct thread_clock {
+  using duration = std::chrono::nanoseconds;
+  using rep = duration::rep;
+  using period = duration::period;
+  using time_point = std::chrono::time_point<thread_clock>;
+  static constexpr bool is_steady = true;
+  static time_point now() noexcept {
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return time_point(duration(static_cast<rep>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec));
+  }
+};
+
+inline constexpr std::chrono::sys_seconds now{std::chrono::sys_days{std::chrono::year{2026} / 3 / 2}};
+inline constexpr isv::tenant_id tenant_id{1};
+inline constexpr isv::user_id admin_id{1};
+inline constexpr isv::app_id app_id{10};
+inline constexpr isv::billing_profile_id profile_id{100};
+inline constexpr isv::subscription_id subscription_id{1000};
+inline constexpr isv::group_id group_id{7};
+
+/// Directory users are numbered from here, so that they never collide with the admin.
+inline constexpr std::uint64_t first_user = 1'000'000;
+
+/// A benchmark that cannot set itself up must not report a figure.
+template <class R>
+decltype(auto) ok(R&& r, const char* what) {
+  if (!r) {
+    std::fprintf(stderr, "benchmark set-up failed (%s): %s\n", what, r.error().message.c_str());
+    std::exit(2);
+  }
+  if constexpr (!std::is_void_v<typename std::decay_t<R>::value_type>) return std::forward<R>(r).value();
+}
+
+inline void check(bool condition, const char* what) {
+  if (!condition) {
+    std::fprintf(stderr, "benchmark check failed: %s\n", what);
+    std::exit(2);
+  }
+}
+
+inline isv::tenant make_tenant() {
+  isv::tenant org;
+  org.id = tenant_id;
+  org.name = "Contoso";
+  org.region = "Germany";
+  org.admin_roles = {{tenant_id, admin_id, isv::directory_role::global_administrator}};
+  return org;
+}
+
+inline isv::app make_app() {
+  isv::app product;
+  product.id = app_id;
+  product.name = "Fabrikam CRM";
+  product.publisher = "Fabrikam";
+  product.kind = isv::app_kind::isv; // active on purchase: no activation step
+  product.pricing = isv::pricing_model::per_user;
+  product.monthly_price = isv::money{1000, isv::currency{"EUR"}};
+  product.annual_price = isv::money{10000, isv::currency{"EUR"}};
+  return product;
+}
+
+inline isv::purchase_command buy(isv::count_t quantity) {
+  isv::purchase_command cmd;
+  cmd.subscription = subscription_id;
+  cmd.app = app_id;
+  cmd.channel = isv::acquisition_channel::direct;
+  cmd.quantity = quantity;
+  cmd.agreement_accepted = true;
+  cmd.billing_profile = profile_id;
+  return cmd;
+}
+
+inline isv::user_id user(std::uint64_t n) { return isv::user_id{first_user + n}; }
+
+/// Users first..first+count-1.
+inline std::vector<isv::user_id> users(std::uint64_t first, std::uint64_t count) {
+  std::vector<isv::user_id> out;
+  out.reserve(count);
+  for (std::uint64_t n = first; n < first + count; ++n) out.push_back(user(n));
+  return out;
+}
+
+/// A tenant in a repository with `user_count` directory users (0..user_count-1) and a
+/// subscription of `quantity` seats, nothing assigned yet.
+template <isv::repository Repository>
+void seed_service(Repository& repo, std::uint64_t user_count, isv::count_t quantity) {
+  isv::basic_admin_center center{repo};
+  ok(repo.create_tenant(make_tenant()), "create tenant");
+  ok(repo.add_app(make_app()), "add app");
+  if constexpr (requires { repo.reserve_users(tenant_id, std::size_t{}); })
+    ok(repo.reserve_users(tenant_id, static_cast<std::size_t>(user_count)), "reserve users");
+  for (std::uint64_t first = 0; first < user_count; first += 100'000)
+    ok(center.add_users(tenant_id, admin_id, {users(first, std::min<std::uint64_t>(100'000, user_count - first))}, now),
+       "add users");
+  ok(center.create_billing_profile(tenant_id, admin_id, {profile_id, "Main", {"Ada", "1 Main St"}}, now), "profile");
+  ok(center.purchase(tenant_id, admin_id, buy(quantity), now), "purchase");
+}
+
+/// The pure core without a service: the values and containers a host keeps itself.
+struct pure_state {
+  isv::tenant org = make_tenant();
+  isv::actor admin = org.actor(admin_id);
+  isv::directory dir{tenant_id};
+  isv::subscription sub{};
+  isv::license_book book{subscription_id};
+
+  pure_state(std::uint64_t user_count, isv::count_t quantity) {
+    dir.reserve_users(static_cast<std::size_t>(user_count));
+    for (std::uint64_t first = 0; first < user_count; first += 100'000) {
+      auto added = ok(isv::add_users(dir, admin, {users(first, std::min<std::uint64_t>(100'000, user_count - first))}, now),
+                      "add users");
+      for (const auto& e : added) dir.apply(e);
+    }
+    auto profile = ok(isv::create_billing_profile(org, admin, {profile_id, "Main", {"Ada", "1 Main St"}}, now), "profile").state;
+    const isv::app product = make_app();
+    sub = ok(isv::purchase(org, product, &profile, admin, buy(quantity), now), "purchase").state;
+  }
+
+  /// Assigns the users in batches of 1,000 and applies the events to the book.
+  void assign_all(const std::vector<isv::user_id>& all) {
+    for (std::size_t first = 0; first < all.size(); first += 1000) {
+      const auto last = std::min(all.size(), first + 1000);
+      const isv::assign_command cmd{subscription_id,
+                                    std::vector<isv::user_id>(all.begin() + static_cast<std::ptrdiff_t>(first),
+                                                              all.begin() + static_cast<std::ptrdiff_t>(last)),
+                                    {}};
+      auto done = ok(isv::assign(sub, book, dir, admin, cmd, now), "assign");
+      for (const auto& e : done.events) book.apply(e);
+      sub = std::move(done.state);
+    }
+  }
+};
+
+} // namespace bench
