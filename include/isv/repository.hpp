@@ -257,7 +257,12 @@ template <licensing_traits T, class View>
   for (const auto& expected : c.expected) {
     const count_t now = current_version(v, expected.aggregate);
     if (now != expected.version)
-      return fail(errc::conflict, describe(expected.aggregate) + " of " + detail::describe(c.tenant) + " is at version " +
+      return fail(errc::conflict, describe(expected.aggregate) +
+                                      (expected.aggregate.kind == aggregate_kind::tenants ||
+                                               expected.aggregate.kind == aggregate_kind::directories
+                                           ? std::string()
+                                           : " of " + detail::describe(c.tenant)) +
+                                      " is at version " +
                                       std::to_string(now) + ", not " + std::to_string(expected.version) +
                                       " as read: another change was saved first. Nothing was saved; retry from fresh state.");
   }
