@@ -1,0 +1,357 @@
+// The binary form in which the SQL repositories store events, tenants, apps and idempotency records: compact, deterministic, documented here.
+#pragma once
+
+#include "isv/app.hpp"
+#include "isv/assignment.hpp"
+#include "isv/error.hpp"
+#include "isv/event.hpp"
+#include "isv/invoice.hpp"
+#include "isv/repository.hpp"
+#include "isv/tenant.hpp"
+
+#include <chrono>
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+#include <variant>
+#include <vector>
+
+// The format ("isv binary 1"). Every blob starts with one byte, the format number (1), then one
+// value, written field by field in the order the structs declare them:
+// - unsigned integers and enums: LEB128 (7 bits a byte, low group first, high bit = more follows);
+// - signed integers (counts, versions, money, seconds since the epoch): zigzag, then LEB128;
+// - bool: one byte, 0 or 1; ids: their representation (an integer, as above);
+// - strings: the byte count, then the bytes; currencies: three bytes;
+// - optional: one byte (0 absent, 1 present), then the value; vector and set: the count, then each item;
+// - variant (an event's payload, an idempotency record's value): the alternative's index, then its value.
+// Time points are whole seconds of the traits' clock. There is no padding, no field name and no
+// hash-map iteration anywhere, so equal values always give equal bytes. A blob that ends early,
+// has bytes left over or holds an enum or index out of range is refused with errc::invalid_argument.
+namespace isv::detail::sql {
+
+inline constexpr unsigned char format_version = 1;
+
+/// The traits a SQL backend can store: integer ids (kept in BIGINT columns), a string type that
+/// holds bytes, and whole-second-or-finer integer time points.
+template <class T>
+concept sql_storable_traits =
+    licensing_traits<T> && std::integral<typename T::id_rep> && (sizeof(typename T::id_rep) <= 8) &&
+    std::integral<typename T::time_point::rep> && (sizeof(typename T::money_rep) <= 8) &&
+    std::constructible_from<typename T::string_type, const char*, std::size_t> &&
+    requires(const typename T::string_type& s) {
+      { s.data() } -> std::convertible_to<const char*>;
+      { s.size() } -> std::convertible_to<std::size_t>;
+    };
+
+// The fields of each stored struct, in declaration order: the one list both directions use.
+#define ISV_SQL_FIELDS(type, ...)                                                                                      \
+  template <licensing_traits T>                                                                                        \
+  auto fields(type<T>& x) {                                                                                            \
+    return std::tie(__VA_ARGS__);                                                                                      \
+  }                                                                                                                    \
+  template <licensing_traits T>                                                                                        \
+  auto fields(const type<T>& x) {                                                                                      \
+    return std::tie(__VA_ARGS__);                                                                                      \
+  }
+
+ISV_SQL_FIELDS(basic_admin_role, x.tenant, x.user, x.role)
+ISV_SQL_FIELDS(basic_tenant, x.id, x.name, x.region, x.admin_roles, x.version)
+ISV_SQL_FIELDS(basic_app, x.id, x.name, x.publisher, x.kind, x.pricing, x.monthly_price, x.annual_price, x.install_link)
+ISV_SQL_FIELDS(basic_subscription, x.id, x.tenant, x.app, x.kind, x.channel, x.pricing, x.term, x.unit_price, x.quantity,
+               x.licenses_in_use, x.status, x.reason, x.billing_profile, x.auto_renew, x.installed, x.purchased_at,
+               x.term_start, x.term_end, x.grace_ends, x.lapsed_invoice, x.version)
+ISV_SQL_FIELDS(basic_payment_method, x.id, x.kind, x.label)
+ISV_SQL_FIELDS(basic_contact_info, x.name, x.address)
+ISV_SQL_FIELDS(basic_invoice_line, x.subscription, x.app, x.pricing, x.term, x.quantity, x.unit_price, x.amount,
+               x.period_start, x.period_end)
+ISV_SQL_FIELDS(basic_invoice, x.id, x.tenant, x.profile, x.issued_at, x.due_at, x.lines, x.total, x.status, x.paid_at,
+               x.paid_with, x.version)
+ISV_SQL_FIELDS(basic_count_violation, x.user, x.group, x.reason)
+ISV_SQL_FIELDS(basic_assignment_report, x.already_assigned, x.groups_already_assigned, x.violations, x.licenses_added)
+ISV_SQL_FIELDS(basic_unassign_preview, x.subscription, x.version, x.users, x.groups, x.losing_license, x.keeping_license,
+               x.not_assigned, x.groups_not_assigned)
+ISV_SQL_FIELDS(basic_role_granted, x.user, x.role)
+ISV_SQL_FIELDS(basic_role_revoked, x.user, x.role)
+ISV_SQL_FIELDS(basic_users_added, x.users)
+ISV_SQL_FIELDS(basic_group_created, x.group, x.name)
+ISV_SQL_FIELDS(basic_members_added, x.group, x.users)
+ISV_SQL_FIELDS(basic_members_removed, x.group, x.users)
+ISV_SQL_FIELDS(basic_subscription_purchased, x.subscription)
+ISV_SQL_FIELDS(basic_subscription_activated, x.subscription, x.term_start, x.term_end)
+ISV_SQL_FIELDS(basic_app_installed, x.subscription, x.link)
+ISV_SQL_FIELDS(basic_licenses_granted, x.subscription, x.via, x.new_holders, x.added_path)
+ISV_SQL_FIELDS(basic_licenses_released, x.subscription, x.via, x.released, x.removed_path)
+ISV_SQL_FIELDS(basic_group_assigned, x.subscription, x.group)
+ISV_SQL_FIELDS(basic_group_unassigned, x.subscription, x.group)
+ISV_SQL_FIELDS(basic_violations_recorded, x.subscription, x.group, x.users, x.reason)
+ISV_SQL_FIELDS(basic_violations_cleared, x.subscription, x.group, x.users)
+ISV_SQL_FIELDS(basic_quantity_changed, x.subscription, x.from, x.to)
+ISV_SQL_FIELDS(basic_auto_renew_changed, x.subscription, x.auto_renew)
+ISV_SQL_FIELDS(basic_billing_profile_changed, x.subscription, x.from, x.to)
+ISV_SQL_FIELDS(basic_subscription_renewed, x.subscription, x.term_start, x.term_end)
+ISV_SQL_FIELDS(basic_subscription_suspended, x.subscription, x.invoice, x.grace_ends)
+ISV_SQL_FIELDS(basic_subscription_reinstated, x.subscription, x.invoice)
+ISV_SQL_FIELDS(basic_subscription_deactivated, x.subscription, x.reason)
+ISV_SQL_FIELDS(basic_billing_profile_created, x.profile, x.name, x.contact, x.owner)
+ISV_SQL_FIELDS(basic_contact_info_changed, x.profile, x.contact)
+ISV_SQL_FIELDS(basic_payment_method_added, x.profile, x.method)
+ISV_SQL_FIELDS(basic_payment_method_removed, x.profile, x.method)
+ISV_SQL_FIELDS(basic_default_payment_method_set, x.profile, x.method)
+ISV_SQL_FIELDS(basic_billing_role_changed, x.profile, x.user, x.role)
+ISV_SQL_FIELDS(basic_invoice_issued, x.invoice)
+ISV_SQL_FIELDS(basic_invoice_paid, x.invoice, x.method)
+ISV_SQL_FIELDS(basic_invoice_overdue, x.invoice)
+ISV_SQL_FIELDS(basic_event, x.tenant, x.actor, x.at, x.payload)
+ISV_SQL_FIELDS(basic_idempotency_record, x.key, x.operation, x.fingerprint, x.events, x.value)
+
+#undef ISV_SQL_FIELDS
+
+/// The largest valid value of each stored enum, so that a decoded number out of range is refused.
+template <class E> constexpr unsigned enum_max = 0;
+template <> inline constexpr unsigned enum_max<directory_role> = 4;
+template <> inline constexpr unsigned enum_max<billing_role> = 3;
+template <> inline constexpr unsigned enum_max<app_kind> = 1;
+template <> inline constexpr unsigned enum_max<pricing_model> = 1;
+template <> inline constexpr unsigned enum_max<billing_term> = 1;
+template <> inline constexpr unsigned enum_max<acquisition_channel> = 3;
+template <> inline constexpr unsigned enum_max<subscription_status> = 3;
+template <> inline constexpr unsigned enum_max<deactivation_reason> = 2;
+template <> inline constexpr unsigned enum_max<violation_reason> = 1;
+template <> inline constexpr unsigned enum_max<payment_method_kind> = 1;
+template <> inline constexpr unsigned enum_max<invoice_status> = 2;
+
+template <class> constexpr bool is_optional = false;
+template <class V> constexpr bool is_optional<std::optional<V>> = true;
+template <class> constexpr bool is_vector = false;
+template <class V, class A> constexpr bool is_vector<std::vector<V, A>> = true;
+template <class> constexpr bool is_set = false;
+template <class V, class C, class A> constexpr bool is_set<std::set<V, C, A>> = true;
+template <class> constexpr bool is_variant = false;
+template <class... V> constexpr bool is_variant<std::variant<V...>> = true;
+template <class> constexpr bool is_id = false;
+template <class Tag, class Rep> constexpr bool is_id<basic_id<Tag, Rep>> = true;
+template <class> constexpr bool is_money = false;
+template <class Rep> constexpr bool is_money<basic_money<Rep>> = true;
+template <class> constexpr bool is_time_point = false;
+template <class D> constexpr bool is_time_point<std::chrono::time_point<std::chrono::system_clock, D>> = true;
+
+template <class V>
+concept byte_string = requires(const V& s) {
+  { s.data() } -> std::convertible_to<const char*>;
+  { s.size() } -> std::convertible_to<std::size_t>;
+} && std::constructible_from<V, const char*, std::size_t>;
+
+/// Appends values to a blob.
+class writer {
+public:
+  writer() { out_.push_back(static_cast<char>(format_version)); }
+
+  void unsigned_int(std::uint64_t v) {
+    while (v >= 0x80) {
+      out_.push_back(static_cast<char>((v & 0x7F) | 0x80));
+      v >>= 7;
+    }
+    out_.push_back(static_cast<char>(v));
+  }
+  void signed_int(std::int64_t v) {
+    unsigned_int((static_cast<std::uint64_t>(v) << 1) ^ (v < 0 ? ~std::uint64_t{0} : std::uint64_t{0}));
+  }
+  void bytes(const char* data, std::size_t n) {
+    unsigned_int(n);
+    out_.append(data, n);
+  }
+  void raw(const char* data, std::size_t n) { out_.append(data, n); }
+
+  template <class V>
+  void value(const V& v) {
+    if constexpr (std::is_same_v<V, bool>) {
+      out_.push_back(v ? '\1' : '\0');
+    } else if constexpr (std::is_enum_v<V>) {
+      unsigned_int(static_cast<std::uint64_t>(v));
+    } else if constexpr (std::signed_integral<V>) {
+      signed_int(static_cast<std::int64_t>(v));
+    } else if constexpr (std::unsigned_integral<V>) {
+      unsigned_int(static_cast<std::uint64_t>(v));
+    } else if constexpr (std::is_same_v<V, std::monostate>) {
+    } else if constexpr (is_id<V>) {
+      value(v.value());
+    } else if constexpr (is_money<V>) {
+      value(v.minor_units);
+      raw(v.unit.code().data(), 3);
+    } else if constexpr (is_time_point<V>) {
+      signed_int(static_cast<std::int64_t>(v.time_since_epoch().count()));
+    } else if constexpr (is_optional<V>) {
+      out_.push_back(v ? '\1' : '\0');
+      if (v) value(*v);
+    } else if constexpr (is_vector<V> || is_set<V>) {
+      unsigned_int(v.size());
+      for (const auto& item : v) value(item);
+    } else if constexpr (is_variant<V>) {
+      unsigned_int(v.index());
+      std::visit([&](const auto& alternative) { value(alternative); }, v);
+    } else if constexpr (byte_string<V>) {
+      bytes(v.data(), static_cast<std::size_t>(v.size()));
+    } else {
+      std::apply([&](const auto&... member) { (value(member), ...); }, fields(v));
+    }
+  }
+
+  [[nodiscard]] std::string take() && { return std::move(out_); }
+
+private:
+  std::string out_;
+};
+
+/// Reads values back from a blob; the first problem is kept and every later read is a no-op.
+class reader {
+public:
+  explicit reader(std::string_view in) : in_(in) {
+    if (in_.empty() || static_cast<unsigned char>(in_[0]) != format_version)
+      broken("it is not in the stored-event format 1 (written by a newer or another program?)");
+    else
+      pos_ = 1;
+  }
+
+  std::uint64_t unsigned_int() {
+    std::uint64_t v = 0;
+    for (unsigned shift = 0; ok_; shift += 7) {
+      if (pos_ >= in_.size()) return broken("it ends in the middle of a number"), 0;
+      if (shift > 63) return broken("a number is longer than 64 bits"), 0;
+      const auto byte = static_cast<unsigned char>(in_[pos_++]);
+      v |= static_cast<std::uint64_t>(byte & 0x7F) << shift;
+      if ((byte & 0x80) == 0) return v;
+    }
+    return 0;
+  }
+  std::int64_t signed_int() {
+    const std::uint64_t z = unsigned_int();
+    return static_cast<std::int64_t>((z >> 1) ^ (~(z & 1) + 1));
+  }
+  std::string_view raw(std::size_t n) {
+    if (!ok_) return {};
+    if (in_.size() - pos_ < n) return broken("it ends in the middle of a string"), std::string_view{};
+    const auto out = in_.substr(pos_, n);
+    pos_ += n;
+    return out;
+  }
+  std::size_t count() {
+    const std::uint64_t n = unsigned_int();
+    // Every item takes at least one byte: a larger count is corrupt, not a reason to allocate.
+    if (n > in_.size() - pos_) return broken("a list is longer than the data"), 0;
+    return static_cast<std::size_t>(n);
+  }
+  bool flag() {
+    const auto b = raw(1);
+    if (b.empty()) return false;
+    if (b[0] != '\0' && b[0] != '\1') return broken("a flag is neither 0 nor 1"), false;
+    return b[0] == '\1';
+  }
+
+  template <class V>
+  void value(V& v) {
+    if (!ok_) return;
+    if constexpr (std::is_same_v<V, bool>) {
+      v = flag();
+    } else if constexpr (std::is_enum_v<V>) {
+      const std::uint64_t n = unsigned_int();
+      if (n > enum_max<V>) return broken("an enumeration value is out of range");
+      v = static_cast<V>(n);
+    } else if constexpr (std::signed_integral<V>) {
+      const std::int64_t n = signed_int();
+      if (!std::in_range<V>(n)) return broken("a number is out of range");
+      v = static_cast<V>(n);
+    } else if constexpr (std::unsigned_integral<V>) {
+      const std::uint64_t n = unsigned_int();
+      if (!std::in_range<V>(n)) return broken("a number is out of range");
+      v = static_cast<V>(n);
+    } else if constexpr (std::is_same_v<V, std::monostate>) {
+    } else if constexpr (is_id<V>) {
+      typename V::rep_type rep{};
+      value(rep);
+      v = V{rep};
+    } else if constexpr (is_money<V>) {
+      value(v.minor_units);
+      v.unit = currency{raw(3)};
+    } else if constexpr (is_time_point<V>) {
+      const std::int64_t n = signed_int();
+      using rep = typename V::duration::rep;
+      if (!std::in_range<rep>(n)) return broken("a time is out of range");
+      v = V{typename V::duration{static_cast<rep>(n)}};
+    } else if constexpr (is_optional<V>) {
+      if (flag()) value(v.emplace());
+      else v.reset();
+    } else if constexpr (is_vector<V>) {
+      const std::size_t n = count();
+      v.clear();
+      v.reserve(n);
+      for (std::size_t i = 0; i < n && ok_; ++i) value(v.emplace_back());
+    } else if constexpr (is_set<V>) {
+      const std::size_t n = count();
+      v.clear();
+      for (std::size_t i = 0; i < n && ok_; ++i) {
+        typename V::value_type item{};
+        value(item);
+        v.insert(std::move(item));
+      }
+    } else if constexpr (is_variant<V>) {
+      const std::uint64_t index = unsigned_int();
+      if (index >= std::variant_size_v<V>) return broken("an event or value kind is unknown");
+      emplace_alternative(v, static_cast<std::size_t>(index), std::make_index_sequence<std::variant_size_v<V>>{});
+    } else if constexpr (byte_string<V>) {
+      const std::size_t n = count();
+      const auto b = raw(n);
+      v = V(b.data(), b.size());
+    } else {
+      std::apply([&](auto&... member) { (value(member), ...); }, fields(v));
+    }
+  }
+
+  /// The value, if the blob held exactly one and nothing else.
+  template <class V>
+  [[nodiscard]] result<V> whole(std::string_view what) {
+    V v{};
+    value(v);
+    if (ok_ && pos_ != in_.size()) broken("it has bytes left over after the value");
+    if (!ok_)
+      return fail(errc::invalid_argument, "The stored " + std::string(what) + " cannot be read: " + problem_ +
+                                              ". The database was changed by another program or is damaged.");
+    return v;
+  }
+
+private:
+  template <class V, std::size_t... I>
+  void emplace_alternative(V& v, std::size_t index, std::index_sequence<I...>) {
+    (void)((I == index ? (value(v.template emplace<I>()), true) : false) || ...);
+  }
+  void broken(const char* why) {
+    if (!ok_) return;
+    ok_ = false;
+    problem_ = why;
+  }
+
+  std::string_view in_;
+  std::size_t pos_ = 0;
+  bool ok_ = true;
+  std::string problem_{};
+};
+
+template <class V>
+[[nodiscard]] std::string encode(const V& v) {
+  writer w;
+  w.value(v);
+  return std::move(w).take();
+}
+
+template <class V>
+[[nodiscard]] result<V> decode(std::string_view blob, std::string_view what) {
+  return reader(blob).whole<V>(what);
+}
+
+} // namespace isv::detail::sql

@@ -1,0 +1,545 @@
+// What the SQL repositories share: the schema and its version, the statements, event-to-row mapping, and the per-tenant cache caught up from the event log.
+#pragma once
+
+#include "isv/error.hpp"
+#include "isv/event.hpp"
+#include "isv/repository.hpp"
+#include "isv/storage/detail/codec.hpp"
+#include "isv/storage/memory.hpp"
+
+#include <array>
+#include <cstdint>
+#include <initializer_list>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+// The design. The database holds the source of truth: each tenant's event log (a gap-free
+// sequence per tenant), the tenant's starting value, the app catalog, the idempotency records,
+// one version row per aggregate, and tables derived from the events for reporting (subscriptions,
+// licenses). A tenant's "revision" counts its commits; a commit writes everything with the new
+// revision in one transaction, and advances the tenant row last.
+//
+// A repository object keeps each tenant it has read in an embedded in-memory repository (the
+// library's own, so no rule is implemented twice). A read asks the database for the tenant's
+// head (one indexed row) and, only if another writer moved it, fetches the events and
+// idempotency records written since: O(what changed), not O(what the tenant holds). A commit
+// locks the tenant for writing (SQLite: BEGIN IMMEDIATE; PostgreSQL: SELECT ... FOR UPDATE on the
+// tenant row), catches the cache up inside that transaction, so the versions it checks are the
+// database's, runs check_commit, applies the events to the cache, writes the event rows, the
+// conditional version updates (UPDATE ... WHERE version = old, one row or a conflict) and the
+// derived rows with prepared statements, and commits. A failure after the cache was changed marks
+// the tenant's cache stale: the next read rebuilds it from the database.
+namespace isv::detail::sql {
+
+/// The schema this library writes. Opening a database of a newer version is refused.
+inline constexpr std::int64_t schema_version = 1;
+
+/// Tables; `{blob}` is the dialect's byte-string type. Ids are BIGINT (unsigned ids are stored
+/// bit for bit). Aggregate kinds are stored by name (repository.hpp's to_string).
+inline constexpr std::array<std::string_view, 8> schema_tables{
+    "CREATE TABLE apps (seq BIGINT PRIMARY KEY, id BIGINT NOT NULL UNIQUE, body {blob} NOT NULL)",
+    "CREATE TABLE tenants (id BIGINT PRIMARY KEY, revision BIGINT NOT NULL, event_count BIGINT NOT NULL,"
+    " initial {blob} NOT NULL)",
+    "CREATE TABLE events (tenant BIGINT NOT NULL REFERENCES tenants (id), seq BIGINT NOT NULL, revision BIGINT NOT NULL,"
+    " aggregate_kind TEXT NOT NULL, aggregate_id BIGINT NOT NULL, name TEXT NOT NULL, actor BIGINT,"
+    " occurred_at BIGINT NOT NULL, body {blob} NOT NULL, PRIMARY KEY (tenant, seq))",
+    "CREATE TABLE versions (tenant BIGINT NOT NULL REFERENCES tenants (id), aggregate_kind TEXT NOT NULL,"
+    " aggregate_id BIGINT NOT NULL, version BIGINT NOT NULL, PRIMARY KEY (tenant, aggregate_kind, aggregate_id))",
+    "CREATE TABLE idempotency (tenant BIGINT NOT NULL REFERENCES tenants (id), idem_key TEXT NOT NULL,"
+    " revision BIGINT NOT NULL, operation TEXT NOT NULL, fingerprint BIGINT NOT NULL, body {blob} NOT NULL,"
+    " PRIMARY KEY (tenant, idem_key))",
+    "CREATE INDEX idempotency_by_revision ON idempotency (tenant, revision)",
+    "CREATE TABLE subscriptions (tenant BIGINT NOT NULL REFERENCES tenants (id), id BIGINT NOT NULL, app BIGINT NOT NULL,"
+    " status TEXT NOT NULL, quantity BIGINT, licenses_in_use BIGINT NOT NULL, version BIGINT NOT NULL,"
+    " PRIMARY KEY (tenant, id))",
+    // One row per license: direct flag, the groups that give it (ids, comma-separated, sorted).
+    "CREATE TABLE licenses (tenant BIGINT NOT NULL, subscription BIGINT NOT NULL, user_id BIGINT NOT NULL,"
+    " direct SMALLINT NOT NULL, group_ids TEXT NOT NULL, assigned_at BIGINT NOT NULL,"
+    " PRIMARY KEY (tenant, subscription, user_id))",
+};
+
+/// The prepared statements, one text for both dialects: parameters are $1..$n, each first used in
+/// order (SQLite numbers `$n` parameters by first appearance, so $n is the n-th).
+enum class stmt : unsigned {
+  head,
+  lock_tenant, ///< PostgreSQL only: SQLite's BEGIN IMMEDIATE already excludes other writers
+  tenant_initial,
+  events_range,
+  idempotency_range,
+  apps_range,
+  insert_event,
+  version_update,
+  version_insert,
+  subscription_upsert,
+  license_upsert,
+  license_delete,
+  licenses_clear,
+  idempotency_insert,
+  tenant_advance,
+  tenant_insert,
+  app_insert,
+};
+inline constexpr std::size_t statement_count = 17;
+
+inline constexpr std::array<std::string_view, statement_count> statements{
+    "SELECT revision, event_count, (SELECT coalesce(max(seq), 0) FROM apps) FROM tenants WHERE id = $1",
+    "SELECT revision FROM tenants WHERE id = $1 FOR UPDATE",
+    "SELECT initial FROM tenants WHERE id = $1",
+    "SELECT body FROM events WHERE tenant = $1 AND seq > $2 AND seq <= $3 ORDER BY seq",
+    "SELECT body FROM idempotency WHERE tenant = $1 AND revision > $2 AND revision <= $3 ORDER BY revision, idem_key",
+    "SELECT body FROM apps WHERE seq > $1 AND seq <= $2 ORDER BY seq",
+    "INSERT INTO events (tenant, seq, revision, aggregate_kind, aggregate_id, name, actor, occurred_at, body)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    "UPDATE versions SET version = $1 WHERE tenant = $2 AND aggregate_kind = $3 AND aggregate_id = $4 AND version = $5",
+    "INSERT INTO versions (tenant, aggregate_kind, aggregate_id, version) VALUES ($1, $2, $3, $4)",
+    "INSERT INTO subscriptions (tenant, id, app, status, quantity, licenses_in_use, version)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (tenant, id) DO UPDATE SET status = excluded.status,"
+    " quantity = excluded.quantity, licenses_in_use = excluded.licenses_in_use, version = excluded.version",
+    "INSERT INTO licenses (tenant, subscription, user_id, direct, group_ids, assigned_at) VALUES ($1, $2, $3, $4, $5, $6)"
+    " ON CONFLICT (tenant, subscription, user_id) DO UPDATE SET direct = excluded.direct, group_ids = excluded.group_ids",
+    "DELETE FROM licenses WHERE tenant = $1 AND subscription = $2 AND user_id = $3",
+    "DELETE FROM licenses WHERE tenant = $1 AND subscription = $2",
+    "INSERT INTO idempotency (tenant, idem_key, revision, operation, fingerprint, body) VALUES ($1, $2, $3, $4, $5, $6)",
+    "UPDATE tenants SET revision = $1, event_count = $2 WHERE id = $3 AND revision = $4",
+    "INSERT INTO tenants (id, revision, event_count, initial) VALUES ($1, 0, 0, $2) ON CONFLICT (id) DO NOTHING",
+    // WHERE true: SQLite needs it to tell the upsert clause from a join of the SELECT.
+    "INSERT INTO apps (seq, id, body) SELECT coalesce(max(seq), 0) + 1, CAST($1 AS BIGINT), $2 FROM apps WHERE true"
+    " ON CONFLICT (id) DO NOTHING",
+};
+
+/// One statement parameter: an integer, a text, bytes or NULL. Texts and bytes are borrowed.
+struct param {
+  enum class kind : unsigned char { null, integer, text, blob };
+  kind type = kind::null;
+  std::int64_t integer = 0;
+  std::string_view bytes{};
+};
+[[nodiscard]] inline param integer(std::int64_t v) noexcept { return {param::kind::integer, v, {}}; }
+[[nodiscard]] inline param text(std::string_view v) noexcept { return {param::kind::text, 0, v}; }
+[[nodiscard]] inline param blob(std::string_view v) noexcept { return {param::kind::blob, 0, v}; }
+[[nodiscard]] inline param null() noexcept { return {}; }
+
+/// Ids go into BIGINT columns bit for bit: an unsigned id above INT64_MAX is stored negative.
+template <class Rep>
+[[nodiscard]] std::int64_t column(const Rep& rep) noexcept {
+  return static_cast<std::int64_t>(rep);
+}
+template <class Tag, class Rep>
+[[nodiscard]] std::int64_t column(const basic_id<Tag, Rep>& id) noexcept {
+  return static_cast<std::int64_t>(id.value());
+}
+
+/// The DDL of one table in a dialect.
+[[nodiscard]] inline std::string with_blob_type(std::string_view ddl, std::string_view blob_type) {
+  std::string out(ddl);
+  for (auto at = out.find("{blob}"); at != std::string::npos; at = out.find("{blob}", at + blob_type.size()))
+    out.replace(at, 6, blob_type);
+  return out;
+}
+
+/// Creates the schema on a fresh database and checks the version of an existing one, inside the
+/// dialect's schema transaction (which excludes a concurrent opener).
+template <class Db>
+[[nodiscard]] result<void> prepare_schema(Db& db, std::string_view where) {
+  BOOST_OUTCOME_TRY(db.begin_schema());
+  auto body = [&]() -> result<void> {
+    BOOST_OUTCOME_TRY(db.exec("CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)"));
+    BOOST_OUTCOME_TRY(auto found, db.scalar("SELECT max(version) FROM schema_version"));
+    if (!found) {
+      for (const auto& ddl : schema_tables) {
+        BOOST_OUTCOME_TRY(db.exec(with_blob_type(ddl, Db::blob_type)));
+      }
+      return db.exec("INSERT INTO schema_version (version) VALUES (" + std::to_string(schema_version) + ")");
+    }
+    if (*found > schema_version)
+      return fail(errc::invalid_argument,
+                  std::string(where) + " has schema version " + std::to_string(*found) + ", newer than version " +
+                      std::to_string(schema_version) + " that this isv-licensing knows: open it with a newer release. "
+                      "Nothing was changed.");
+    if (*found < schema_version)
+      return fail(errc::invalid_argument, std::string(where) + " has schema version " + std::to_string(*found) +
+                                              ", which no release of isv-licensing wrote: it is not an isv-licensing database.");
+    return BOOST_OUTCOME_V2_NAMESPACE::success();
+  };
+  if (auto done = body(); !done) {
+    db.rollback();
+    return done.error();
+  }
+  return db.commit();
+}
+
+/// The repository over one connection: everything but opening the connection, for any dialect.
+/// Db provides exec, scalar, begin_schema, begin_write, commit, rollback, run(stmt, params, on_row)
+/// returning the rows changed, `row_locks` (whether a commit must lock the tenant row) and
+/// `lock_apps` (a statement that serializes catalog inserts, or empty).
+template <sql_storable_traits Traits, class Db>
+class store {
+public:
+  using traits_type = Traits;
+  using memory_type = basic_memory_repository<Traits>;
+  using view_type = typename memory_type::view;
+  using tenant_id = tenant_id_t<Traits>;
+
+  explicit store(Db db) : db_(std::move(db)) {}
+  store(const store&) = delete;
+  store& operator=(const store&) = delete;
+
+  [[nodiscard]] result<view_type> read(const tenant_id& t) {
+    std::lock_guard lock(mutex_);
+    BOOST_OUTCOME_TRY(const auto h, head(t));
+    BOOST_OUTCOME_TRY(auto* c, caught_up(t, h));
+    return c->memory->read(t);
+  }
+
+  [[nodiscard]] result<std::vector<basic_event<Traits>>> events(const tenant_id& t, std::size_t after) {
+    std::lock_guard lock(mutex_);
+    BOOST_OUTCOME_TRY(const auto h, head(t));
+    BOOST_OUTCOME_TRY(auto* c, caught_up(t, h));
+    return c->memory->events(t, after);
+  }
+
+  [[nodiscard]] result<void> create_tenant(basic_tenant<Traits> org) {
+    std::lock_guard lock(mutex_);
+    const std::string initial = encode(org);
+    return in_transaction([&]() -> result<void> {
+      BOOST_OUTCOME_TRY(const auto added, db_.run(stmt::tenant_insert, {integer(column(org.id)), blob(initial)}));
+      if (added == 0) return fail(errc::already_exists, describe(org.id) + " already exists.");
+      BOOST_OUTCOME_TRY(insert_version(org.id, {aggregate_kind::tenants, org.id.value()}, org.version));
+      BOOST_OUTCOME_TRY(insert_version(org.id, {aggregate_kind::directories, org.id.value()}, 0));
+      return BOOST_OUTCOME_V2_NAMESPACE::success();
+    });
+  }
+
+  [[nodiscard]] result<void> add_app(basic_app<Traits> product) {
+    std::lock_guard lock(mutex_);
+    const std::string body = encode(product);
+    return in_transaction([&]() -> result<void> {
+      if constexpr (!Db::lock_apps.empty()) {
+        BOOST_OUTCOME_TRY(db_.exec(Db::lock_apps));
+      }
+      BOOST_OUTCOME_TRY(const auto added, db_.run(stmt::app_insert, {integer(column(product.id)), blob(body)}));
+      if (added == 0) return fail(errc::already_exists, describe(product.id) + " is already in the catalog.");
+      return BOOST_OUTCOME_V2_NAMESPACE::success();
+    });
+  }
+
+  [[nodiscard]] result<void> commit(basic_commit<Traits> c) {
+    std::lock_guard lock(mutex_);
+    const tenant_id t = c.tenant;
+    BOOST_OUTCOME_TRY(db_.begin_write());
+    bool cache_changed = false;
+    auto done = write(std::move(c), cache_changed);
+    if (!done) {
+      db_.rollback();
+      if (cache_changed) mark_stale(t);
+      return done.error();
+    }
+    if (auto committed = db_.commit(); !committed) {
+      db_.rollback();
+      mark_stale(t);
+      return committed.error();
+    }
+    return BOOST_OUTCOME_V2_NAMESPACE::success();
+  }
+
+  [[nodiscard]] Db& database() noexcept { return db_; }
+
+private:
+  struct head_row {
+    count_t revision = 0;
+    count_t seq = 0;
+    count_t app_seq = 0;
+  };
+  struct cached {
+    std::unique_ptr<memory_type> memory{};
+    count_t revision = 0;
+    count_t seq = 0;
+    count_t app_seq = 0;
+    bool stale = false;
+  };
+
+  template <class Body>
+  result<void> in_transaction(Body&& body) {
+    BOOST_OUTCOME_TRY(db_.begin_write());
+    if (auto done = body(); !done) {
+      db_.rollback();
+      return done.error();
+    }
+    if (auto committed = db_.commit(); !committed) {
+      db_.rollback();
+      return committed.error();
+    }
+    return BOOST_OUTCOME_V2_NAMESPACE::success();
+  }
+
+  result<head_row> head(const tenant_id& t) {
+    std::optional<head_row> found;
+    BOOST_OUTCOME_TRY(db_.run(stmt::head, {integer(column(t))}, [&](const auto& row) {
+      found = head_row{row.integer(0), row.integer(1), row.integer(2)};
+    }));
+    if (!found) return fail(errc::not_found, describe(t) + " does not exist.");
+    return *found;
+  }
+
+  result<void> insert_version(const tenant_id& t, const basic_aggregate_ref<Traits>& a, count_t version) {
+    BOOST_OUTCOME_TRY(db_.run(stmt::version_insert,
+                              {integer(column(t)), text(to_string(a.kind)), integer(column(a.id)), integer(version)}));
+    return BOOST_OUTCOME_V2_NAMESPACE::success();
+  }
+
+  void mark_stale(const tenant_id& t) {
+    if (const auto it = cache_.find(t); it != cache_.end()) it->second.stale = true;
+  }
+
+  /// The tenant's cache, brought to the head `h` read from the database.
+  result<cached*> caught_up(const tenant_id& t, const head_row& h) {
+    auto [it, fresh] = cache_.try_emplace(t);
+    cached& c = it->second;
+    if (fresh || c.stale) {
+      if (c.memory) retired_.push_back(std::move(c.memory)); // views of it may still be alive
+      c = cached{};
+      std::optional<std::string> initial;
+      BOOST_OUTCOME_TRY(db_.run(stmt::tenant_initial, {integer(column(t))},
+                                [&](const auto& row) { initial = std::string(row.bytes(0)); }));
+      if (!initial) {
+        cache_.erase(it);
+        return fail(errc::not_found, describe(t) + " does not exist.");
+      }
+      auto org = decode<basic_tenant<Traits>>(*initial, "tenant");
+      if (!org) {
+        cache_.erase(it);
+        return org.error();
+      }
+      c.memory = std::make_unique<memory_type>();
+      if (auto made = c.memory->create_tenant(std::move(org).value()); !made) {
+        cache_.erase(it);
+        return made.error();
+      }
+    }
+    auto refresh = [&]() -> result<void> {
+      if (h.app_seq > c.app_seq) {
+        std::vector<std::string> bodies;
+        BOOST_OUTCOME_TRY(db_.run(stmt::apps_range, {integer(c.app_seq), integer(h.app_seq)},
+                                  [&](const auto& row) { bodies.emplace_back(row.bytes(0)); }));
+        for (const auto& body : bodies) {
+          BOOST_OUTCOME_TRY(auto product, decode<basic_app<Traits>>(body, "app"));
+          (void)c.memory->add_app(std::move(product)); // already there after a rebuild: nothing to do
+        }
+        c.app_seq = h.app_seq;
+      }
+      if (h.seq > c.seq) {
+        basic_commit<Traits> replay{t, {}, {}, {}};
+        std::optional<error> bad;
+        BOOST_OUTCOME_TRY(db_.run(stmt::events_range, {integer(column(t)), integer(c.seq), integer(h.seq)},
+                                  [&](const auto& row) {
+                                    if (bad) return;
+                                    auto e = decode<basic_event<Traits>>(row.bytes(0), "event");
+                                    if (e) replay.events.push_back(std::move(e).value());
+                                    else bad = e.error();
+                                  }));
+        if (bad) return *bad;
+        if (static_cast<count_t>(replay.events.size()) != h.seq - c.seq)
+          return fail(errc::invalid_argument, "The event log of " + describe(t) + " has a gap after position " +
+                                                  std::to_string(c.seq) + ": the database was changed by another program.");
+        BOOST_OUTCOME_TRY(c.memory->commit(std::move(replay)));
+        c.seq = h.seq;
+      }
+      if (h.revision > c.revision) {
+        std::vector<std::string> bodies;
+        BOOST_OUTCOME_TRY(db_.run(stmt::idempotency_range, {integer(column(t)), integer(c.revision), integer(h.revision)},
+                                  [&](const auto& row) { bodies.emplace_back(row.bytes(0)); }));
+        for (const auto& body : bodies) {
+          BOOST_OUTCOME_TRY(auto record, decode<basic_idempotency_record<Traits>>(body, "idempotency record"));
+          BOOST_OUTCOME_TRY(c.memory->commit(basic_commit<Traits>{t, {}, {}, std::move(record)}));
+        }
+        c.revision = h.revision;
+      }
+      return BOOST_OUTCOME_V2_NAMESPACE::success();
+    };
+    if (auto done = refresh(); !done) {
+      c.stale = true;
+      return done.error();
+    }
+    return &c;
+  }
+
+  /// Everything of a commit between BEGIN and COMMIT; `cache_changed` tells the caller whether a
+  /// failure must invalidate the cache.
+  result<void> write(basic_commit<Traits> c, bool& cache_changed) {
+    const tenant_id t = c.tenant;
+    if constexpr (Db::row_locks) {
+      bool exists = false;
+      BOOST_OUTCOME_TRY(db_.run(stmt::lock_tenant, {integer(column(t))}, [&](const auto&) { exists = true; }));
+      if (!exists) return fail(errc::not_found, describe(t) + " does not exist.");
+    }
+    BOOST_OUTCOME_TRY(const auto h, head(t));
+    BOOST_OUTCOME_TRY(auto* entry, caught_up(t, h));
+    memory_type& memory = *entry->memory;
+
+    // The aggregates the events change, with their versions before: the database's, since the
+    // cache was caught up under the write lock.
+    struct touched {
+      basic_aggregate_ref<Traits> aggregate;
+      count_t before = 0;
+      bool created = false;
+    };
+    std::vector<touched> changed;
+    {
+      BOOST_OUTCOME_TRY(auto v, memory.read(t));
+      BOOST_OUTCOME_TRY(check_commit(v, c));
+      for (const auto& e : c.events) {
+        const auto a = aggregate_of(e);
+        auto it = std::find_if(changed.begin(), changed.end(), [&](const touched& x) { return x.aggregate == a; });
+        if (it == changed.end()) changed.push_back({a, current_version(v, a), creates_aggregate(e)});
+      }
+    }
+    std::vector<std::string> bodies;
+    bodies.reserve(c.events.size());
+    for (const auto& e : c.events) bodies.push_back(encode(e));
+    std::optional<std::string> record;
+    if (c.idempotency) record = encode(*c.idempotency);
+    const std::vector<basic_event<Traits>> events = c.events;
+    const auto idempotency = c.idempotency;
+
+    BOOST_OUTCOME_TRY(memory.commit(std::move(c)));
+    cache_changed = true;
+
+    const count_t revision = h.revision + 1;
+    count_t seq = h.seq;
+    for (std::size_t i = 0; i < events.size(); ++i) {
+      const auto& e = events[i];
+      const auto a = aggregate_of(e);
+      BOOST_OUTCOME_TRY(db_.run(stmt::insert_event,
+                                {integer(column(t)), integer(++seq), integer(revision), text(to_string(a.kind)),
+                                 integer(column(a.id)), text(event_name<Traits>(e.payload)),
+                                 e.actor ? integer(column(*e.actor)) : null(),
+                                 integer(static_cast<std::int64_t>(e.at.time_since_epoch().count())), blob(bodies[i])}));
+    }
+    {
+      BOOST_OUTCOME_TRY(auto v, memory.read(t));
+      for (const auto& x : changed) {
+        const count_t after = current_version(v, x.aggregate);
+        if (x.created) {
+          BOOST_OUTCOME_TRY(insert_version(t, x.aggregate, after));
+          continue;
+        }
+        BOOST_OUTCOME_TRY(const auto updated,
+                          db_.run(stmt::version_update, {integer(after), integer(column(t)), text(to_string(x.aggregate.kind)),
+                                                         integer(column(x.aggregate.id)), integer(x.before)}));
+        if (updated != 1)
+          return fail(errc::conflict, describe(x.aggregate) + " of " + describe(t) +
+                                          " changed in the database under this commit. Nothing was saved; retry from fresh state.");
+      }
+      BOOST_OUTCOME_TRY(write_rows(t, v, events, changed));
+    }
+    if (idempotency) {
+      BOOST_OUTCOME_TRY(db_.run(stmt::idempotency_insert,
+                                {integer(column(t)), text(idempotency->key), integer(revision), text(idempotency->operation),
+                                 integer(static_cast<std::int64_t>(idempotency->fingerprint)), blob(*record)}));
+    }
+    BOOST_OUTCOME_TRY(const auto advanced,
+                      db_.run(stmt::tenant_advance, {integer(revision), integer(seq), integer(column(t)), integer(h.revision)}));
+    if (advanced != 1)
+      return fail(errc::conflict, "Another writer saved to " + describe(t) + " under this commit. Nothing was saved; retry.");
+    entry->revision = revision;
+    entry->seq = seq;
+    return BOOST_OUTCOME_V2_NAMESPACE::success();
+  }
+
+  /// The derived rows: each license a commit's events touch, and each subscription it changes, as
+  /// they are now in the (already updated) cache.
+  template <class Touched>
+  result<void> write_rows(const tenant_id& t, const view_type& v, const std::vector<basic_event<Traits>>& events,
+                          const std::vector<Touched>& changed) {
+    std::string groups;
+    for (const auto& e : events) {
+      const auto sub = subscription_of(e);
+      if (!sub) continue;
+      const auto* book = v.find_license_book(*sub);
+      const auto license_row = [&](const user_id_t<Traits>& user) -> result<void> {
+        const auto* paths = book ? book->find(user) : nullptr;
+        if (paths == nullptr) {
+          BOOST_OUTCOME_TRY(db_.run(stmt::license_delete, {integer(column(t)), integer(column(*sub)), integer(column(user))}));
+          return BOOST_OUTCOME_V2_NAMESPACE::success();
+        }
+        groups.clear();
+        for (const auto& g : paths->groups) {
+          if (!groups.empty()) groups += ',';
+          groups += std::to_string(column(g));
+        }
+        BOOST_OUTCOME_TRY(db_.run(stmt::license_upsert,
+                                  {integer(column(t)), integer(column(*sub)), integer(column(user)),
+                                   integer(paths->direct ? 1 : 0), text(groups),
+                                   integer(static_cast<std::int64_t>(paths->assigned_at.time_since_epoch().count()))}));
+        return BOOST_OUTCOME_V2_NAMESPACE::success();
+      };
+      if (const auto* granted = std::get_if<basic_licenses_granted<Traits>>(&e.payload)) {
+        for (const auto& user : granted->new_holders) {
+          BOOST_OUTCOME_TRY(license_row(user));
+        }
+        for (const auto& user : granted->added_path) {
+          BOOST_OUTCOME_TRY(license_row(user));
+        }
+      } else if (const auto* released = std::get_if<basic_licenses_released<Traits>>(&e.payload)) {
+        for (const auto& user : released->released) {
+          BOOST_OUTCOME_TRY(license_row(user));
+        }
+        for (const auto& user : released->removed_path) {
+          BOOST_OUTCOME_TRY(license_row(user));
+        }
+      } else if (std::holds_alternative<basic_subscription_deactivated<Traits>>(e.payload)) {
+        BOOST_OUTCOME_TRY(db_.run(stmt::licenses_clear, {integer(column(t)), integer(column(*sub))}));
+      }
+    }
+    for (const auto& x : changed) {
+      if (x.aggregate.kind != aggregate_kind::subscriptions) continue;
+      const auto* s = v.find_subscription(subscription_id_t<Traits>{x.aggregate.id});
+      if (s == nullptr) continue;
+      BOOST_OUTCOME_TRY(db_.run(stmt::subscription_upsert,
+                                {integer(column(t)), integer(column(s->id)), integer(column(s->app)), text(to_string(s->status)),
+                                 s->quantity ? integer(*s->quantity) : null(), integer(s->licenses_in_use),
+                                 integer(s->version)}));
+    }
+    return BOOST_OUTCOME_V2_NAMESPACE::success();
+  }
+
+  Db db_;
+  std::mutex mutex_{};
+  std::unordered_map<tenant_id, cached> cache_{};
+  std::vector<std::unique_ptr<memory_type>> retired_{};
+};
+
+/// The public face of a SQL repository: movable (the store stays put, so views and the connection
+/// do not move), and satisfying isv::repository.
+template <sql_storable_traits Traits, class Db>
+class handle {
+public:
+  using traits_type = Traits;
+  using view_type = typename store<Traits, Db>::view_type;
+
+  /// A consistent read of one tenant, caught up with every commit saved before it (by any process).
+  /// The view holds a read lock on the tenant's cache: end it before committing.
+  [[nodiscard]] result<view_type> read(const tenant_id_t<Traits>& t) { return store_->read(t); }
+  /// Checks, applies and saves one commit in one database transaction (see basic_commit).
+  [[nodiscard]] result<void> commit(basic_commit<Traits> c) { return store_->commit(std::move(c)); }
+  [[nodiscard]] result<std::vector<basic_event<Traits>>> events(const tenant_id_t<Traits>& t, std::size_t after = 0) {
+    return store_->events(t, after);
+  }
+  [[nodiscard]] result<void> create_tenant(basic_tenant<Traits> org) { return store_->create_tenant(std::move(org)); }
+  [[nodiscard]] result<void> add_app(basic_app<Traits> product) { return store_->add_app(std::move(product)); }
+
+protected:
+  explicit handle(Db db) : store_(std::make_unique<store<Traits, Db>>(std::move(db))) {}
+  [[nodiscard]] Db& database() noexcept { return store_->database(); }
+
+private:
+  std::unique_ptr<store<Traits, Db>> store_;
+};
+
+} // namespace isv::detail::sql

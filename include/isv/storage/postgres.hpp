@@ -1,0 +1,260 @@
+// basic_postgres_repository: the repository in a PostgreSQL database shared by several application servers (one transaction per commit, row locks and conditional version updates); needs libpq.
+#pragma once
+
+#include "isv/error.hpp"
+#include "isv/storage/detail/sql_store.hpp"
+
+#include <libpq-fe.h>
+
+#include <array>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace isv {
+
+struct postgres_options {
+  /// The schema holding the tables, created if missing; empty: the connection's search_path.
+  /// Several independent stores can share one database, one schema each.
+  std::string schema{};
+};
+
+namespace detail::sql {
+
+/// The PostgreSQL dialect of the SQL store: one connection, statements prepared once and reused.
+/// Transactions run at READ COMMITTED: a commit first locks its tenant's row (SELECT ... FOR
+/// UPDATE), so commits to one tenant take turns and each sees the one before; version rows are
+/// then changed with UPDATE ... WHERE version = old and the changed-row count checked.
+class postgres_db {
+public:
+  static constexpr bool row_locks = true;
+  // The catalog's sequence number is max + 1: two adders must not compute it at once.
+  static constexpr std::string_view lock_apps = "LOCK TABLE apps IN SHARE ROW EXCLUSIVE MODE";
+  static constexpr std::string_view blob_type = "BYTEA";
+
+  /// A row of a result in binary format.
+  class row {
+  public:
+    row(const PGresult* r, int n) noexcept : r_(r), n_(n) {}
+    [[nodiscard]] std::int64_t integer(int column) const noexcept {
+      const auto* p = reinterpret_cast<const unsigned char*>(PQgetvalue(r_, n_, column));
+      const int length = PQgetlength(r_, n_, column);
+      std::uint64_t v = 0;
+      for (int i = 0; i < length; ++i) v = (v << 8) | p[i];
+      // Sign-extend the narrower integer types (int2, int4).
+      if (length > 0 && length < 8 && (p[0] & 0x80) != 0) v |= ~std::uint64_t{0} << (8 * length);
+      return static_cast<std::int64_t>(v);
+    }
+    [[nodiscard]] std::string_view bytes(int column) const noexcept {
+      return {PQgetvalue(r_, n_, column), static_cast<std::size_t>(PQgetlength(r_, n_, column))};
+    }
+
+  private:
+    const PGresult* r_;
+    int n_;
+  };
+
+  postgres_db() = default;
+  postgres_db(postgres_db&& other) noexcept
+      : conn_(std::exchange(other.conn_, nullptr)), where_(std::move(other.where_)), schema_(std::move(other.schema_)) {}
+  postgres_db& operator=(postgres_db&& other) noexcept {
+    if (this != &other) {
+      if (conn_) PQfinish(conn_);
+      conn_ = std::exchange(other.conn_, nullptr);
+      where_ = std::move(other.where_);
+      schema_ = std::move(other.schema_);
+    }
+    return *this;
+  }
+  postgres_db(const postgres_db&) = delete;
+  postgres_db& operator=(const postgres_db&) = delete;
+  ~postgres_db() {
+    if (conn_) PQfinish(conn_);
+  }
+
+  [[nodiscard]] static result<postgres_db> open(const std::string& conninfo, const postgres_options& options) {
+    postgres_db out;
+    out.conn_ = PQconnectdb(conninfo.c_str());
+    if (out.conn_ == nullptr || PQstatus(out.conn_) != CONNECTION_OK)
+      return fail(errc::not_found, "Cannot connect to PostgreSQL (" + conninfo + "): " +
+                                       (out.conn_ ? trimmed(PQerrorMessage(out.conn_)) : std::string("out of memory")) + ".");
+    out.where_ = "The PostgreSQL database " + std::string(PQdb(out.conn_));
+    BOOST_OUTCOME_TRY(out.exec("SET client_min_messages = warning"));
+    std::string schema;
+    if (!options.schema.empty()) {
+      char* quoted = PQescapeIdentifier(out.conn_, options.schema.data(), options.schema.size());
+      if (quoted == nullptr) return fail(errc::invalid_argument, "The schema name \"" + options.schema + "\" cannot be quoted.");
+      schema = quoted;
+      PQfreemem(quoted);
+      BOOST_OUTCOME_TRY(out.exec("SET search_path TO " + schema));
+      out.where_ += ", schema " + options.schema + ",";
+    }
+    out.schema_ = schema;
+    BOOST_OUTCOME_TRY(prepare_schema(out, out.where_));
+    for (std::size_t i = 0; i < statement_count; ++i) {
+      const std::string sql(statements[i]);
+      PGresult* r = PQprepare(out.conn_, name_of(i).c_str(), sql.c_str(), 0, nullptr);
+      auto checked = out.check(r, "prepare a statement");
+      PQclear(r);
+      BOOST_OUTCOME_TRY(checked);
+    }
+    return out;
+  }
+
+  [[nodiscard]] result<void> exec(std::string_view sql) {
+    const std::string text(sql);
+    PGresult* r = PQexec(conn_, text.c_str());
+    auto checked = check(r, "run \"" + text + "\"");
+    PQclear(r);
+    return checked;
+  }
+
+  [[nodiscard]] result<std::optional<std::int64_t>> scalar(std::string_view sql) {
+    const std::string text(sql);
+    PGresult* r = PQexec(conn_, text.c_str());
+    auto checked = check(r, "read the schema");
+    std::optional<std::int64_t> out;
+    if (checked && PQntuples(r) > 0 && !PQgetisnull(r, 0, 0)) out = std::strtoll(PQgetvalue(r, 0, 0), nullptr, 10);
+    PQclear(r);
+    BOOST_OUTCOME_TRY(checked);
+    return out;
+  }
+
+  /// Schema changes take a transaction-scoped advisory lock, so that servers starting together
+  /// do not create the tables twice.
+  [[nodiscard]] result<void> begin_schema() {
+    BOOST_OUTCOME_TRY(exec("BEGIN"));
+    BOOST_OUTCOME_TRY(exec("SELECT pg_advisory_xact_lock(7310354618237612577)")); // "isv-lic!" as a number
+    if (!schema_.empty()) {
+      BOOST_OUTCOME_TRY(exec("CREATE SCHEMA IF NOT EXISTS " + schema_));
+    }
+    return BOOST_OUTCOME_V2_NAMESPACE::success();
+  }
+  [[nodiscard]] result<void> begin_write() { return exec("BEGIN"); }
+  [[nodiscard]] result<void> commit() {
+    PGresult* r = PQexec(conn_, "COMMIT");
+    auto checked = check(r, "commit");
+    // A transaction that failed earlier ends in ROLLBACK, which PostgreSQL reports as a success.
+    if (checked && std::strcmp(PQcmdStatus(r), "COMMIT") != 0)
+      checked = error{errc::conflict, where_ + " rolled the transaction back. Nothing was saved; retry."};
+    PQclear(r);
+    return checked;
+  }
+  void rollback() noexcept {
+    if (conn_ && PQtransactionStatus(conn_) != PQTRANS_IDLE) PQclear(PQexec(conn_, "ROLLBACK"));
+  }
+
+  /// Runs a prepared statement; `on_row(row)` for each result row. Returns the rows changed.
+  /// Integers go as text, texts and bytes as binary (no copy, no escaping); results come in binary.
+  template <class OnRow>
+  [[nodiscard]] result<std::int64_t> run(stmt id, std::initializer_list<param> params, OnRow&& on_row) {
+    constexpr std::size_t max_params = 9;
+    std::array<std::array<char, 24>, max_params> numbers{};
+    std::array<const char*, max_params> values{};
+    std::array<int, max_params> lengths{};
+    std::array<int, max_params> formats{};
+    std::size_t n = 0;
+    for (const auto& p : params) {
+      switch (p.type) {
+        case param::kind::null: values[n] = nullptr; break;
+        case param::kind::integer: {
+          const std::string digits = std::to_string(p.integer);
+          std::memcpy(numbers[n].data(), digits.c_str(), digits.size() + 1);
+          values[n] = numbers[n].data();
+          break;
+        }
+        case param::kind::text:
+        case param::kind::blob:
+          values[n] = p.bytes.empty() ? "" : p.bytes.data();
+          lengths[n] = static_cast<int>(p.bytes.size());
+          formats[n] = 1;
+          break;
+      }
+      ++n;
+    }
+    PGresult* r = PQexecPrepared(conn_, name_of(static_cast<std::size_t>(id)).c_str(), static_cast<int>(n), values.data(),
+                                 lengths.data(), formats.data(), 1);
+    auto checked = check(r, "run a statement");
+    if (!checked) {
+      PQclear(r);
+      return checked.error();
+    }
+    for (int i = 0, rows = PQntuples(r); i < rows; ++i) on_row(row(r, i));
+    const char* changed = PQcmdTuples(r);
+    const std::int64_t out = (changed && *changed) ? std::strtoll(changed, nullptr, 10) : 0;
+    PQclear(r);
+    return out;
+  }
+  [[nodiscard]] result<std::int64_t> run(stmt id, std::initializer_list<param> params) {
+    return run(id, params, [](const row&) {});
+  }
+
+  [[nodiscard]] PGconn* native_handle() const noexcept { return conn_; }
+
+private:
+  static std::string name_of(std::size_t i) { return "isv_" + std::to_string(i); }
+  static std::string trimmed(const char* message) {
+    std::string out = message ? message : "";
+    while (!out.empty() && (out.back() == '\n' || out.back() == ' ' || out.back() == '.')) out.pop_back();
+    return out;
+  }
+
+  // Serialization failures, deadlocks, lock timeouts and unique violations mean another writer got
+  // there first: a conflict the caller may retry from fresh state. So does a lost connection.
+  result<void> check(const PGresult* r, const std::string& doing) const {
+    const auto status = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+    if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return BOOST_OUTCOME_V2_NAMESPACE::success();
+    const char* state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
+    const std::string sqlstate = state ? state : "";
+    const std::string what = trimmed(r ? PQresultErrorMessage(r) : PQerrorMessage(conn_));
+    if (sqlstate == "40001" || sqlstate == "40P01" || sqlstate == "55P03" || sqlstate == "23505")
+      return fail(errc::conflict, where_ + " refused the write because another writer saved first (" + what +
+                                      "). Nothing was saved; retry from fresh state.");
+    if (sqlstate == "22P02" || sqlstate == "22003")
+      return fail(errc::invalid_argument, where_ + " holds data this library did not write (" + what + ").");
+    return fail(errc::conflict, "PostgreSQL could not " + doing + " (" + where_ + "): " + what +
+                                    ". Nothing was saved; retry once the cause is fixed.");
+  }
+
+  PGconn* conn_ = nullptr;
+  std::string where_{};
+  std::string schema_{};
+};
+
+} // namespace detail::sql
+
+/// The repository in a PostgreSQL database, for several application servers sharing it: each
+/// commit is one transaction that locks its tenant's row, re-checks the versions against the
+/// database and changes the version rows only where they still hold the version read (D-CONC-1);
+/// the idempotency table's key (tenant, key) is unique (D-IDEM-1). Satisfies isv::repository. A view
+/// holds a read lock on its tenant's cache: end it before committing, one view per thread at a time.
+template <detail::sql::sql_storable_traits Traits = default_traits>
+class basic_postgres_repository : public detail::sql::handle<Traits, detail::sql::postgres_db> {
+  using base = detail::sql::handle<Traits, detail::sql::postgres_db>;
+
+public:
+  /// Connects with a libpq connection string ("host=... dbname=..." or a postgresql:// URI) and
+  /// creates or checks the schema. Refused with errc::invalid_argument for a schema written by a
+  /// newer version, errc::not_found when the server cannot be reached.
+  [[nodiscard]] static result<basic_postgres_repository> open(const std::string& conninfo, const postgres_options& options = {}) {
+    BOOST_OUTCOME_TRY(auto db, detail::sql::postgres_db::open(conninfo, options));
+    return basic_postgres_repository(std::move(db));
+  }
+
+  /// The connection, for reports over the derived tables (subscriptions, licenses); do not write.
+  [[nodiscard]] PGconn* native_handle() noexcept { return this->database().native_handle(); }
+
+private:
+  explicit basic_postgres_repository(detail::sql::postgres_db db) : base(std::move(db)) {}
+};
+
+using postgres_repository = basic_postgres_repository<default_traits>;
+
+static_assert(repository<postgres_repository>);
+
+} // namespace isv

@@ -1,0 +1,222 @@
+// basic_sqlite_repository: the repository in a SQLite file (WAL mode, one transaction per commit, shareable by several processes); needs libsqlite3.
+#pragma once
+
+#include "isv/error.hpp"
+#include "isv/storage/detail/sql_store.hpp"
+
+#include <sqlite3.h>
+
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace isv {
+
+struct sqlite_options {
+  /// How long a writer waits for another process's transaction before giving up with a conflict.
+  std::chrono::milliseconds busy_timeout{10'000};
+  /// FULL: a commit survives power loss. NORMAL (false): it survives a crash of the process, and
+  /// the last commits may be lost on power loss; faster on slow disks.
+  bool durable = true;
+};
+
+namespace detail::sql {
+
+/// The SQLite dialect of the SQL store: one connection, statements prepared once and reused.
+class sqlite_db {
+public:
+  static constexpr bool row_locks = false;
+  static constexpr std::string_view lock_apps{};
+  static constexpr std::string_view blob_type = "BLOB";
+
+  class row {
+  public:
+    explicit row(sqlite3_stmt* s) noexcept : s_(s) {}
+    [[nodiscard]] std::int64_t integer(int column) const noexcept { return sqlite3_column_int64(s_, column); }
+    [[nodiscard]] std::string_view bytes(int column) const noexcept {
+      const void* data = sqlite3_column_blob(s_, column);
+      const int n = sqlite3_column_bytes(s_, column);
+      return data == nullptr ? std::string_view{} : std::string_view(static_cast<const char*>(data), static_cast<std::size_t>(n));
+    }
+
+  private:
+    sqlite3_stmt* s_;
+  };
+
+  sqlite_db() = default;
+  sqlite_db(sqlite_db&& other) noexcept
+      : db_(std::exchange(other.db_, nullptr)), prepared_(std::exchange(other.prepared_, {})), path_(std::move(other.path_)) {}
+  sqlite_db& operator=(sqlite_db&& other) noexcept {
+    if (this != &other) {
+      close();
+      db_ = std::exchange(other.db_, nullptr);
+      prepared_ = std::exchange(other.prepared_, {});
+      path_ = std::move(other.path_);
+    }
+    return *this;
+  }
+  sqlite_db(const sqlite_db&) = delete;
+  sqlite_db& operator=(const sqlite_db&) = delete;
+  ~sqlite_db() { close(); }
+
+  [[nodiscard]] static result<sqlite_db> open(const std::string& path, const sqlite_options& options) {
+    sqlite_db out;
+    out.path_ = path;
+    const int rc = sqlite3_open_v2(path.c_str(), &out.db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                                   nullptr);
+    if (rc != SQLITE_OK)
+      return fail(errc::not_found, "Cannot open the SQLite database \"" + path + "\": " +
+                                       (out.db_ ? sqlite3_errmsg(out.db_) : sqlite3_errstr(rc)) + ".");
+    sqlite3_extended_result_codes(out.db_, 1);
+    sqlite3_busy_timeout(out.db_, static_cast<int>(options.busy_timeout.count()));
+    // WAL: readers never block the writer and a commit is one append; every process sharing the
+    // file sees the mode, which is stored in the file.
+    BOOST_OUTCOME_TRY(out.exec("PRAGMA journal_mode = WAL"));
+    BOOST_OUTCOME_TRY(out.exec(options.durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL"));
+    BOOST_OUTCOME_TRY(out.exec("PRAGMA foreign_keys = ON"));
+    BOOST_OUTCOME_TRY(prepare_schema(out, "The SQLite database \"" + path + "\""));
+    for (std::size_t i = 0; i < statement_count; ++i) {
+      if (static_cast<stmt>(i) == stmt::lock_tenant) continue;
+      const auto sql = statements[i];
+      if (sqlite3_prepare_v3(out.db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &out.prepared_[i],
+                             nullptr) != SQLITE_OK)
+        return out.failure("prepare a statement");
+    }
+    return out;
+  }
+
+  [[nodiscard]] result<void> exec(std::string_view sql) {
+    const std::string text(sql);
+    char* message = nullptr;
+    if (sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
+      sqlite3_free(message);
+      return failure("run \"" + text + "\"");
+    }
+    return BOOST_OUTCOME_V2_NAMESPACE::success();
+  }
+
+  [[nodiscard]] result<std::optional<std::int64_t>> scalar(std::string_view sql) {
+    sqlite3_stmt* s = nullptr;
+    if (sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &s, nullptr) != SQLITE_OK) return failure("read the schema");
+    std::optional<std::int64_t> out;
+    const int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL) out = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return failure("read the schema");
+    return out;
+  }
+
+  [[nodiscard]] result<void> begin_schema() { return exec("BEGIN IMMEDIATE"); }
+  /// Takes the database's write lock now (waiting up to the busy timeout), so the reads that
+  /// follow see the latest commit and nobody else commits before this transaction ends.
+  [[nodiscard]] result<void> begin_write() { return exec("BEGIN IMMEDIATE"); }
+  [[nodiscard]] result<void> commit() { return exec("COMMIT"); }
+  void rollback() noexcept {
+    if (sqlite3_get_autocommit(db_) == 0) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  }
+
+  /// Runs a prepared statement; `on_row(row)` for each result row. Returns the rows changed.
+  template <class OnRow>
+  [[nodiscard]] result<std::int64_t> run(stmt id, std::initializer_list<param> params, OnRow&& on_row) {
+    sqlite3_stmt* s = prepared_[static_cast<std::size_t>(id)];
+    int index = 1;
+    for (const auto& p : params) {
+      int rc = SQLITE_OK;
+      switch (p.type) {
+        case param::kind::null: rc = sqlite3_bind_null(s, index); break;
+        case param::kind::integer: rc = sqlite3_bind_int64(s, index, p.integer); break;
+        case param::kind::text:
+          rc = sqlite3_bind_text64(s, index, p.bytes.data(), p.bytes.size(), SQLITE_STATIC, SQLITE_UTF8);
+          break;
+        case param::kind::blob: rc = sqlite3_bind_blob64(s, index, p.bytes.data(), p.bytes.size(), SQLITE_STATIC); break;
+      }
+      if (rc != SQLITE_OK) {
+        sqlite3_reset(s);
+        return failure("bind a parameter");
+      }
+      ++index;
+    }
+    int rc = SQLITE_OK;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) on_row(row(s));
+    std::optional<error> failed;
+    if (rc != SQLITE_DONE) failed = failure("run a statement");
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    if (failed) return *failed;
+    return static_cast<std::int64_t>(sqlite3_changes64(db_));
+  }
+  [[nodiscard]] result<std::int64_t> run(stmt id, std::initializer_list<param> params) {
+    return run(id, params, [](const row&) {});
+  }
+
+  [[nodiscard]] sqlite3* native_handle() const noexcept { return db_; }
+
+private:
+  void close() noexcept {
+    for (auto*& s : prepared_) {
+      if (s) sqlite3_finalize(s);
+      s = nullptr;
+    }
+    if (db_) sqlite3_close_v2(db_);
+    db_ = nullptr;
+  }
+
+  // Another process holding the write lock past the busy timeout is a conflict a caller may
+  // retry; anything else (a full disk, a damaged file) is reported with SQLite's words.
+  [[nodiscard]] error failure(const std::string& doing) const {
+    const int code = sqlite3_extended_errcode(db_);
+    const int primary = code & 0xFF;
+    const std::string what = sqlite3_errmsg(db_);
+    if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED)
+      return error{errc::conflict, "The SQLite database \"" + path_ + "\" stayed locked by another writer (" + what +
+                                       "). Nothing was saved; retry."};
+    if (code == SQLITE_CONSTRAINT_PRIMARYKEY || code == SQLITE_CONSTRAINT_UNIQUE)
+      return error{errc::conflict, "Another writer saved the same row first in \"" + path_ + "\" (" + what +
+                                       "). Nothing was saved; retry from fresh state."};
+    if (primary == SQLITE_NOTADB || primary == SQLITE_CORRUPT)
+      return error{errc::invalid_argument, "\"" + path_ + "\" is not a usable SQLite database (" + what + ")."};
+    return error{errc::conflict, "SQLite could not " + doing + " on \"" + path_ + "\": " + what +
+                                     ". Nothing was saved; retry once the cause is fixed."};
+  }
+
+  sqlite3* db_ = nullptr;
+  std::array<sqlite3_stmt*, statement_count> prepared_{};
+  std::string path_{};
+};
+
+} // namespace detail::sql
+
+/// The repository in a SQLite file. Several processes (and several repository objects) may open the
+/// same file: each commit is one BEGIN IMMEDIATE transaction that re-checks the versions against
+/// the file, and each read catches up with what others saved (D-CONC-1). The schema is created on
+/// first open and versioned in the schema_version table. Satisfies isv::repository. A view holds a
+/// read lock on its tenant's cache: end it before committing, and hold one view per thread at a time.
+template <detail::sql::sql_storable_traits Traits = default_traits>
+class basic_sqlite_repository : public detail::sql::handle<Traits, detail::sql::sqlite_db> {
+  using base = detail::sql::handle<Traits, detail::sql::sqlite_db>;
+
+public:
+  /// Opens (creating if needed) the database at `path`. Refused with errc::invalid_argument for a
+  /// file that is not an isv-licensing database or was written by a newer schema version.
+  [[nodiscard]] static result<basic_sqlite_repository> open(const std::string& path, const sqlite_options& options = {}) {
+    BOOST_OUTCOME_TRY(auto db, detail::sql::sqlite_db::open(path, options));
+    return basic_sqlite_repository(std::move(db));
+  }
+
+  /// The connection, for reports over the derived tables (subscriptions, licenses); do not write.
+  [[nodiscard]] sqlite3* native_handle() noexcept { return this->database().native_handle(); }
+
+private:
+  explicit basic_sqlite_repository(detail::sql::sqlite_db db) : base(std::move(db)) {}
+};
+
+using sqlite_repository = basic_sqlite_repository<default_traits>;
+
+static_assert(repository<sqlite_repository>);
+
+} // namespace isv

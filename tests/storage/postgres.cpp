@@ -1,0 +1,140 @@
+// The conformance suite for the PostgreSQL repository (each test in its own schema of the test server named by ISV_TEST_POSTGRES), and what only PostgreSQL has.
+#include "conformance.hpp"
+#include "sql_reopen.hpp"
+
+#include "isv/storage/postgres.hpp"
+
+#include <libpq-fe.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <string>
+#include <unistd.h>
+
+namespace {
+
+std::string server() {
+  const char* conninfo = std::getenv("ISV_TEST_POSTGRES");
+  if (conninfo == nullptr || *conninfo == '\0')
+    FAIL("ISV_TEST_POSTGRES is not set: run these tests through ctest, which starts a server, or point it at one "
+         "(e.g. ISV_TEST_POSTGRES=\"host=127.0.0.1 port=54329 user=postgres dbname=postgres\").");
+  return conninfo;
+}
+
+/// Runs one statement on its own connection (for the tests' own setup and inspection).
+std::string query(const std::string& sql) {
+  PGconn* conn = PQconnectdb(server().c_str());
+  REQUIRE(PQstatus(conn) == CONNECTION_OK);
+  PGresult* r = PQexec(conn, sql.c_str());
+  const auto status = PQresultStatus(r);
+  const std::string message = PQresultErrorMessage(r);
+  INFO(sql << ": " << message);
+  CHECK((status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK));
+  std::string out = status == PGRES_TUPLES_OK && PQntuples(r) > 0 ? PQgetvalue(r, 0, 0) : "";
+  PQclear(r);
+  PQfinish(conn);
+  return out;
+}
+
+/// A schema of its own, dropped at the end, so tests running at once never see each other's rows.
+class temp_schema {
+public:
+  temp_schema() {
+    static std::atomic<int> counter{0};
+    name_ = "isv_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter++);
+    query("DROP SCHEMA IF EXISTS " + name_ + " CASCADE");
+  }
+  temp_schema(const temp_schema&) = delete;
+  temp_schema& operator=(const temp_schema&) = delete;
+  ~temp_schema() {
+    PGconn* conn = PQconnectdb(server().c_str());
+    if (PQstatus(conn) == CONNECTION_OK) PQclear(PQexec(conn, ("DROP SCHEMA IF EXISTS " + name_ + " CASCADE").c_str()));
+    PQfinish(conn);
+  }
+  [[nodiscard]] const std::string& name() const noexcept { return name_; }
+  [[nodiscard]] isv::postgres_options options() const { return {name_}; }
+
+private:
+  std::string name_;
+};
+
+struct postgres_backend {
+  temp_schema schema;
+  isv::postgres_repository repo = conformance::ok(isv::postgres_repository::open(server(), schema.options()));
+  isv::postgres_repository& repository() { return repo; }
+};
+
+} // namespace
+
+ISV_REPOSITORY_CONFORMANCE_SUITE(postgres_backend, "postgres")
+
+// D-CONC-1: two application servers (two connections) on one database see each other's commits on
+// their next read; a commit planned on a stale read is refused, and the derived rows follow.
+TEST_CASE("postgres: two servers on one database see each other's commits and never overwrite them [D-CONC-1]") {
+  temp_schema schema;
+  auto first = conformance::ok(isv::postgres_repository::open(server(), schema.options()));
+  auto second = conformance::ok(isv::postgres_repository::open(server(), schema.options()));
+  conformance::seed(first);
+  isv::basic_admin_center one{first};
+  isv::basic_admin_center two{second};
+  conformance::ok(one.purchase(conformance::tenant_a, conformance::admin,
+                               conformance::buy(conformance::sub_1, conformance::isv_app, 2), conformance::now));
+  CHECK(conformance::ok(two.find_subscription(conformance::tenant_a, conformance::sub_1)).quantity == 2);
+
+  isv::commit stale;
+  {
+    auto v = conformance::ok(second.read(conformance::tenant_a));
+    const auto* s = v.find_subscription(conformance::sub_1);
+    auto planned = conformance::ok(isv::assign(*s, *v.find_license_book(conformance::sub_1), v.directory(),
+                                               v.tenant().actor(conformance::admin),
+                                               isv::assign_command{conformance::sub_1, {conformance::user(1)}, {}},
+                                               conformance::now));
+    stale = isv::commit{conformance::tenant_a, {isv::expected_version(*s)}, planned.events, {}};
+  }
+  conformance::ok(one.assign(conformance::tenant_a, conformance::admin, {conformance::sub_1, {conformance::user(2)}, {}},
+                             conformance::now));
+  CHECK(conformance::code_of(second.commit(stale)) == isv::errc::conflict);
+  conformance::ok(two.assign(conformance::tenant_a, conformance::admin, {conformance::sub_1, {conformance::user(3)}, {}},
+                             conformance::now, "assign-3"));
+  CHECK(conformance::code_of(one.assign(conformance::tenant_a, conformance::admin,
+                                        {conformance::sub_1, {conformance::user(4)}, {}}, conformance::now)) ==
+        isv::errc::seats_exhausted);
+  // The key saved through the second server is known to the first (D-IDEM-1).
+  CHECK(conformance::ok(first.read(conformance::tenant_a)).find_idempotency("assign-3") != nullptr);
+  CHECK(conformance::ok(first.events(conformance::tenant_a, 0)) == conformance::ok(second.events(conformance::tenant_a, 0)));
+
+  const std::string in = schema.name() + ".";
+  CHECK(query("SELECT count(*) FROM " + in + "licenses WHERE tenant = 1 AND subscription = 1000") == "2");
+  CHECK(query("SELECT licenses_in_use FROM " + in + "subscriptions WHERE tenant = 1 AND id = 1000") == "2");
+  CHECK(query("SELECT count(*) FROM " + in + "idempotency WHERE tenant = 1 AND idem_key = 'assign-3'") == "1");
+  CHECK(query("SELECT count(*) FROM " + in + "events WHERE tenant = 1") ==
+        std::to_string(conformance::ok(first.events(conformance::tenant_a, 0)).size()));
+}
+
+// A schema written by a newer version is refused, typed, and left as it is.
+TEST_CASE("postgres: opening a schema of a newer version is refused") {
+  temp_schema schema;
+  { auto repo = conformance::ok(isv::postgres_repository::open(server(), schema.options())); }
+  query("UPDATE " + schema.name() + ".schema_version SET version = 42");
+  const auto refused = isv::postgres_repository::open(server(), schema.options());
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().code == isv::errc::invalid_argument);
+  CHECK(refused.error().message.find("42") != std::string::npos);
+  CHECK(query("SELECT version FROM " + schema.name() + ".schema_version") == "42");
+}
+
+// An unreachable server is a typed error naming what was tried, not a crash.
+TEST_CASE("postgres: a server that cannot be reached is refused with a message") {
+  const auto refused = isv::postgres_repository::open("host=127.0.0.1 port=1 connect_timeout=2 user=postgres dbname=postgres");
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().code == isv::errc::not_found);
+  CHECK(refused.error().message.find("port=1") != std::string::npos);
+}
+
+// D-AUDIT-1, D-IDEM-1: every kind of event and stored value survives the stored form.
+TEST_CASE("postgres: a second connection reads back every kind of event and idempotency value [D-AUDIT-1][D-IDEM-1]") {
+  temp_schema schema;
+  auto first = conformance::ok(isv::postgres_repository::open(server(), schema.options()));
+  auto second = conformance::ok(isv::postgres_repository::open(server(), schema.options()));
+  conformance::a_second_repository_reads_back_everything(first, second);
+}

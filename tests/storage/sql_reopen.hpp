@@ -1,0 +1,81 @@
+// For the SQL backends: every kind of event and stored value, read back by a second repository on the same database, equals what the first one saved (the stored binary form, D-AUDIT-1, D-IDEM-1).
+#pragma once
+
+#include "conformance.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace conformance {
+
+/// Runs operations that produce every kind of event and idempotency value through `first`, then
+/// checks that `second` (a fresh repository on the same database) reads the same log and state.
+template <class Repository>
+void a_second_repository_reads_back_everything(Repository& first, Repository& second) {
+  seed(first);
+  isv::basic_admin_center center{first};
+  using namespace std::chrono_literals;
+  ok(center.purchase(tenant_a, admin, buy(sub_saas, saas_app, 3), now, "k-purchase"));
+  ok(center.activate(tenant_a, admin, {sub_saas}, now));
+  ok(center.purchase(tenant_a, admin, buy(sub_1, isv_app, 4), now));
+  ok(center.install(tenant_a, admin, {sub_1}, now, "k-install"));
+  ok(center.purchase(tenant_a, admin, buy(sub_2, flat_app, std::nullopt), now));
+  ok(center.set_auto_renew(tenant_a, admin, {sub_1, false}, now));
+  ok(center.create_billing_profile(tenant_a, admin, {profile_2, "Second", {"Bo", "2 Side St"}}, now));
+  ok(center.change_contact_info(tenant_a, admin, {profile_2, {"Cy", "3 High St, Ærø"}}, now));
+  ok(center.add_payment_method(tenant_a, admin, {profile_2, {card, isv::payment_method_kind::credit_card, "Visa 4242"}}, now));
+  ok(center.add_payment_method(tenant_a, admin, {profile_2, {wire, isv::payment_method_kind::check_or_wire_transfer, "Wire"}}, now));
+  ok(center.set_default_payment_method(tenant_a, admin, {profile_2, wire}, now));
+  ok(center.remove_payment_method(tenant_a, admin, {profile_2, card}, now));
+  ok(center.set_billing_role(tenant_a, admin, {profile_2, user(3), isv::billing_role::invoice_manager}, now));
+  ok(center.change_billing_profile(tenant_a, admin, {sub_saas, profile_2}, now));
+  ok(center.issue_invoice(tenant_a, {invoice_1, profile_2}, now, "k-invoice"));
+  ok(center.collect_overdue(tenant_a, {invoice_1}, now + 31 * 24h));
+  ok(center.pay_invoice(tenant_a, user(3), {invoice_1, std::nullopt}, now + 32 * 24h));
+  ok(center.grant_role(tenant_a, admin, {user(6), isv::directory_role::license_administrator}, now));
+  ok(center.revoke_role(tenant_a, admin, {user(6), isv::directory_role::license_administrator}, now));
+  ok(center.create_group(tenant_a, admin, {sales, "Sales"}, now));
+  ok(center.add_members(tenant_a, admin, {sales, users(1, 6)}, now));
+  ok(center.assign(tenant_a, license_admin, {sub_1, {user(7)}, {sales}}, now, "k-assign"));
+  ok(center.preview_unassign(tenant_a, admin, {sub_1, {user(7)}, {sales}}, now, "k-preview"));
+  ok(center.remove_members(tenant_a, admin, {sales, {user(1)}}, now));
+  ok(center.reprocess(tenant_a, admin, {sub_1}, now));
+  ok(center.change_quantity(tenant_a, admin, {sub_1, 6}, now));
+  ok(center.advance_to(tenant_a, {}, now + 400 * 24h));
+  ok(center.cancel(tenant_a, admin, {sub_2}, now + 401 * 24h));
+
+  const auto log = ok(first.events(tenant_a, 0));
+  CHECK(ok(second.events(tenant_a, 0)) == log);
+  std::vector<std::size_t> kinds;
+  for (const auto& e : log) kinds.push_back(e.payload.index());
+  std::sort(kinds.begin(), kinds.end());
+  kinds.erase(std::unique(kinds.begin(), kinds.end()), kinds.end());
+  CHECK(kinds.size() >= 28); // nearly every kind of event went through the stored form
+
+  auto a = ok(first.read(tenant_a));
+  auto b = ok(second.read(tenant_a));
+  CHECK(a.tenant() == b.tenant());
+  CHECK(a.directory() == b.directory());
+  CHECK(a.directory_version() == b.directory_version());
+  CHECK(a.subscription_ids() == b.subscription_ids());
+  for (const auto& id : a.subscription_ids()) {
+    CHECK(*a.find_subscription(id) == *b.find_subscription(id));
+    CHECK(*a.find_license_book(id) == *b.find_license_book(id));
+  }
+  for (const auto& p : {profile_1, profile_2}) CHECK(*a.find_billing_profile(p) == *b.find_billing_profile(p));
+  CHECK(*a.find_invoice(invoice_1) == *b.find_invoice(invoice_1));
+  for (const char* key : {"k-purchase", "k-install", "k-invoice", "k-assign", "k-preview"}) {
+    INFO(key);
+    REQUIRE(b.find_idempotency(key) != nullptr);
+    CHECK(*a.find_idempotency(key) == *b.find_idempotency(key));
+  }
+  CHECK(std::holds_alternative<std::string>(b.find_idempotency("k-install")->value));
+  CHECK(std::holds_alternative<isv::invoice>(b.find_idempotency("k-invoice")->value));
+  CHECK(std::holds_alternative<isv::assignment_report>(b.find_idempotency("k-assign")->value));
+  CHECK(std::holds_alternative<isv::unassign_preview>(b.find_idempotency("k-preview")->value));
+}
+
+} // namespace conformance
