@@ -1,0 +1,492 @@
+// isv-admin's protocol: one JSON command line in, one JSON result or error line out, applied through the admin center on any repository.
+#pragma once
+
+#include <isv/admin_center.hpp>
+#include <isv/json.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <array>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+#include <vector>
+
+namespace isv_admin {
+
+using traits = isv::default_traits;
+using time_point = traits::time_point;
+
+/// Who a line must name as its actor.
+enum class actor_kind {
+  admin,    ///< an admin of the tenant: the operation is authorized against the roles the tenant granted
+  founder,  ///< create_tenant: the user who becomes the tenant's first Global administrator
+  platform, ///< renewals, invoices, payment collection: nobody acts, so no actor may be named
+  none,     ///< reads and the app catalog: an actor would suggest an authorization that does not happen
+};
+
+/// One operation of the protocol, as --help shows it. `args` is an example of the "args" object.
+struct operation_doc {
+  std::string_view name;
+  actor_kind actor;
+  bool keyed; ///< accepts an idempotency key (every operation that may change state)
+  std::string_view summary;
+  std::string_view args;
+};
+
+// clang-format off
+inline constexpr std::array operations{
+  // ---- Set-up: a session can start from nothing
+  operation_doc{"create_tenant", actor_kind::founder, false, "Create the tenant named by \"tenant\"; the actor becomes its first Global administrator.",
+                R"({"name": "Contoso", "region": "Germany"})"},
+  operation_doc{"add_app", actor_kind::none, false, "Add an app to the catalog every tenant buys from (no \"tenant\" needed). Args: an app.",
+                R"({"id": "3", "name": "Contoso Sign", "publisher": "Fabrikam", "kind": "saas", "pricing": "per_user", "monthly_price": {"minor_units": 1000, "currency": "EUR"}, "annual_price": {"minor_units": 10000, "currency": "EUR"}, "install_link": null})"},
+  // ---- Directory and roles
+  operation_doc{"add_users", actor_kind::admin, true, "Add users to the tenant's directory.", R"({"users": ["20", "21", "22"]})"},
+  operation_doc{"create_group", actor_kind::admin, true, "Create a group.", R"({"group": "30", "name": "Sales"})"},
+  operation_doc{"add_members", actor_kind::admin, true, "Add users to a group; the group's licenses follow (D-ASSIGN-2).", R"({"group": "30", "users": ["22"]})"},
+  operation_doc{"remove_members", actor_kind::admin, true, "Remove users from a group; licenses it gave go unless another path remains (D-ASSIGN-5).", R"({"group": "30", "users": ["22"]})"},
+  operation_doc{"grant_role", actor_kind::admin, true, "Grant a directory role.", R"({"user": "8", "role": "license_administrator"})"},
+  operation_doc{"revoke_role", actor_kind::admin, true, "Revoke a directory role.", R"({"user": "8", "role": "license_administrator"})"},
+  // ---- Billing profiles
+  operation_doc{"create_billing_profile", actor_kind::admin, true, "Create a billing profile; the actor becomes its owner.",
+                R"({"profile": "50", "name": "Main", "contact": {"name": "Alex Wilber", "address": "1 Main Street, Berlin"}})"},
+  operation_doc{"change_contact_info", actor_kind::admin, true, "Change a profile's contact name and billing address.",
+                R"({"profile": "50", "contact": {"name": "Megan Bowen", "address": "2 Side Street, Berlin"}})"},
+  operation_doc{"add_payment_method", actor_kind::admin, true, "Add a payment method to a profile; the first one pays invoices.",
+                R"({"profile": "50", "method": {"id": "60", "kind": "credit_card", "label": "Visa ending 4242"}})"},
+  operation_doc{"remove_payment_method", actor_kind::admin, true, "Remove a payment method.", R"({"profile": "50", "method": "60"})"},
+  operation_doc{"set_default_payment_method", actor_kind::admin, true, "Choose the payment method that pays invoices.", R"({"profile": "50", "method": "60"})"},
+  operation_doc{"set_billing_role", actor_kind::admin, true, "Grant, change or (role null) revoke a role on a profile.", R"({"profile": "50", "user": "9", "role": "invoice_manager"})"},
+  // ---- Subscriptions
+  operation_doc{"purchase", actor_kind::admin, true, "Buy a subscription to an app of the catalog.",
+                R"({"subscription": "100", "app": "3", "channel": "direct", "term": "monthly", "quantity": 5, "agreement_accepted": true, "billing_profile": "50", "auto_renew": true})"},
+  operation_doc{"activate", actor_kind::admin, true, "Activate a SaaS subscription (D-ACT-1).", R"({"subscription": "100"})"},
+  operation_doc{"install", actor_kind::admin, true, "Install a bought ISV app; the value is the link to continue at.", R"({"subscription": "100"})"},
+  operation_doc{"change_quantity", actor_kind::admin, true, "Change the number of seats.", R"({"subscription": "100", "quantity": 10})"},
+  operation_doc{"cancel", actor_kind::admin, true, "Cancel a subscription: deactivated for good (D-LIFE-2).", R"({"subscription": "100"})"},
+  operation_doc{"set_auto_renew", actor_kind::admin, true, "Turn auto-renew on or off.", R"({"subscription": "100", "auto_renew": false})"},
+  operation_doc{"change_billing_profile", actor_kind::admin, true, "Charge a subscription to another profile.", R"({"subscription": "100", "profile": "51"})"},
+  // ---- Licenses
+  operation_doc{"assign", actor_kind::admin, true, "Assign licenses to users and groups in one step; the value is the report.",
+                R"({"subscription": "100", "users": ["20", "21"], "groups": ["30"]})"},
+  operation_doc{"preview_unassign", actor_kind::admin, true, "See what an unassignment would remove; the value is the preview to confirm.",
+                R"({"subscription": "100", "users": ["20"], "groups": []})"},
+  operation_doc{"confirm_unassign", actor_kind::admin, true, "Confirm a preview, as preview_unassign returned it; refused if stale (D-UNASSIGN-1).",
+                R"({"subscription": "100", "version": 4, "users": ["20"], "groups": [], "losing_license": ["20"], "keeping_license": [], "not_assigned": [], "groups_not_assigned": []})"},
+  operation_doc{"reprocess", actor_kind::admin, true, "Give group members in count violation the seats that freed up (D-GROUP-1).", R"({"subscription": "100"})"},
+  // ---- Invoices
+  operation_doc{"issue_invoice", actor_kind::platform, true, "The platform invoices a profile; the value is the invoice.", R"({"invoice": "70", "profile": "50"})"},
+  operation_doc{"view_invoice", actor_kind::admin, true, "Show an invoice to an admin with a role on its profile.", R"({"invoice": "70"})"},
+  operation_doc{"pay_invoice", actor_kind::admin, true, "Pay an invoice (method null: the profile's default); reinstates what it suspended.", R"({"invoice": "70", "method": null})"},
+  operation_doc{"collect_overdue", actor_kind::platform, true, "The platform marks a past-due invoice overdue and suspends what it charges (D-LIFE-4).", R"({"invoice": "70"})"},
+  operation_doc{"advance_to", actor_kind::platform, true, "The platform's clock: renewals, expiries, ends of grace up to \"at\" (empty list: all).", R"({"subscriptions": []})"},
+  // ---- Reads
+  operation_doc{"find_tenant", actor_kind::none, false, "The tenant.", R"({})"},
+  operation_doc{"subscriptions", actor_kind::none, false, "The tenant's subscriptions.", R"({})"},
+  operation_doc{"find_subscription", actor_kind::none, false, "One subscription.", R"({"subscription": "100"})"},
+  operation_doc{"licenses", actor_kind::none, false, "A subscription's licenses.", R"({"subscription": "100"})"},
+  operation_doc{"licenses_of_user", actor_kind::none, false, "A user's licenses.", R"({"user": "20"})"},
+  operation_doc{"group_violations", actor_kind::none, false, "Members of a group left without a license, per subscription.", R"({"group": "30"})"},
+  operation_doc{"find_billing_profile", actor_kind::none, false, "One billing profile.", R"({"profile": "50"})"},
+  operation_doc{"find_invoice", actor_kind::none, false, "One invoice.", R"({"invoice": "70"})"},
+  operation_doc{"events", actor_kind::none, false, "The tenant's event log from position \"after\" (0: all).", R"({"after": 0})"},
+};
+// clang-format on
+
+[[nodiscard]] inline const operation_doc* find_operation(std::string_view name) {
+  for (const auto& op : operations)
+    if (op.name == name) return &op;
+  return nullptr;
+}
+
+/// A full example line of an operation, as --help prints it.
+[[nodiscard]] inline std::string example_line(const operation_doc& op) {
+  std::string line = "{";
+  if (op.name != "add_app") line += R"("tenant": "1", )";
+  if (op.actor == actor_kind::admin || op.actor == actor_kind::founder) line += R"("actor": "7", )";
+  line += R"("op": ")" + std::string(op.name) + R"(", "args": )" + std::string(op.args);
+  if (op.keyed) line += R"(, "idempotency_key": "k1")";
+  return line + "}";
+}
+
+/// The text of --help: the protocol and every operation with an example line.
+[[nodiscard]] inline std::string help_text() {
+  std::string out =
+      "isv-admin: apply licensing operations read as JSON lines.\n"
+      "\n"
+      "usage: isv-admin [--db FILE] < commands.jsonl\n"
+      "\n"
+      "  --db FILE  keep the state in a SQLite file (created if missing); without it, in memory\n"
+      "  --help     this text\n"
+      "\n"
+      "Each input line is one JSON object:\n"
+      "  {\"tenant\": \"1\", \"actor\": \"7\", \"op\": \"assign\", \"args\": {...}, \"idempotency_key\": \"k1\", \"at\": \"2026-01-15T09:00:00Z\"}\n"
+      "  tenant           the tenant's id (every operation but add_app)\n"
+      "  actor            the acting user's id: required for admin operations, refused for platform operations and reads\n"
+      "  op               one of the operations below\n"
+      "  args             the operation's command in the library's JSON wire format (may be left out when empty)\n"
+      "  idempotency_key  optional: a repeat with the same key returns the first result and changes nothing (D-IDEM-1)\n"
+      "  at               optional: the time of the operation; the clock stays there for the following lines\n"
+      "                   (it starts at the time isv-admin was started)\n"
+      "Blank lines and lines starting with '#' are skipped. Every other line gets one output line:\n"
+      "  {\"ok\": true, \"events\": [...], \"value\": ...}\n"
+      "  {\"ok\": false, \"error\": {\"code\": \"seats_exhausted\", \"message\": \"...\", \"path\": \"/args/users/2\"}}\n"
+      "\"path\" is the JSON Pointer of the fault in the line, or null when the line was read but refused.\n"
+      "A bad line gets an error line and isv-admin goes on with the next.\n"
+      "\n"
+      "Operations:\n";
+  for (const auto& op : operations) {
+    out += "  " + std::string(op.name) + ": " + std::string(op.summary) + "\n";
+    out += "    " + example_line(op) + "\n";
+  }
+  return out;
+}
+
+namespace detail {
+
+inline constexpr std::string_view pointer_prefix = "Invalid JSON at \"";
+
+/// A refusal as an error line. A decoding error names its place inside the decoded value; `base`
+/// is where that value sits in the line, so the path points into the line.
+[[nodiscard]] inline nlohmann::json error_line(const isv::error& e, std::optional<std::string> base) {
+  std::string message = e.message;
+  nlohmann::json path = nullptr;
+  if (base && message.starts_with(pointer_prefix)) {
+    const auto end = message.find('"', pointer_prefix.size());
+    if (end != std::string::npos) {
+      const std::string inner = message.substr(pointer_prefix.size(), end - pointer_prefix.size());
+      path = *base + inner;
+      message = std::string(pointer_prefix) + *base + inner + message.substr(end);
+    }
+  } else if (base) {
+    path = *base;
+  }
+  return nlohmann::json{{"ok", false},
+                        {"error", {{"code", std::string(isv::to_string(e.code))}, {"message", message}, {"path", path}}}};
+}
+
+[[nodiscard]] inline nlohmann::json refusal(isv::errc code, std::string message, std::optional<std::string> path) {
+  return error_line(isv::error{code, std::move(message)}, std::move(path));
+}
+
+template <class Value>
+[[nodiscard]] nlohmann::json encode_value(const Value& v) {
+  if constexpr (std::is_same_v<Value, std::monostate>) return nullptr;
+  else if constexpr (std::is_same_v<Value, std::string>) return v;
+  else return isv::json::encode(v);
+}
+
+[[nodiscard]] inline nlohmann::json ok_line(const std::vector<isv::event>& events, nlohmann::json value) {
+  return nlohmann::json{{"ok", true}, {"events", isv::json::encode(events)}, {"value", std::move(value)}};
+}
+
+} // namespace detail
+
+/// Reads command lines and applies them through basic_admin_center<Repository>. Never throws for
+/// a bad line (only std::bad_alloc escapes): every line gets a result or an error line.
+template <isv::repository Repository>
+class line_handler {
+public:
+  line_handler(Repository& repo, time_point start, isv::admin_center_options options = {})
+      : repo_(&repo), center_(repo, options), now_(start) {}
+
+  /// The answer to one line (without its newline); none for a blank line or a '#' comment.
+  [[nodiscard]] std::optional<std::string> handle(std::string_view line) {
+    const auto first = line.find_first_not_of(" \t\r");
+    if (first == std::string_view::npos || line[first] == '#') return std::nullopt;
+    // A string that is not UTF-8 cannot come from a parsed line, but replace rather than throw.
+    return respond(line).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  }
+
+  [[nodiscard]] const time_point& now() const noexcept { return now_; }
+
+private:
+  struct envelope {
+    const operation_doc* op = nullptr;
+    isv::tenant_id tenant{};
+    std::optional<isv::user_id> actor{};
+    std::string key{};
+    nlohmann::json args = nlohmann::json::object();
+  };
+
+  nlohmann::json respond(std::string_view line) {
+    // The library's strict parser: a key repeated in a line is refused, not silently resolved.
+    auto parsed = isv::json::parse(line);
+    if (!parsed) return detail::error_line(parsed.error(), std::string());
+    const nlohmann::json& doc = parsed.value();
+    if (!doc.is_object()) return detail::refusal(isv::errc::invalid_argument, "A line must be one JSON object.", "");
+    for (auto it = doc.begin(); it != doc.end(); ++it) {
+      static constexpr std::array known{"tenant", "actor", "op", "args", "idempotency_key", "at"};
+      if (std::find(known.begin(), known.end(), it.key()) == known.end())
+        return detail::refusal(isv::errc::invalid_argument,
+                               "Unknown field \"" + it.key() +
+                                   "\": a line has tenant, actor, op, args, idempotency_key and at.",
+                               "/" + isv::json::detail::pointer_token(it.key()));
+    }
+    envelope env;
+    if (!doc.contains("op") || !doc["op"].is_string())
+      return detail::refusal(isv::errc::invalid_argument, "Name the operation in \"op\" (a string); see isv-admin --help.", "/op");
+    const auto& name = doc["op"].get_ref<const std::string&>();
+    env.op = find_operation(name);
+    if (env.op == nullptr) {
+      std::string known;
+      for (const auto& op : operations) known += (known.empty() ? "" : ", ") + std::string(op.name);
+      return detail::refusal(isv::errc::invalid_argument, "Unknown operation \"" + name + "\"; known: " + known + ".", "/op");
+    }
+    if (env.op->name != "add_app") {
+      if (!doc.contains("tenant"))
+        return detail::refusal(isv::errc::invalid_argument, "Name the tenant in \"tenant\" (an id such as \"1\").", "/tenant");
+      auto tenant = isv::json::decode<isv::tenant_id>(doc["tenant"]);
+      if (!tenant) return detail::error_line(tenant.error(), "/tenant");
+      env.tenant = tenant.value();
+    } else if (doc.contains("tenant")) {
+      return detail::refusal(isv::errc::invalid_argument, "The app catalog is shared by every tenant: leave out \"tenant\".", "/tenant");
+    }
+    const bool wants_actor = env.op->actor == actor_kind::admin || env.op->actor == actor_kind::founder;
+    const bool has_actor = doc.contains("actor") && !doc["actor"].is_null();
+    if (wants_actor && !has_actor)
+      return detail::refusal(isv::errc::invalid_argument,
+                             std::string(env.op->name) + " is done by an admin: name the acting user in \"actor\".", "/actor");
+    if (!wants_actor && has_actor)
+      return detail::refusal(isv::errc::invalid_argument,
+                             std::string(env.op->name) +
+                                 (env.op->actor == actor_kind::platform ? " is done by the platform" : " is not authorized as anyone") +
+                                 ": leave out \"actor\".",
+                             "/actor");
+    if (has_actor) {
+      auto actor = isv::json::decode<isv::user_id>(doc["actor"]);
+      if (!actor) return detail::error_line(actor.error(), "/actor");
+      env.actor = actor.value();
+    }
+    if (doc.contains("idempotency_key")) {
+      const auto& key = doc["idempotency_key"];
+      if (!env.op->keyed)
+        return detail::refusal(isv::errc::invalid_argument, std::string(env.op->name) + " takes no idempotency key.",
+                               "/idempotency_key");
+      if (!key.is_string() || key.get_ref<const std::string&>().empty() || key.get_ref<const std::string&>().size() > 256)
+        return detail::refusal(isv::errc::invalid_argument, "An idempotency key is a string of 1 to 256 bytes.", "/idempotency_key");
+      env.key = key.get<std::string>();
+    }
+    if (doc.contains("at")) {
+      auto at = isv::json::decode<time_point>(doc["at"]);
+      if (!at) return detail::error_line(at.error(), "/at");
+      now_ = at.value();
+    }
+    if (doc.contains("args")) {
+      if (!doc["args"].is_object())
+        return detail::refusal(isv::errc::invalid_argument, "\"args\" must be an object: the operation's command.", "/args");
+      env.args = doc["args"];
+    }
+    return dispatch(env);
+  }
+
+  /// Decodes the args as Command, runs `call`, and writes its receipt or refusal.
+  template <class Command, class Call>
+  nlohmann::json with(const envelope& env, Call&& call) {
+    auto cmd = isv::json::decode<Command>(env.args);
+    if (!cmd) return detail::error_line(cmd.error(), "/args");
+    auto done = call(cmd.value());
+    if (!done) return detail::error_line(done.error(), std::nullopt);
+    return detail::ok_line(done.value().events, detail::encode_value(done.value().value));
+  }
+
+  /// Reads the one field `name` of the args as a T (an id), for the reads.
+  template <class T>
+  isv::result<T> single(const envelope& env, std::string_view name, std::optional<std::string>& where) {
+    for (auto it = env.args.begin(); it != env.args.end(); ++it)
+      if (it.key() != name) {
+        where = "/args/" + isv::json::detail::pointer_token(it.key());
+        return isv::fail(isv::errc::invalid_argument, "Unknown field \"" + it.key() + "\": " + std::string(env.op->name) +
+                                                          " takes only \"" + std::string(name) + "\".");
+      }
+    where = "/args/" + std::string(name);
+    if (!env.args.contains(std::string(name)))
+      return isv::fail(isv::errc::invalid_argument, "The field \"" + std::string(name) + "\" is missing.");
+    return isv::json::decode<T>(env.args[std::string(name)]);
+  }
+
+  /// A read: `read(id)` returns a result of something encodable.
+  template <class Id, class Read>
+  nlohmann::json query(const envelope& env, std::string_view field, Read&& read) {
+    std::optional<std::string> where;
+    auto id = single<Id>(env, field, where);
+    if (!id) return detail::error_line(id.error(), where);
+    auto found = read(id.value());
+    if (!found) return detail::error_line(found.error(), std::nullopt);
+    return detail::ok_line({}, isv::json::encode(found.value()));
+  }
+
+  nlohmann::json no_args(const envelope& env) {
+    if (!env.args.empty())
+      return detail::refusal(isv::errc::invalid_argument, std::string(env.op->name) + " takes no args: write {} or leave them out.",
+                             "/args/" + isv::json::detail::pointer_token(env.args.begin().key()));
+    return nullptr;
+  }
+
+  nlohmann::json create_tenant(const envelope& env) {
+    // The tenant's own wire format checks the name and region (UTF-8, length).
+    nlohmann::json org{{"id", isv::json::encode(env.tenant)},
+                       {"admin_roles", nlohmann::json::array({{{"tenant", isv::json::encode(env.tenant)},
+                                                                {"user", isv::json::encode(*env.actor)},
+                                                                {"role", "global_administrator"}}})},
+                       {"version", 0}};
+    for (const char* field : {"name", "region"}) {
+      if (!env.args.contains(field))
+        return detail::refusal(isv::errc::invalid_argument, std::string("The field \"") + field + "\" is missing.",
+                               std::string("/args/") + field);
+      org[field] = env.args[field];
+    }
+    for (auto it = env.args.begin(); it != env.args.end(); ++it)
+      if (it.key() != "name" && it.key() != "region")
+        return detail::refusal(isv::errc::invalid_argument, "Unknown field \"" + it.key() + "\": create_tenant takes name and region.",
+                               "/args/" + isv::json::detail::pointer_token(it.key()));
+    auto decoded = isv::json::decode<isv::tenant>(org);
+    if (!decoded) return detail::error_line(decoded.error(), "/args");
+    auto created = repo_->create_tenant(decoded.value());
+    if (!created) return detail::error_line(created.error(), std::nullopt);
+    return detail::ok_line({}, isv::json::encode(decoded.value()));
+  }
+
+  nlohmann::json dispatch(const envelope& env) {
+    using namespace std::string_view_literals;
+    const auto& t = env.tenant;
+    const auto& key = env.key;
+    const auto name = env.op->name;
+    auto& c = center_;
+    const auto& now = now_;
+    // Admin operations: the acting user is present (checked above).
+    const isv::user_id who = env.actor.value_or(isv::user_id{});
+
+    if (name == "create_tenant"sv) return create_tenant(env);
+    if (name == "add_app"sv) {
+      auto product = isv::json::decode<isv::app>(env.args);
+      if (!product) return detail::error_line(product.error(), "/args");
+      auto added = repo_->add_app(product.value());
+      if (!added) return detail::error_line(added.error(), std::nullopt);
+      return detail::ok_line({}, isv::json::encode(product.value()));
+    }
+    if (name == "add_users"sv)
+      return with<isv::add_users_command>(env, [&](const auto& cmd) { return c.add_users(t, who, cmd, now, key); });
+    if (name == "create_group"sv)
+      return with<isv::create_group_command>(env, [&](const auto& cmd) { return c.create_group(t, who, cmd, now, key); });
+    if (name == "add_members"sv)
+      return with<isv::membership_command>(env, [&](const auto& cmd) { return c.add_members(t, who, cmd, now, key); });
+    if (name == "remove_members"sv)
+      return with<isv::membership_command>(env, [&](const auto& cmd) { return c.remove_members(t, who, cmd, now, key); });
+    if (name == "grant_role"sv)
+      return with<isv::role_command>(env, [&](const auto& cmd) { return c.grant_role(t, who, cmd, now, key); });
+    if (name == "revoke_role"sv)
+      return with<isv::role_command>(env, [&](const auto& cmd) { return c.revoke_role(t, who, cmd, now, key); });
+    if (name == "create_billing_profile"sv)
+      return with<isv::basic_create_billing_profile_command<traits>>(
+          env, [&](const auto& cmd) { return c.create_billing_profile(t, who, cmd, now, key); });
+    if (name == "change_contact_info"sv)
+      return with<isv::basic_contact_info_command<traits>>(env,
+                                                           [&](const auto& cmd) { return c.change_contact_info(t, who, cmd, now, key); });
+    if (name == "add_payment_method"sv)
+      return with<isv::basic_add_payment_method_command<traits>>(
+          env, [&](const auto& cmd) { return c.add_payment_method(t, who, cmd, now, key); });
+    if (name == "remove_payment_method"sv)
+      return with<isv::basic_payment_method_command<traits>>(
+          env, [&](const auto& cmd) { return c.remove_payment_method(t, who, cmd, now, key); });
+    if (name == "set_default_payment_method"sv)
+      return with<isv::basic_payment_method_command<traits>>(
+          env, [&](const auto& cmd) { return c.set_default_payment_method(t, who, cmd, now, key); });
+    if (name == "set_billing_role"sv)
+      return with<isv::basic_billing_role_command<traits>>(env, [&](const auto& cmd) { return c.set_billing_role(t, who, cmd, now, key); });
+    if (name == "purchase"sv)
+      return with<isv::purchase_command>(env, [&](const auto& cmd) { return c.purchase(t, who, cmd, now, key); });
+    if (name == "activate"sv)
+      return with<isv::activate_command>(env, [&](const auto& cmd) { return c.activate(t, who, cmd, now, key); });
+    if (name == "install"sv)
+      return with<isv::install_command>(env, [&](const auto& cmd) { return c.install(t, who, cmd, now, key); });
+    if (name == "change_quantity"sv)
+      return with<isv::change_quantity_command>(env, [&](const auto& cmd) { return c.change_quantity(t, who, cmd, now, key); });
+    if (name == "cancel"sv)
+      return with<isv::cancel_command>(env, [&](const auto& cmd) { return c.cancel(t, who, cmd, now, key); });
+    if (name == "set_auto_renew"sv)
+      return with<isv::auto_renew_command>(env, [&](const auto& cmd) { return c.set_auto_renew(t, who, cmd, now, key); });
+    if (name == "change_billing_profile"sv)
+      return with<isv::basic_change_billing_profile_command<traits>>(
+          env, [&](const auto& cmd) { return c.change_billing_profile(t, who, cmd, now, key); });
+    if (name == "assign"sv)
+      return with<isv::assign_command>(env, [&](const auto& cmd) { return c.assign(t, who, cmd, now, key); });
+    if (name == "preview_unassign"sv)
+      return with<isv::unassign_command>(env, [&](const auto& cmd) { return c.preview_unassign(t, who, cmd, now, key); });
+    if (name == "confirm_unassign"sv)
+      return with<isv::unassign_preview>(env, [&](const auto& cmd) { return c.confirm_unassign(t, who, cmd, now, key); });
+    if (name == "reprocess"sv)
+      return with<isv::reprocess_command>(env, [&](const auto& cmd) { return c.reprocess(t, who, cmd, now, key); });
+    if (name == "issue_invoice"sv)
+      return with<isv::basic_issue_invoice_command<traits>>(env, [&](const auto& cmd) { return c.issue_invoice(t, cmd, now, key); });
+    if (name == "view_invoice"sv)
+      return with<isv::view_invoice_command>(env, [&](const auto& cmd) { return c.view_invoice(t, who, cmd, now, key); });
+    if (name == "pay_invoice"sv)
+      return with<isv::basic_pay_invoice_command<traits>>(env, [&](const auto& cmd) { return c.pay_invoice(t, who, cmd, now, key); });
+    if (name == "collect_overdue"sv)
+      return with<isv::collect_overdue_command>(env, [&](const auto& cmd) { return c.collect_overdue(t, cmd, now, key); });
+    if (name == "advance_to"sv)
+      return with<isv::advance_command>(env, [&](const auto& cmd) { return c.advance_to(t, cmd, now, key); });
+
+    if (name == "find_tenant"sv || name == "subscriptions"sv || name == "events"sv) {
+      if (name == "events"sv) {
+        for (auto it = env.args.begin(); it != env.args.end(); ++it)
+          if (it.key() != "after")
+            return detail::refusal(isv::errc::invalid_argument, "Unknown field \"" + it.key() + "\": events takes only \"after\".",
+                                   "/args/" + isv::json::detail::pointer_token(it.key()));
+        std::size_t after = 0;
+        if (env.args.contains("after")) {
+          const nlohmann::json& a = env.args["after"];
+          if (!a.is_number_unsigned())
+            return detail::refusal(isv::errc::invalid_argument, "\"after\" is a position in the log: a whole number from 0.",
+                                   "/args/after");
+          after = a.get<std::size_t>();
+        }
+        auto log = repo_->events(t, after);
+        if (!log) return detail::error_line(log.error(), std::nullopt);
+        return detail::ok_line({}, isv::json::encode(log.value()));
+      }
+      if (auto refused = no_args(env); !refused.is_null()) return refused;
+      if (name == "find_tenant"sv) {
+        auto found = c.find_tenant(t);
+        if (!found) return detail::error_line(found.error(), std::nullopt);
+        return detail::ok_line({}, isv::json::encode(found.value()));
+      }
+      auto found = c.subscriptions(t);
+      if (!found) return detail::error_line(found.error(), std::nullopt);
+      return detail::ok_line({}, isv::json::encode(found.value()));
+    }
+    if (name == "find_subscription"sv)
+      return query<isv::subscription_id>(env, "subscription", [&](const auto& id) { return c.find_subscription(t, id); });
+    if (name == "licenses"sv)
+      return query<isv::subscription_id>(env, "subscription", [&](const auto& id) { return c.licenses(t, id); });
+    if (name == "licenses_of_user"sv)
+      return query<isv::user_id>(env, "user", [&](const auto& id) { return c.licenses_of_user(t, id); });
+    if (name == "find_billing_profile"sv)
+      return query<isv::billing_profile_id>(env, "profile", [&](const auto& id) { return c.find_billing_profile(t, id); });
+    if (name == "find_invoice"sv)
+      return query<isv::invoice_id>(env, "invoice", [&](const auto& id) { return c.find_invoice(t, id); });
+    if (name == "group_violations"sv) {
+      std::optional<std::string> where;
+      auto group = single<isv::group_id>(env, "group", where);
+      if (!group) return detail::error_line(group.error(), where);
+      auto found = c.group_violations(t, group.value());
+      if (!found) return detail::error_line(found.error(), std::nullopt);
+      nlohmann::json list = nlohmann::json::array();
+      for (const auto& v : found.value())
+        list.push_back({{"subscription", isv::json::encode(v.subscription)}, {"violation", isv::json::encode(v.violation)}});
+      return detail::ok_line({}, std::move(list));
+    }
+    // Every name of `operations` is handled above; a new one without a branch lands here.
+    return detail::refusal(isv::errc::invalid_argument, "The operation \"" + std::string(name) + "\" is listed but not handled.", "/op");
+  }
+
+  Repository* repo_;
+  isv::basic_admin_center<Repository> center_;
+  time_point now_;
+};
+
+} // namespace isv_admin
