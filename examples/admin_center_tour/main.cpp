@@ -276,7 +276,7 @@ int main(int argc, char** argv) {
       "assigning to Chen, Dana and Sales");
   contoso.commit(assigned);
   say(contoso.who(names, lee) + " assigns " + crm.name + " to Chen, Dana and the group Sales → " + seats(sub(crm_sub)));
-  const auto* dana_paths = book(crm_sub).find(dana);
+  const auto dana_paths = book(crm_sub).find(dana);
   expect(dana_paths && dana_paths->direct && dana_paths->via(sales), "Dana to hold one license through two paths");
   say("  Dana is assigned directly and through Sales: one license, two paths");
   for (const auto& v : assigned.report.violations)

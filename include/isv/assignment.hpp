@@ -58,9 +58,8 @@ template <licensing_traits T>
     return fail(errc::invalid_argument, "Nothing to " + std::string(action) + ": list at least one user or group.");
   BOOST_OUTCOME_TRY(distinct(users));
   BOOST_OUTCOME_TRY(distinct(groups));
-  for (const auto& user : users)
-    if (!dir.has_user(user))
-      return fail(errc::not_found, describe(user) + " is not a user of " + describe(dir.tenant()) + ".");
+  if (const auto* stranger = dir.first_unknown(users))
+    return fail(errc::not_found, describe(*stranger) + " is not a user of " + describe(dir.tenant()) + ".");
   for (const auto& group : groups)
     if (!dir.has_group(group))
       return fail(errc::not_found, describe(group) + " is not a group of " + describe(dir.tenant()) + ".");
@@ -91,17 +90,14 @@ template <licensing_traits T>
                                                  const basic_assign_command<T>& cmd, const typename T::time_point& now) {
   BOOST_OUTCOME_TRY(detail::license_operation_allowed(s, book, dir, admin, cmd.subscription, operation::assign));
   if (s.status != subscription_status::active) return detail::status_refusal(s, "assign licenses");
+  book.prefetch(cmd.users); // the book's cache misses then overlap the directory's
   BOOST_OUTCOME_TRY(detail::valid_selection(dir, cmd.users, cmd.groups, "assign"));
 
   // Direct users are all-or-nothing: count the seats they need before anything is planned. One
   // lookup per user serves both the count and the plan: this is the hot path of bulk assignment.
-  std::vector<const basic_license_paths<T>*> held;
-  held.reserve(cmd.users.size());
-  count_t needed = 0;
-  for (const auto& user : cmd.users) {
-    held.push_back(book.find(user));
-    if (held.back() == nullptr) ++needed;
-  }
+  using holding = typename basic_license_book<T>::holding;
+  const std::vector<holding> held = book.holdings(cmd.users);
+  const auto needed = static_cast<count_t>(std::count(held.begin(), held.end(), holding::none));
   if (needed > s.seats_free())
     return fail(errc::seats_exhausted,
                 "Assigning these licenses needs " + detail::plural(needed, "new seat") + " but " + detail::describe(s.id) +
@@ -113,8 +109,8 @@ template <licensing_traits T>
   basic_licenses_granted<T> direct{s.id, std::nullopt, {}, {}};
   direct.new_holders.reserve(static_cast<std::size_t>(needed));
   for (std::size_t i = 0; i < cmd.users.size(); ++i) {
-    if (held[i] == nullptr) direct.new_holders.push_back(cmd.users[i]);
-    else if (held[i]->direct) out.report.already_assigned.push_back(cmd.users[i]);
+    if (held[i] == holding::none) direct.new_holders.push_back(cmd.users[i]);
+    else if (held[i] == holding::direct) out.report.already_assigned.push_back(cmd.users[i]);
     else direct.added_path.push_back(cmd.users[i]);
   }
   detail::seat_planner<T> planner(s, book);
@@ -181,8 +177,8 @@ void plan_unassign(const basic_subscription<T>& s, const basic_license_book<T>& 
   std::unordered_map<user_id_t<T>, basic_license_paths<T>> touched;
   const auto current = [&](const user_id_t<T>& user) -> basic_license_paths<T>* {
     if (auto it = touched.find(user); it != touched.end()) return &it->second;
-    const auto* paths = book.find(user);
-    return paths ? &touched.emplace(user, *paths).first->second : nullptr;
+    auto paths = book.find(user);
+    return paths ? &touched.emplace(user, std::move(*paths)).first->second : nullptr;
   };
   std::vector<user_id_t<T>> losing;
 
@@ -236,8 +232,8 @@ void plan_unassign(const basic_subscription<T>& s, const basic_license_book<T>& 
   std::sort(losing.begin(), losing.end());
   preview.losing_license = losing;
   for (const auto& [user, paths] : touched)
-    if (paths.has_any_path() && book.find(user) != nullptr &&
-        (book.find(user)->direct != paths.direct || book.find(user)->groups != paths.groups))
+    if (const auto before = book.find(user); paths.has_any_path() && before &&
+        (before->direct != paths.direct || before->groups != paths.groups))
       preview.keeping_license.push_back(user);
   std::sort(preview.keeping_license.begin(), preview.keeping_license.end());
 }

@@ -1,12 +1,12 @@
 // basic_directory: a tenant's users and groups with their members, updated in place by events.
 #pragma once
 
+#include "isv/detail/hash_table.hpp"
 #include "isv/event.hpp"
 #include "isv/traits.hpp"
 
 #include <map>
 #include <set>
-#include <unordered_set>
 #include <vector>
 
 namespace isv {
@@ -32,6 +32,14 @@ public:
   [[nodiscard]] const tenant_id_t<Traits>& tenant() const noexcept { return tenant_; }
   [[nodiscard]] bool has_user(const user_id& user) const { return users_.contains(user); }
   [[nodiscard]] bool has_group(const group_id& g) const { return groups_.contains(g); }
+  /// The first of `users` who is not in the directory, or nullptr; overlapped lookups for large batches.
+  [[nodiscard]] const user_id* first_unknown(const std::vector<user_id>& users) const {
+    const user_id* unknown = nullptr;
+    detail::for_each_prefetched(users_, users, [&](const user_id& user, detail::hash32 h) {
+      if (unknown == nullptr && !users_.contains(user, h)) unknown = &user;
+    });
+    return unknown;
+  }
   [[nodiscard]] count_t user_count() const noexcept { return static_cast<count_t>(users_.size()); }
   [[nodiscard]] const group* find_group(const group_id& g) const {
     const auto it = groups_.find(g);
@@ -71,7 +79,7 @@ private:
   void on(const Other&) {}
 
   tenant_id_t<Traits> tenant_{};
-  std::unordered_set<user_id> users_{};
+  detail::flat_set<user_id> users_{};
   std::map<group_id, group> groups_{};
 };
 

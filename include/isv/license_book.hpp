@@ -1,6 +1,8 @@
 // basic_license_book: one subscription's license records, group assignments and group members in violation, updated in place by events.
 #pragma once
 
+#include "isv/detail/group_lists.hpp"
+#include "isv/detail/hash_table.hpp"
 #include "isv/event.hpp"
 #include "isv/license.hpp"
 #include "isv/traits.hpp"
@@ -8,10 +10,9 @@
 #include <algorithm>
 #include <cstddef>
 #include <functional>
-#include <map>
 #include <optional>
 #include <type_traits>
-#include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace isv {
@@ -35,15 +36,28 @@ public:
 
   /// Licenses held (equals the subscription's licenses_in_use).
   [[nodiscard]] count_t size() const noexcept { return static_cast<count_t>(licenses_.size()); }
-  [[nodiscard]] const paths_type* find(const user_id& user) const {
-    const auto it = licenses_.find(user);
-    return it == licenses_.end() ? nullptr : &it->second;
-  }
   [[nodiscard]] bool holds(const user_id& user) const { return licenses_.contains(user); }
+  /// How a user holds a license: not at all, only through groups, or assigned directly (maybe also through groups).
+  enum class holding : unsigned char { none, through_groups, direct };
+  /// How each of `users` holds a license, in order; one lookup each, overlapped for large batches.
+  [[nodiscard]] std::vector<holding> holdings(const std::vector<user_id>& users) const {
+    std::vector<holding> out;
+    out.reserve(users.size());
+    detail::for_each_prefetched(licenses_, users, [&](const user_id& user, detail::hash32 h) {
+      const auto* held = licenses_.find(user, h);
+      out.push_back(held == nullptr ? holding::none : held->direct ? holding::direct : holding::through_groups);
+    });
+    return out;
+  }
+  /// The paths by which `user` holds a license, if they hold one.
+  [[nodiscard]] std::optional<paths_type> find(const user_id& user) const {
+    if (const auto* held = licenses_.find(user)) return paths_of(*held);
+    return std::nullopt;
+  }
 
   /// The license record of `user`, if they hold one.
   [[nodiscard]] std::optional<basic_license<Traits>> license_of(const user_id& user) const {
-    if (const auto* paths = find(user)) return basic_license<Traits>{subscription_, user, *paths};
+    if (const auto* held = licenses_.find(user)) return basic_license<Traits>{subscription_, user, paths_of(*held)};
     return std::nullopt;
   }
 
@@ -51,15 +65,21 @@ public:
   [[nodiscard]] std::vector<basic_license<Traits>> licenses() const {
     std::vector<basic_license<Traits>> out;
     out.reserve(licenses_.size());
-    for (const auto& [user, paths] : licenses_) out.push_back({subscription_, user, paths});
+    for (const auto& [user, held] : licenses_) out.push_back({subscription_, user, paths_of(held)});
     std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.user < b.user; });
     return out;
   }
 
-  /// Calls f(user, paths) for every license, in no particular order.
+  /// Calls f(user, paths) for every license, in no particular order. `paths` lives for the call only.
   template <class F>
   void for_each_license(F&& f) const {
-    for (const auto& [user, paths] : licenses_) f(user, paths);
+    paths_type paths;
+    for (const auto& [user, held] : licenses_) {
+      paths.direct = held.direct;
+      paths.groups.assign(lists_[held.groups].begin(), lists_[held.groups].end());
+      paths.assigned_at = held.assigned_at;
+      f(user, std::as_const(paths));
+    }
   }
 
   /// Groups assigned to the subscription, sorted.
@@ -71,23 +91,48 @@ public:
   /// Group members without a license, in the order reprocessing serves them (D-GROUP-1).
   [[nodiscard]] std::vector<violation_type> violations() const {
     std::vector<violation_type> out;
-    out.reserve(violations_.size());
-    for (const auto& [sequence, v] : violations_) out.push_back(v);
+    out.reserve(violation_index_.size());
+    for (const auto& v : violations_)
+      if (v) out.push_back(*v);
     return out;
   }
   [[nodiscard]] std::vector<violation_type> violations_of(const group_id& group) const {
     std::vector<violation_type> out;
-    for (const auto& [sequence, v] : violations_)
-      if (v.group == group) out.push_back(v);
+    for (const auto& v : violations_)
+      if (v && v->group == group) out.push_back(*v);
     return out;
   }
   [[nodiscard]] bool in_violation(const user_id& user, const group_id& group) const {
     return violation_index_.contains(key{user, group});
   }
-  [[nodiscard]] count_t violation_count() const noexcept { return static_cast<count_t>(violations_.size()); }
+  [[nodiscard]] count_t violation_count() const noexcept { return static_cast<count_t>(violation_index_.size()); }
 
   /// Reserves room for `n` licenses (a hint for bulk loads).
   void reserve(std::size_t n) { licenses_.reserve(n); }
+
+  /// Starts loading what lookups of the first few of `users` will read, so that those misses
+  /// overlap with other work (an operation calls this before it checks the users elsewhere).
+  void prefetch(const std::vector<user_id>& users) const noexcept {
+    constexpr std::size_t few = 8; // a larger batch prefetches as it goes
+    for (std::size_t i = 0; i < users.size() && i < few; ++i) licenses_.prefetch(licenses_.hash(users[i]));
+  }
+
+  /// Starts loading what applying `e` will read, for a caller that applies a stream of events
+  /// (replay) and calls this some events ahead: first with `deep` false, which fetches the index,
+  /// then, a few events later, with `deep` true, which reads the index to fetch the records. At a
+  /// million licenses this overlaps the cache misses of many events instead of paying them in turn.
+  void prefetch(const basic_event<Traits>& e, bool deep) const noexcept {
+    const auto fetch = [&](const std::vector<user_id>& users) {
+      constexpr std::size_t few = 4; // larger events prefetch their own users as they go
+      for (std::size_t i = 0; i < users.size() && i < few; ++i) {
+        const auto h = licenses_.hash(users[i]);
+        if (deep) licenses_.prefetch_entry(h);
+        else licenses_.prefetch(h);
+      }
+    };
+    if (const auto* granted = std::get_if<basic_licenses_granted<Traits>>(&e.payload)) fetch(granted->new_holders);
+    else if (const auto* released = std::get_if<basic_licenses_released<Traits>>(&e.payload)) fetch(released->released);
+  }
 
   /// Changes the book by one event; events of other subscriptions are ignored.
   void apply(const basic_event<Traits>& e) {
@@ -95,11 +140,23 @@ public:
   }
 
   friend bool operator==(const basic_license_book& a, const basic_license_book& b) {
-    return a.subscription_ == b.subscription_ && a.licenses_ == b.licenses_ && a.groups_ == b.groups_ &&
-           a.violations() == b.violations();
+    if (a.subscription_ != b.subscription_ || a.groups_ != b.groups_ || a.licenses_.size() != b.licenses_.size() ||
+        a.violations() != b.violations())
+      return false;
+    return std::all_of(a.licenses_.begin(), a.licenses_.end(), [&](const auto& held) {
+      const auto* other = b.licenses_.find(held.key);
+      return other != nullptr && other->direct == held.value.direct && other->assigned_at == held.value.assigned_at &&
+             a.lists_[held.value.groups] == b.lists_[other->groups];
+    });
   }
 
 private:
+  // What the book keeps per license: 24 bytes with the default traits, the user id included.
+  struct record {
+    typename Traits::time_point assigned_at{};
+    typename detail::group_lists<group_id>::handle groups = detail::group_lists<group_id>::none;
+    bool direct = false;
+  };
   struct key {
     user_id user;
     group_id group;
@@ -112,24 +169,51 @@ private:
     }
   };
 
+  [[nodiscard]] paths_type paths_of(const record& held) const {
+    return paths_type{held.direct, lists_[held.groups], held.assigned_at};
+  }
   bool mine(const subscription_id_t<Traits>& s) const { return s == subscription_; }
+
+  // One group list change per distinct starting list in an event, not per user.
+  template <class Change>
+  struct list_memo {
+    Change change;
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> seen{};
+    std::uint32_t operator()(std::uint32_t from) {
+      for (const auto& [a, b] : seen)
+        if (a == from) return b;
+      seen.emplace_back(from, change(from));
+      return seen.back().second;
+    }
+  };
+  template <class Change>
+  list_memo(Change) -> list_memo<Change>;
 
   void on(const basic_licenses_granted<Traits>& p, const typename Traits::time_point& at) {
     if (!mine(p.subscription)) return;
-    for (const auto& user : p.new_holders) {
-      paths_type paths;
-      paths.assigned_at = at;
-      add_path(paths, p.via);
-      licenses_.insert_or_assign(user, std::move(paths));
-    }
-    for (const auto& user : p.added_path)
-      if (auto it = licenses_.find(user); it != licenses_.end()) add_path(it->second, p.via);
+    const auto fresh_groups = p.via ? lists_.with(lists_.none, *p.via) : lists_.none;
+    lists_.retain(fresh_groups); // held for the loop, so that a list no one takes up is not kept
+    detail::for_each_prefetched(licenses_, p.new_holders, [&](const user_id& user, detail::hash32 h) {
+      auto [held, added] = licenses_.try_emplace(user, h, record{at, fresh_groups, !p.via});
+      if (!added) { // a replayed or repeated grant: the holder keeps one license and gains the path
+        if (p.via) set_groups(*held, lists_.with(held->groups, *p.via));
+        else held->direct = true;
+        return;
+      }
+      lists_.retain(fresh_groups);
+    });
+    lists_.release(fresh_groups);
+    change_path(p.added_path, p.via, true);
   }
   void on(const basic_licenses_released<Traits>& p, const typename Traits::time_point&) {
     if (!mine(p.subscription)) return;
-    for (const auto& user : p.released) licenses_.erase(user);
-    for (const auto& user : p.removed_path)
-      if (auto it = licenses_.find(user); it != licenses_.end()) remove_path(it->second, p.via);
+    for (const auto& user : p.released) {
+      if (const auto* held = licenses_.find(user)) {
+        lists_.release(held->groups);
+        licenses_.erase(user);
+      }
+    }
+    change_path(p.removed_path, p.via, false);
   }
   void on(const basic_group_assigned<Traits>& p, const typename Traits::time_point&) {
     if (!mine(p.subscription)) return;
@@ -142,27 +226,29 @@ private:
   void on(const basic_violations_recorded<Traits>& p, const typename Traits::time_point&) {
     if (!mine(p.subscription)) return;
     for (const auto& user : p.users) {
-      const key k{user, p.group};
-      if (auto it = violation_index_.find(k); it != violation_index_.end()) {
-        violations_[it->second].reason = p.reason;
+      auto [position, added] = violation_index_.try_emplace(key{user, p.group}, violations_.size());
+      if (!added) {
+        violations_[*position]->reason = p.reason;
         continue;
       }
-      violations_.emplace(next_sequence_, violation_type{user, p.group, p.reason});
-      violation_index_.emplace(k, next_sequence_++);
+      violations_.push_back(violation_type{user, p.group, p.reason});
     }
   }
   void on(const basic_violations_cleared<Traits>& p, const typename Traits::time_point&) {
     if (!mine(p.subscription)) return;
     for (const auto& user : p.users) {
-      if (auto it = violation_index_.find(key{user, p.group}); it != violation_index_.end()) {
-        violations_.erase(it->second);
-        violation_index_.erase(it);
+      const key k{user, p.group};
+      if (const auto* position = violation_index_.find(k)) {
+        violations_[*position].reset();
+        violation_index_.erase(k);
       }
     }
+    compact_violations();
   }
   void on(const basic_subscription_deactivated<Traits>& p, const typename Traits::time_point&) {
     if (!mine(p.subscription)) return;
     licenses_.clear();
+    lists_.clear();
     groups_.clear();
     violations_.clear();
     violation_index_.clear();
@@ -170,13 +256,32 @@ private:
   template <class Other>
   void on(const Other&, const typename Traits::time_point&) {}
 
-  static void add_path(paths_type& paths, const std::optional<group_id>& via) {
-    if (via) insert_sorted(paths.groups, *via);
-    else paths.direct = true;
+  // Adds (or removes) the path `via` (direct when empty) to the record of each listed holder.
+  void change_path(const std::vector<user_id>& users, const std::optional<group_id>& via, bool add) {
+    list_memo next{[&](std::uint32_t from) { return !via ? from : add ? lists_.with(from, *via) : lists_.without(from, *via); }};
+    for (const auto& user : users) {
+      if (auto* held = licenses_.find(user)) {
+        if (via) set_groups(*held, next(held->groups));
+        else held->direct = add;
+      }
+    }
   }
-  static void remove_path(paths_type& paths, const std::optional<group_id>& via) {
-    if (via) erase_sorted(paths.groups, *via);
-    else paths.direct = false;
+  void set_groups(record& held, std::uint32_t to) {
+    lists_.retain(to);
+    lists_.release(held.groups);
+    held.groups = to;
+  }
+  // Cleared violations leave holes that keep the arrival order; closing them once they outnumber
+  // the live ones keeps the walk over violations O(live).
+  void compact_violations() {
+    if (violations_.size() < 64 || violations_.size() < 2 * violation_index_.size()) return;
+    std::size_t kept = 0;
+    for (auto& v : violations_) {
+      if (!v) continue;
+      *violation_index_.find(key{v->user, v->group}) = kept;
+      violations_[kept++] = std::move(v);
+    }
+    violations_.resize(kept);
   }
   static void insert_sorted(std::vector<group_id>& v, const group_id& g) {
     const auto it = std::lower_bound(v.begin(), v.end(), g);
@@ -188,11 +293,11 @@ private:
   }
 
   subscription_id_t<Traits> subscription_{};
-  std::unordered_map<user_id, paths_type> licenses_{};
+  detail::dense_map<user_id, record> licenses_{};
+  detail::group_lists<group_id> lists_{};
   std::vector<group_id> groups_{};
-  std::map<count_t, violation_type> violations_{}; ///< keyed by arrival: the stable order of D-GROUP-1
-  std::unordered_map<key, count_t, key_hash> violation_index_{};
-  count_t next_sequence_ = 0;
+  std::vector<std::optional<violation_type>> violations_{}; ///< in arrival order, the stable order of D-GROUP-1; empty: cleared
+  detail::dense_map<key, std::size_t, key_hash> violation_index_{};
 };
 
 using license_book = basic_license_book<default_traits>;

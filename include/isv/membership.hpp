@@ -156,7 +156,7 @@ template <licensing_traits T>
     basic_violations_cleared<T> cleared{s.id, cmd.group, {}};
     for (const auto& user : removed.users) {
       if (book.in_violation(user, cmd.group)) cleared.users.push_back(user);
-      const auto* paths = book.find(user);
+      const auto paths = book.find(user);
       if (!paths || !paths->via(cmd.group)) continue;
       const bool other_path = paths->direct || paths->groups.size() > 1;
       (other_path ? released.removed_path : released.released).push_back(user);

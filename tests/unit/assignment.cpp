@@ -96,8 +96,8 @@ TEST_CASE("a user reached directly and through two groups holds one license, cou
   CHECK(report.licenses_added == 3);
   CHECK(w.sub.licenses_in_use == 3);
   CHECK(w.book.size() == 3);
-  const auto* paths = w.book.find(member(1));
-  REQUIRE(paths != nullptr);
+  const auto paths = w.book.find(member(1));
+  REQUIRE(paths.has_value());
   CHECK(paths->direct);
   CHECK(paths->groups == std::vector{sales, support});
 }
@@ -177,8 +177,8 @@ TEST_CASE("removing one path of a user who has another keeps the license [D-ASSI
   CHECK(preview.losing_license.empty());
   CHECK(preview.keeping_license == std::vector{member(1)});
   w.unassign({member(1)});
-  const auto* paths = w.book.find(member(1));
-  REQUIRE(paths != nullptr);
+  const auto paths = w.book.find(member(1));
+  REQUIRE(paths.has_value());
   CHECK_FALSE(paths->direct);
   CHECK(paths->via(sales));
   CHECK(w.sub.licenses_in_use == 1);

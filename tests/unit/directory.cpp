@@ -115,3 +115,16 @@ TEST_CASE("a membership event for a group that was never created does not create
   CHECK(dir.groups().empty());
   CHECK(dir == before);
 }
+
+TEST_CASE("a directory names the first listed user who is not in it [D-TENANT-1]") {
+  const auto dir = directory_of({event_of(tenant_1, users_added{members(1, 800)})});
+  CHECK(dir.first_unknown(members(1, 800)) == nullptr);
+  auto with_strangers = members(790, 800);
+  with_strangers.push_back(stranger);
+  with_strangers.push_back(member(9000));
+  const auto* unknown = dir.first_unknown(with_strangers);
+  REQUIRE(unknown != nullptr);
+  CHECK(*unknown == stranger);
+  CHECK(dir.first_unknown({}) == nullptr);
+  CHECK(dir.user_count() == 800);
+}

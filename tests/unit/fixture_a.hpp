@@ -261,9 +261,9 @@ struct world {
 };
 
 /// The paths by which `user` holds a license; the test stops here when they hold none.
-inline const isv::basic_license_paths<traits>& paths_of(const isv::license_book& book, isv::user_id user) {
-  const auto* paths = book.find(user);
-  REQUIRE(paths != nullptr);
+inline isv::basic_license_paths<traits> paths_of(const isv::license_book& book, isv::user_id user) {
+  const auto paths = book.find(user);
+  REQUIRE(paths.has_value());
   return *paths;
 }
 

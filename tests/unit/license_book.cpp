@@ -56,8 +56,8 @@ TEST_CASE("a license reached by several paths is one record holding every path, 
   auto book = book_of({granted(support, {member(1)}), granted(sales, {}, {member(1)}), granted(std::nullopt, {}, {member(1)}),
                        granted(sales, {}, {member(1)})});
   CHECK(book.size() == 1);
-  const auto* paths = book.find(member(1));
-  REQUIRE(paths != nullptr);
+  const auto paths = book.find(member(1));
+  REQUIRE(paths.has_value());
   CHECK(paths->direct);
   CHECK(paths->groups == std::vector{sales, support});
   CHECK(paths->via(sales));
@@ -172,4 +172,63 @@ TEST_CASE("the book counts what the subscription counts when both take the same 
   w.unassign({member(6)});
   CHECK(w.book.size() == w.sub.licenses_in_use);
   CHECK(w.book.size() == 2);
+}
+
+// The book keeps records in a hash table, paths as shared group lists and violations with holes
+// it closes later; these check the observable results at sizes where those internals matter.
+TEST_CASE("thousands of licenses through overlapping groups keep exact paths as paths come and go [D-ASSIGN-2] [D-ASSIGN-5]") {
+  const auto many = [](std::uint64_t first, std::uint64_t count) { return members(first, first + count - 1); };
+  isv::license_book book{subscription_1};
+  book.apply(granted(sales, many(1, 3000)));                  // 1..3000 via sales
+  book.apply(granted(support, many(3001, 1000), many(2001, 1000))); // 3001..4000 new via support; 2001..3000 gain support
+  book.apply(granted(std::nullopt, {}, many(1, 500)));          // 1..500 also direct
+  REQUIRE(book.size() == 4000);
+  for (std::uint64_t n = 1; n <= 4000; ++n) {
+    const auto paths = book.find(member(n));
+    REQUIRE(paths.has_value());
+    REQUIRE(paths->direct == (n <= 500));
+    REQUIRE(paths->via(sales) == (n <= 3000));
+    REQUIRE(paths->via(support) == (n > 2000));
+  }
+  book.apply(released(sales, many(1501, 500), many(2001, 1000))); // 1501..2000 lose their only path
+  book.apply(released(sales, {}, many(1, 500)));                 // 1..500 keep direct
+  CHECK(book.size() == 3500);
+  CHECK_FALSE(book.holds(member(1700)));
+  CHECK(paths_of(book, member(2500)).groups == std::vector{support});
+  CHECK(paths_of(book, member(1)).direct);
+  CHECK(paths_of(book, member(1)).groups.empty());
+  CHECK(paths_of(book, member(600)).groups == std::vector{sales});
+  CHECK(book.licenses().size() == 3500);
+}
+
+TEST_CASE("books with the same licenses are equal whatever order the events came in [D-AUDIT-1]") {
+  const auto a = book_of({granted(sales, {member(1), member(2), member(3)}), granted(std::nullopt, {member(4)}, {member(2)})});
+  const auto b = book_of({granted(std::nullopt, {member(4)}), granted(sales, {member(3), member(2), member(1)}),
+                          granted(std::nullopt, {}, {member(2)})});
+  CHECK(a.size() == b.size());
+  CHECK(a.licenses() == b.licenses());
+  const auto c = book_of({granted(sales, {member(1), member(2), member(3)}), granted(std::nullopt, {member(4)})});
+  CHECK_FALSE(a == c); // member 2 lacks the direct path
+}
+
+TEST_CASE("a book reports how each listed user holds a license, in the list's order [D-ASSIGN-6]") {
+  const auto book = book_of({granted(sales, {member(1), member(2)}), granted(std::nullopt, {member(3)}, {member(2)})});
+  using holding = isv::license_book::holding;
+  CHECK(book.holdings({member(3), member(9), member(1), member(2)}) ==
+        std::vector{holding::direct, holding::none, holding::through_groups, holding::direct});
+  CHECK(book.holdings({}).empty());
+}
+
+TEST_CASE("many violations cleared in turn leave the rest in arrival order [D-GROUP-1]") {
+  auto book = book_of({recorded(sales, members(1, 1000))});
+  for (std::uint64_t n = 1; n <= 1000; ++n)
+    if (n % 10 != 0) book.apply(event_of(tenant_1, violations_cleared{subscription_1, sales, {member(n)}}));
+  REQUIRE(book.violation_count() == 100);
+  std::vector<isv::user_id> expected;
+  for (std::uint64_t n = 10; n <= 1000; n += 10) expected.push_back(member(n));
+  CHECK(users_of(book.violations()) == expected);
+  CHECK(book.in_violation(member(500), sales));
+  CHECK_FALSE(book.in_violation(member(501), sales));
+  book.apply(recorded(sales, {member(501)}));
+  CHECK(users_of(book.violations()).back() == member(501));
 }

@@ -5,11 +5,13 @@
 #include "isv/authorization.hpp"
 #include "isv/detail/calendar.hpp"
 #include "isv/detail/describe.hpp"
+#include "isv/detail/hash_table.hpp"
 #include "isv/error.hpp"
 #include "isv/event.hpp"
 #include "isv/subscription.hpp"
 
 #include <algorithm>
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -66,15 +68,27 @@ template <licensing_traits T>
   return fail(errc::invalid_transition, "Cannot " + std::string(action) + " on " + who + ".");
 }
 
-/// A batch must name something, and nothing twice.
+/// A batch must name something, and nothing twice; the error names the first id listed again.
 template <class Id>
 [[nodiscard]] result<void> distinct(const std::vector<Id>& ids) {
-  std::vector<const Id*> sorted;
-  sorted.reserve(ids.size());
-  for (const auto& id : ids) sorted.push_back(&id);
-  std::sort(sorted.begin(), sorted.end(), [](const Id* a, const Id* b) { return *a < *b; });
-  const auto twice = std::adjacent_find(sorted.begin(), sorted.end(), [](const Id* a, const Id* b) { return *a == *b; });
-  if (twice != sorted.end()) return fail(errc::invalid_argument, describe(**twice) + " is listed twice.");
+  // Short lists compare pairs; long ones (a bulk batch of 1,000 users) insert each id in a set.
+  constexpr std::size_t short_list = 16;
+  const Id* twice = nullptr;
+  if (ids.size() <= short_list) {
+    for (std::size_t i = 1; i < ids.size() && twice == nullptr; ++i)
+      if (std::find(ids.begin(), ids.begin() + static_cast<std::ptrdiff_t>(i), ids[i]) != ids.begin() + static_cast<std::ptrdiff_t>(i))
+        twice = &ids[i];
+  } else {
+    flat_set<Id> seen;
+    seen.reserve(ids.size());
+    for (const auto& id : ids) {
+      if (!seen.insert(id)) {
+        twice = &id;
+        break;
+      }
+    }
+  }
+  if (twice != nullptr) return fail(errc::invalid_argument, describe(*twice) + " is listed twice.");
   return BOOST_OUTCOME_V2_NAMESPACE::success();
 }
 

@@ -3,12 +3,12 @@
 
 #include "isv/actor.hpp"
 #include "isv/detail/checks.hpp"
+#include "isv/detail/hash_table.hpp"
 #include "isv/event.hpp"
 #include "isv/license_book.hpp"
 #include "isv/subscription.hpp"
 
 #include <optional>
-#include <unordered_set>
 #include <vector>
 
 namespace isv::detail {
@@ -49,7 +49,7 @@ private:
   const basic_license_book<T>& book_;
   count_t seats_left_;
   violation_reason no_seat_reason_;
-  std::unordered_set<user_id_t<T>> granted_{};
+  flat_set<user_id_t<T>> granted_{};
 };
 
 /// Grants licenses via `group` to `members` in their order; members left without a seat are

@@ -463,8 +463,8 @@ private:
       if (!sub) continue;
       const auto* book = v.find_license_book(*sub);
       const auto license_row = [&](const user_id_t<Traits>& user) -> result<void> {
-        const auto* paths = book ? book->find(user) : nullptr;
-        if (paths == nullptr) {
+        const auto paths = book ? book->find(user) : std::nullopt;
+        if (!paths) {
           BOOST_OUTCOME_TRY(db_.run(stmt::license_delete, {integer(column(t)), integer(column(*sub)), integer(column(user))}));
           return BOOST_OUTCOME_V2_NAMESPACE::success();
         }

@@ -1,0 +1,204 @@
+// Unit tests of isv/detail/hash_table.hpp and isv/detail/group_lists.hpp: the open-addressing tables behind the license book and the directory, checked against the standard containers.
+#include <catch2/catch.hpp>
+
+#include "isv/detail/group_lists.hpp"
+#include "isv/detail/hash_table.hpp"
+
+#include <cstdint>
+#include <random>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+namespace {
+
+/// A fixed sequence, so that a failure replays.
+struct rng {
+  explicit rng(std::uint64_t seed) : engine(seed) {}
+  std::uint64_t next() { return engine(); }
+  std::mt19937_64 engine;
+};
+
+/// Every key lands on the same slot: probe chains as long as the table, deleted marks everywhere.
+struct one_bucket_hash {
+  std::size_t operator()(std::uint64_t) const noexcept { return 42; }
+};
+
+template <class Set, class Key>
+void check_same_keys(const Set& set, const std::unordered_set<Key>& model) {
+  REQUIRE(set.size() == model.size());
+  std::size_t visited = 0;
+  set.for_each([&](const Key& k) {
+    ++visited;
+    REQUIRE(model.contains(k));
+  });
+  REQUIRE(visited == model.size());
+}
+
+template <class Map, class Key, class Value>
+void check_same_entries(const Map& map, const std::unordered_map<Key, Value>& model) {
+  REQUIRE(map.size() == model.size());
+  for (const auto& [key, value] : map) {
+    const auto it = model.find(key);
+    REQUIRE(it != model.end());
+    REQUIRE(it->second == value);
+  }
+  for (const auto& [key, value] : model) {
+    const auto* found = map.find(key);
+    REQUIRE(found != nullptr);
+    REQUIRE(*found == value);
+  }
+}
+
+// Random inserts and erases over a small key range, so that erasing and re-adding the same keys
+// leaves deleted marks that later inserts reuse and rebuilds drop.
+template <class Hash>
+void churn_set(std::uint64_t seed, std::uint64_t key_range, int steps) {
+  isv::detail::flat_set<std::uint64_t, Hash> set;
+  std::unordered_set<std::uint64_t> model;
+  rng random{seed};
+  for (int step = 0; step < steps; ++step) {
+    const std::uint64_t key = random.next() % key_range;
+    if (random.next() % 3 == 0) REQUIRE(set.erase(key) == (model.erase(key) == 1));
+    else REQUIRE(set.insert(key) == model.insert(key).second);
+    REQUIRE(set.contains(key) == model.contains(key));
+  }
+  check_same_keys(set, model);
+  for (std::uint64_t key = 0; key < key_range; ++key) REQUIRE(set.contains(key) == model.contains(key));
+}
+
+} // namespace
+
+TEST_CASE("flat_set: agrees with std::unordered_set through growth, erasure and reuse") {
+  churn_set<std::hash<std::uint64_t>>(1, 3000, 60000);
+  churn_set<std::hash<std::uint64_t>>(2, 40, 20000); // a small table that fills with deleted marks
+}
+
+TEST_CASE("flat_set: stays exact when every key has the same hash") {
+  churn_set<one_bucket_hash>(3, 300, 6000);
+}
+
+TEST_CASE("flat_set: keys with their own storage, reserve, clear and equality") {
+  isv::detail::flat_set<std::string> a;
+  a.reserve(1000);
+  for (int i = 0; i < 1000; ++i) CHECK(a.insert("user-" + std::to_string(i)));
+  CHECK_FALSE(a.insert("user-7"));
+  CHECK(a.size() == 1000);
+  isv::detail::flat_set<std::string> b;
+  for (int i = 999; i >= 0; --i) b.insert("user-" + std::to_string(i));
+  CHECK(a == b); // equal contents, other insertion order
+  CHECK(b.erase("user-500"));
+  CHECK_FALSE(b.erase("user-500"));
+  CHECK_FALSE(a == b);
+  b.insert("user-1000");
+  CHECK_FALSE(a == b); // same size, different keys
+  a.clear();
+  CHECK(a.empty());
+  CHECK_FALSE(a.contains("user-1"));
+  CHECK(a.insert("user-1"));
+}
+
+TEST_CASE("flat_set: a set moved from is empty and usable") {
+  isv::detail::flat_set<std::uint64_t> a;
+  for (std::uint64_t i = 0; i < 100; ++i) a.insert(i);
+  isv::detail::flat_set<std::uint64_t> b = std::move(a);
+  CHECK(b.size() == 100);
+  CHECK(b.contains(99));
+  CHECK(a.size() == 0); // NOLINT(bugprone-use-after-move): the moved-from state is what is tested
+  CHECK_FALSE(a.contains(99));
+  CHECK(a.insert(5));
+  CHECK(a.contains(5));
+  const isv::detail::flat_set<std::uint64_t> c = b; // copies are independent
+  b.erase(1);
+  CHECK(c.contains(1));
+}
+
+TEST_CASE("dense_map: agrees with std::unordered_map through growth, erasure that moves entries, and reuse") {
+  for (const std::uint64_t range : {std::uint64_t{50}, std::uint64_t{5000}}) {
+    isv::detail::dense_map<std::uint64_t, std::uint64_t> map;
+    std::unordered_map<std::uint64_t, std::uint64_t> model;
+    rng random{range};
+    for (int step = 0; step < 50000; ++step) {
+      const std::uint64_t key = random.next() % range;
+      const std::uint64_t value = random.next();
+      switch (random.next() % 4) {
+        case 0: REQUIRE(map.erase(key) == (model.erase(key) == 1)); break;
+        case 1:
+          map.insert_or_assign(key, value);
+          model[key] = value;
+          break;
+        default: {
+          auto [found, added] = map.try_emplace(key, value);
+          const auto [it, model_added] = model.try_emplace(key, value);
+          REQUIRE(added == model_added);
+          REQUIRE(*found == it->second);
+        }
+      }
+    }
+    check_same_entries(map, model);
+  }
+}
+
+TEST_CASE("dense_map: stays exact when every key has the same hash") {
+  isv::detail::dense_map<std::uint64_t, int, one_bucket_hash> map;
+  std::unordered_map<std::uint64_t, int> model;
+  rng random{9};
+  for (int step = 0; step < 5000; ++step) {
+    const std::uint64_t key = random.next() % 200;
+    if (random.next() % 2 == 0) REQUIRE(map.erase(key) == (model.erase(key) == 1));
+    else REQUIRE(map.try_emplace(key, step).second == model.try_emplace(key, step).second);
+  }
+  check_same_entries(map, model);
+}
+
+TEST_CASE("dense_map: entries are dense, values change in place, reserve and clear") {
+  isv::detail::dense_map<std::string, std::vector<int>> map;
+  map.reserve(10);
+  map.try_emplace("a", {1});
+  map.try_emplace("b", {2});
+  map.try_emplace("c", {3});
+  map.find("b")->push_back(20);
+  CHECK(map.erase("a")); // "c" moves into the first place
+  CHECK(map.entries().size() == 2);
+  CHECK(map.entries()[0].key == "c");
+  CHECK(*map.find("b") == std::vector<int>{2, 20});
+  CHECK(*map.find("c") == std::vector<int>{3});
+  CHECK(map.find("a") == nullptr);
+  map.clear();
+  CHECK(map.empty());
+  CHECK_FALSE(map.contains("b"));
+  map.try_emplace("b", {5});
+  CHECK(*map.find("b") == std::vector<int>{5});
+}
+
+TEST_CASE("group_lists: one stored list per distinct set of groups, freed with its last use") {
+  isv::detail::group_lists<int> lists;
+  using handle = isv::detail::group_lists<int>::handle;
+  const handle sales = lists.with(lists.none, 7);
+  lists.retain(sales, 2);
+  CHECK(lists[sales] == std::vector<int>{7});
+  CHECK(lists.with(lists.none, 7) == sales); // found, not stored twice
+  CHECK(lists.with(sales, 7) == sales);      // already on the list
+  const handle both = lists.with(sales, 3);
+  lists.retain(both);
+  CHECK(lists[both] == std::vector<int>{3, 7}); // sorted
+  CHECK(lists.without(both, 3) == sales);
+  CHECK(lists.without(sales, 9) == sales);
+  CHECK(lists.without(sales, 7) == lists.none);
+  CHECK(lists.size() == 2);
+  lists.release(both);
+  CHECK(lists.size() == 1);
+  lists.release(sales);
+  CHECK(lists.size() == 1); // one use left
+  lists.release(sales);
+  CHECK(lists.size() == 0);
+  const handle again = lists.with(lists.none, 1); // a freed handle is used again
+  lists.retain(again);
+  CHECK(lists[again] == std::vector<int>{1});
+  CHECK(lists.size() == 1);
+  lists.clear();
+  CHECK(lists.size() == 0);
+  CHECK(lists[lists.none].empty());
+}
