@@ -157,8 +157,8 @@ struct tenant_state {
     dir.apply(e);
     if (isv::aggregate_of(e).kind == isv::aggregate_kind::directories) ++directory_version;
     if (const auto* bought = std::get_if<isv::basic_subscription_purchased<traits>>(&e.payload)) {
-      subscriptions[bought->subscription.id] = isv::apply(isv::subscription{}, e);
-      books.emplace(bought->subscription.id, isv::license_book{bought->subscription.id});
+      subscriptions[bought->subscription->id] = isv::apply(isv::subscription{}, e);
+      books.emplace(bought->subscription->id, isv::license_book{bought->subscription->id});
     } else if (const auto id = isv::subscription_of(e)) {
       auto& s = subscriptions.at(*id);
       s = isv::apply(std::move(s), e);
@@ -169,7 +169,7 @@ struct tenant_state {
     else
       for (auto& [id, profile] : profiles) profile = isv::apply(std::move(profile), e);
     if (const auto* issued = std::get_if<isv::basic_invoice_issued<traits>>(&e.payload))
-      invoices[issued->invoice.id] = isv::apply(isv::invoice{}, e);
+      invoices[issued->invoice->id] = isv::apply(isv::invoice{}, e);
     else
       for (auto& [id, inv] : invoices) inv = isv::apply(std::move(inv), e);
     log.push_back(e);

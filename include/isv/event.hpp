@@ -4,6 +4,7 @@
 #include "isv/actor.hpp"
 #include "isv/admin_role.hpp"
 #include "isv/billing_profile.hpp"
+#include "isv/indirect.hpp"
 #include "isv/invoice.hpp"
 #include "isv/license.hpp"
 #include "isv/subscription.hpp"
@@ -50,9 +51,10 @@ template <licensing_traits T> struct basic_members_removed {
 
 // ---- Subscription -----------------------------------------------------------------------------
 
-/// The subscription as bought (version 0); applying it gives version 1.
+/// The subscription as bought (version 0); applying it gives version 1. Held indirectly, like the
+/// other whole-entity payloads, so that every event stays small (see indirect).
 template <licensing_traits T> struct basic_subscription_purchased {
-  basic_subscription<T> subscription{};
+  indirect<basic_subscription<T>> subscription{};
   friend bool operator==(const basic_subscription_purchased&, const basic_subscription_purchased&) = default;
 };
 template <licensing_traits T> struct basic_subscription_activated {
@@ -154,7 +156,7 @@ template <licensing_traits T> struct basic_subscription_deactivated {
 template <licensing_traits T> struct basic_billing_profile_created {
   billing_profile_id_t<T> profile{};
   typename T::string_type name{};
-  basic_contact_info<T> contact{};
+  indirect<basic_contact_info<T>> contact{};
   user_id_t<T> owner{};
   friend bool operator==(const basic_billing_profile_created&, const basic_billing_profile_created&) = default;
 };
@@ -186,7 +188,7 @@ template <licensing_traits T> struct basic_billing_role_changed {
   friend bool operator==(const basic_billing_role_changed&, const basic_billing_role_changed&) = default;
 };
 template <licensing_traits T> struct basic_invoice_issued {
-  basic_invoice<T> invoice{};
+  indirect<basic_invoice<T>> invoice{};
   friend bool operator==(const basic_invoice_issued&, const basic_invoice_issued&) = default;
 };
 template <licensing_traits T> struct basic_invoice_paid {
@@ -247,7 +249,7 @@ template <licensing_traits T>
   return std::visit(
       [](const auto& p) -> std::optional<subscription_id_t<T>> {
         using P = std::decay_t<decltype(p)>;
-        if constexpr (std::is_same_v<P, basic_subscription_purchased<T>>) return p.subscription.id;
+        if constexpr (std::is_same_v<P, basic_subscription_purchased<T>>) return p.subscription->id;
         else if constexpr (requires { p.subscription; }) return p.subscription;
         else return std::nullopt;
       },

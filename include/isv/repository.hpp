@@ -100,11 +100,11 @@ template <licensing_traits T>
                            std::is_same_v<P, basic_members_added<T>> || std::is_same_v<P, basic_members_removed<T>>)
           return {aggregate_kind::directories, e.tenant.value()};
         else if constexpr (std::is_same_v<P, basic_subscription_purchased<T>>)
-          return {aggregate_kind::subscriptions, p.subscription.id.value()};
+          return {aggregate_kind::subscriptions, p.subscription->id.value()};
         else if constexpr (requires { p.subscription.value(); })
           return {aggregate_kind::subscriptions, p.subscription.value()};
         else if constexpr (std::is_same_v<P, basic_invoice_issued<T>>)
-          return {aggregate_kind::invoices, p.invoice.id.value()};
+          return {aggregate_kind::invoices, p.invoice->id.value()};
         else if constexpr (requires { p.invoice.value(); })
           return {aggregate_kind::invoices, p.invoice.value()};
         else
@@ -206,8 +206,6 @@ concept repository_view =
 ///   position `after` (0: all), in commit order (D-AUDIT-1).
 /// - `create_tenant(basic_tenant<T>)`, `add_app(basic_app<T>)` -> `result<void>`: setting up a tenant
 ///   (with an empty directory) and the catalog; errc::already_exists for an id that is taken.
-/// A view may also offer `subscriptions_of_user(user)` (sorted ids of the subscriptions in which the
-/// user holds a license); the queries below use it instead of probing each subscription.
 template <class R>
 concept repository =
     requires { typename R::traits_type; typename R::view_type; } && licensing_traits<typename R::traits_type> &&
@@ -319,20 +317,15 @@ template <licensing_traits T, class View>
   return book->licenses();
 }
 
-/// A user's licenses across the tenant's subscriptions, sorted by subscription. Uses the view's
-/// user index when it has one; otherwise one lookup per subscription, never a scan of licenses.
+/// A user's licenses across the tenant's subscriptions, sorted by subscription: one lookup per
+/// subscription (a tenant has few), never a scan of licenses.
 template <licensing_traits T, class View>
   requires repository_view<View, T>
 [[nodiscard]] result<std::vector<basic_license<T>>> list_user_licenses(const View& v, const user_id_t<T>& user) {
   if (!v.directory().has_user(user))
     return fail(errc::not_found, detail::describe(user) + " is not a user of " + detail::describe(v.tenant().id) + ".");
-  std::vector<subscription_id_t<T>> candidates;
-  if constexpr (requires { { v.subscriptions_of_user(user) } -> std::convertible_to<std::vector<subscription_id_t<T>>>; })
-    candidates = v.subscriptions_of_user(user);
-  else
-    candidates = v.subscription_ids();
   std::vector<basic_license<T>> out;
-  for (const auto& id : candidates)
+  for (const auto& id : v.subscription_ids())
     if (const auto* book = v.find_license_book(id))
       if (auto held = book->license_of(user)) out.push_back(std::move(*held));
   return out;

@@ -617,8 +617,8 @@ public:
     if (!r.last_ok()) return;
     for (const auto& e : r.last_events()) {
       if (const auto* bought = std::get_if<isv::basic_subscription_purchased<T>>(&e.payload))
-        subscriptions_[e.tenant].push_back(bought->subscription.id);
-      if (const auto* issued = std::get_if<isv::basic_invoice_issued<T>>(&e.payload)) invoices_[e.tenant].push_back(issued->invoice.id);
+        subscriptions_[e.tenant].push_back(bought->subscription->id);
+      if (const auto* issued = std::get_if<isv::basic_invoice_issued<T>>(&e.payload)) invoices_[e.tenant].push_back(issued->invoice->id);
       if (const auto* gone = std::get_if<isv::basic_subscription_deactivated<T>>(&e.payload)) dead_[e.tenant].insert(gone->subscription);
     }
     if (s.kind == op::preview_unassign && r.last_preview()) {

@@ -55,7 +55,7 @@ TEST_CASE("an invoice lists the active subscriptions charged to its profile, pri
   CHECK(issued.events[0].tenant == home_tenant);
   const auto& inv = issued.state;
   CHECK(inv == isv::apply(isv::invoice{}, issued.events[0]));
-  CHECK(inv.lines == payload<invoice_issued>(issued.events[0]).invoice.lines);
+  CHECK(inv.lines == payload<invoice_issued>(issued.events[0]).invoice->lines);
   CHECK(inv.profile == main_profile);
   CHECK(inv.issued_at == t0);
   CHECK(inv.due_at == t0 + days{30});

@@ -177,7 +177,7 @@ struct world {
       org = isv::apply(org, e);
       dir.apply(e);
       if (const auto* bought = std::get_if<purchased>(&e.payload)) {
-        const auto id = bought->subscription.id;
+        const auto id = bought->subscription->id;
         subs.emplace(id, tracked{isv::apply(isv::subscription{}, e), isv::license_book{id}});
       } else {
         for (auto& [id, t] : subs) {
@@ -191,7 +191,7 @@ struct world {
         for (auto& [id, b] : profiles) b = isv::apply(b, e);
       }
       if (const auto* issued = std::get_if<invoice_issued>(&e.payload)) {
-        invoices.emplace(issued->invoice.id, isv::apply(isv::invoice{}, e));
+        invoices.emplace(issued->invoice->id, isv::apply(isv::invoice{}, e));
       } else {
         for (auto& [id, inv] : invoices) inv = isv::apply(inv, e);
       }

@@ -180,6 +180,16 @@ struct codec<std::chrono::sys_seconds> : detail::time_codec {};
 template <class V>
 struct codec<std::vector<V>> : detail::list_codec<codec<V>> {};
 
+/// On the wire, an indirect value is the value itself.
+template <class V>
+struct codec<indirect<V>> {
+  static void write(const indirect<V>& v, detail::document& out) { codec<V>::write(*v, out); }
+  static bool read(const detail::document& in, indirect<V>& out, detail::reader& r) {
+    if (out.valueless_after_move()) out = indirect<V>{};
+    return codec<V>::read(in, *out, r);
+  }
+};
+
 /// {"minor_units": 1234, "currency": "EUR"}
 template <class Rep>
 struct codec<basic_money<Rep>> : detail::object_codec<codec<basic_money<Rep>>, basic_money<Rep>> {

@@ -129,6 +129,8 @@ template <> inline constexpr unsigned enum_max<invoice_status> = 2;
 
 template <class> constexpr bool is_optional = false;
 template <class V> constexpr bool is_optional<std::optional<V>> = true;
+template <class> constexpr bool is_indirect = false;
+template <class V> constexpr bool is_indirect<indirect<V>> = true;
 template <class> constexpr bool is_vector = false;
 template <class V, class A> constexpr bool is_vector<std::vector<V, A>> = true;
 template <class> constexpr bool is_set = false;
@@ -190,6 +192,8 @@ public:
     } else if constexpr (is_optional<V>) {
       out_.push_back(v ? '\1' : '\0');
       if (v) value(*v);
+    } else if constexpr (is_indirect<V>) {
+      value(*v); // written as the value itself
     } else if constexpr (is_vector<V> || is_set<V>) {
       unsigned_int(v.size());
       for (const auto& item : v) value(item);
@@ -287,6 +291,9 @@ public:
     } else if constexpr (is_optional<V>) {
       if (flag()) value(v.emplace());
       else v.reset();
+    } else if constexpr (is_indirect<V>) {
+      if (v.valueless_after_move()) v = V{};
+      value(*v);
     } else if constexpr (is_vector<V>) {
       const std::size_t n = count();
       v.clear();
