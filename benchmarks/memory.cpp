@@ -119,7 +119,7 @@ figure repository(std::uint64_t n, bool reserve) {
   return {m.peak(), m.held()};
 }
 
-/// Diagnostic: the license book alone, fed the same grant events (no service, no log, no index).
+/// Diagnostic: the license book alone, fed the same grant events (no service, no log).
 figure book_alone(std::uint64_t n) {
   std::vector<isv::event> events;
   for (auto& cmd : batches(n))
