@@ -198,9 +198,10 @@ template <licensing_traits T, class Events>
   constexpr std::size_t index_ahead = 16;
   constexpr std::size_t record_ahead = 8;
   [[maybe_unused]] std::size_t position = 0;
+  [[maybe_unused]] std::size_t size = 0;
+  if constexpr (std::ranges::random_access_range<Events>) size = static_cast<std::size_t>(std::ranges::size(events));
   for (const auto& e : events) {
     if constexpr (std::ranges::random_access_range<Events>) {
-      const auto size = static_cast<std::size_t>(std::ranges::size(events));
       if (position + index_ahead < size) out.second.prefetch(events[position + index_ahead], false);
       if (position + record_ahead < size) out.second.prefetch(events[position + record_ahead], true);
       ++position;

@@ -207,12 +207,8 @@ private:
   }
   void on(const basic_licenses_released<Traits>& p, const typename Traits::time_point&) {
     if (!mine(p.subscription)) return;
-    for (const auto& user : p.released) {
-      if (const auto* held = licenses_.find(user)) {
-        lists_.release(held->groups);
-        licenses_.erase(user);
-      }
-    }
+    for (const auto& user : p.released)
+      if (const auto held = licenses_.erase(user)) lists_.release(held->groups);
     change_path(p.removed_path, p.via, false);
   }
   void on(const basic_group_assigned<Traits>& p, const typename Traits::time_point&) {
@@ -238,10 +234,7 @@ private:
     if (!mine(p.subscription)) return;
     for (const auto& user : p.users) {
       const key k{user, p.group};
-      if (const auto* position = violation_index_.find(k)) {
-        violations_[*position].reset();
-        violation_index_.erase(k);
-      }
+      if (const auto position = violation_index_.erase(k)) violations_[*position].reset();
     }
     compact_violations();
   }

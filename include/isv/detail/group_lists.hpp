@@ -68,6 +68,7 @@ private:
     handle h = 0;
     if (!free_.empty()) {
       h = free_.back();
+      free_.pop_back();
       lists_[h] = scratch_;
     } else {
       h = static_cast<handle>(lists_.size());
@@ -75,7 +76,6 @@ private:
       uses_.push_back(0);
     }
     by_content_.emplace(scratch_, h);
-    if (!free_.empty() && free_.back() == h) free_.pop_back();
     return h;
   }
 

@@ -9,6 +9,7 @@
 #include <functional>
 #include <iterator>
 #include <limits>
+#include <optional>
 #include <stdexcept>
 #include <utility>
 #include <vector>
@@ -323,11 +324,12 @@ public:
     if (!added) *found = std::move(value);
     return *found;
   }
-  /// Removes `key`; false if it was not there. The last entry moves into its place.
-  bool erase(const Key& key) {
+  /// Removes `key` and returns its value (none if it was not there). The last entry moves into its place.
+  std::optional<Value> erase(const Key& key) {
     const std::size_t i = locate(key, hash(key));
-    if (i == index_type::npos) return false;
+    if (i == index_type::npos) return std::nullopt;
     const std::uint32_t hole = index_.slot(i).position;
+    std::optional<Value> removed{std::move(entries_[hole].value)};
     index_.erase_at(i, [](const slot& s) { return s.hash; });
     const auto last = static_cast<std::uint32_t>(entries_.size() - 1);
     if (hole != last) {
@@ -337,7 +339,7 @@ public:
       entries_[hole] = std::move(entries_[last]);
     }
     entries_.pop_back();
-    return true;
+    return removed;
   }
   void reserve(std::size_t n) {
     entries_.reserve(n);
