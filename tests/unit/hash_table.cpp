@@ -1,10 +1,12 @@
-// Unit tests of isv/detail/hash_table.hpp and isv/detail/group_lists.hpp: the open-addressing tables behind the license book and the directory, checked against the standard containers.
+// Unit tests of isv/detail/hash_table.hpp, isv/detail/large_array.hpp and isv/detail/group_lists.hpp: the open-addressing tables behind the license book and the directory, checked against the standard containers.
 #include <catch2/catch.hpp>
 
 #include "isv/detail/group_lists.hpp"
 #include "isv/detail/hash_table.hpp"
+#include "isv/detail/large_array.hpp"
 
 #include <cstdint>
+#include <memory>
 #include <random>
 #include <string>
 #include <unordered_map>
@@ -180,6 +182,109 @@ TEST_CASE("dense_map: entries are dense, values change in place, reserve and cle
   CHECK_FALSE(map.contains("b"));
   map.try_emplace("b", {5});
   CHECK(*map.find("b") == std::vector<int>{5});
+}
+
+TEST_CASE("flat_set and dense_map: keys that share their low bits pile up displaced, and erasing from their runs keeps every key reachable") {
+  // Multiples of 64 all want the first slot of their group: long runs of displaced slots, which
+  // an erase must move back, next to runs of consecutive keys, which stay where they are.
+  isv::detail::flat_set<std::uint64_t> set;
+  isv::detail::dense_map<std::uint64_t, std::uint64_t> map;
+  std::unordered_set<std::uint64_t> model;
+  std::vector<std::uint64_t> keys;
+  for (std::uint64_t k = 0; k < 3000; ++k) keys.push_back(k * 64);
+  for (std::uint64_t k = 0; k < 3000; ++k) keys.push_back(1'000'000 + k);
+  for (const auto key : keys) {
+    REQUIRE(set.insert(key));
+    REQUIRE(map.try_emplace(key, key + 1).second);
+    model.insert(key);
+  }
+  rng random{11};
+  for (int step = 0; step < 4000; ++step) {
+    const std::uint64_t key = keys[random.next() % keys.size()];
+    const bool held = model.erase(key) == 1;
+    REQUIRE(set.erase(key) == held);
+    REQUIRE(map.erase(key).has_value() == held);
+  }
+  check_same_keys(set, model);
+  for (const auto key : keys) {
+    REQUIRE(set.contains(key) == model.contains(key));
+    const auto* value = map.find(key);
+    REQUIRE((value != nullptr) == model.contains(key));
+    if (value != nullptr) REQUIRE(*value == key + 1);
+  }
+}
+
+TEST_CASE("flat_set and dense_map: a copy holds the same entries and changes on its own") {
+  isv::detail::flat_set<std::string> set;
+  isv::detail::dense_map<std::string, int> map;
+  for (int i = 0; i < 500; ++i) {
+    set.insert("user-" + std::to_string(i));
+    map.try_emplace("user-" + std::to_string(i), i);
+  }
+  for (int i = 0; i < 500; i += 3) {
+    set.erase("user-" + std::to_string(i));
+    map.erase("user-" + std::to_string(i));
+  }
+  auto set_copy = set;
+  auto map_copy = map;
+  CHECK(set_copy == set);
+  REQUIRE(map_copy.size() == map.size());
+  for (const auto& [key, value] : map) REQUIRE(*map_copy.find(key) == value);
+  set_copy.insert("someone else");
+  map_copy.erase("user-1");
+  CHECK_FALSE(set.contains("someone else"));
+  CHECK(*map.find("user-1") == 1);
+  CHECK(set_copy.size() == set.size() + 1);
+  CHECK(map_copy.size() + 1 == map.size());
+}
+
+TEST_CASE("segmented_array: grows without moving what it holds, and copies, moves and clears like a vector") {
+  isv::detail::segmented_array<std::uint64_t> numbers;
+  CHECK(numbers.empty());
+  numbers.push_back(7);
+  const std::uint64_t* first = &numbers[0];
+  for (std::uint64_t i = 1; i < 100'000; ++i) numbers.push_back(7 + i);
+  CHECK(&numbers[0] == first); // growth moved nothing
+  REQUIRE(numbers.size() == 100'000);
+  for (std::uint64_t i = 0; i < numbers.size(); ++i) REQUIRE(numbers[i] == 7 + i);
+  std::uint64_t walked = 0;
+  for (const auto n : numbers) REQUIRE(n == 7 + walked++);
+  CHECK(walked == numbers.size());
+  numbers.pop_back();
+  CHECK(numbers.back() == 7 + 99'998);
+
+  isv::detail::segmented_array<std::string> names;
+  names.reserve(40);
+  for (int i = 0; i < 40; ++i) names.push_back("name " + std::to_string(i));
+  auto copy = names;
+  copy[3] = "changed";
+  CHECK(names[3] == "name 3");
+  CHECK(copy.size() == 40);
+  auto moved = std::move(copy);
+  CHECK(copy.empty()); // NOLINT(bugprone-use-after-move): a moved-from array is empty
+  CHECK(moved[3] == "changed");
+  CHECK(moved[39] == "name 39");
+  moved.clear();
+  CHECK(moved.empty());
+  moved.push_back("again");
+  CHECK(moved[0] == "again");
+}
+
+TEST_CASE("large_array: small arrays as usual, large ones on 2 MiB boundaries, elements default-initialised") {
+  isv::detail::large_array<std::string> small(10);
+  CHECK(small.size() == 10);
+  CHECK(small[9].empty());
+  const std::size_t large_count = isv::detail::large_array_min_bytes / sizeof(std::uint64_t) + 1;
+  isv::detail::large_array<std::uint64_t> large(large_count);
+  CHECK(large.size() == large_count);
+  CHECK(reinterpret_cast<std::uintptr_t>(large.data()) % isv::detail::huge_page_bytes == 0);
+  large[large_count - 1] = 42;
+  CHECK(large[large_count - 1] == 42);
+  auto moved = std::move(large);
+  CHECK(large.size() == 0); // NOLINT(bugprone-use-after-move)
+  CHECK(moved[large_count - 1] == 42);
+  isv::detail::large_array<std::string> big_strings(isv::detail::large_array_min_bytes / sizeof(std::string) + 1);
+  CHECK(big_strings[big_strings.size() - 1].empty());
 }
 
 TEST_CASE("group_lists: one stored list per distinct set of groups, freed with its last use") {

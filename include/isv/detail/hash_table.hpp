@@ -1,14 +1,18 @@
 // Internal: open-addressing hash tables, flat_set (keys in the slots) and dense_map (entries in a dense array behind an index), for containers of a million entries.
 #pragma once
 
+#include "isv/detail/large_array.hpp"
+
 #include <algorithm>
 #include <array>
 #include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <iterator>
 #include <limits>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <utility>
@@ -44,22 +48,25 @@ template <class Key, class Hash>
   return static_cast<hash32>(h ^ (h >> 32));
 }
 
-/// The probing core of both tables: a power-of-two number of slots in groups of 64, each slot
-/// with a control byte that is empty or "full" with a 7-bit tag. A group keeps its 64 control
-/// bytes (one cache line) next to its 64 slots, so that a lookup's two reads share a page: at a
-/// million entries the page-table walks cost as much as the cache misses. Linear probing, at most
-/// half full. Erasing moves the later slots of the run back into the hole where their probe allows
-/// (no deleted marks: those would pile up under churn, lengthen every probe and force rebuilds).
+/// The probing core of both tables: a power-of-two number of slots, each with a control byte
+/// that is empty or "full" with a 6-bit tag, the control bytes in one array and the slots in
+/// another. Linear probing, at most half full. A lookup reads control bytes until it meets its
+/// tag or an empty one, and touches a slot only on a tag match: the control array (one byte per
+/// slot, 2 MiB for a million entries) stays in the processor's caches far longer than the slots,
+/// so that a lookup of an absent key, the common case when licenses are assigned, rarely waits
+/// for memory. Erasing moves the later slots of the run back into the hole where their probe
+/// allows (no deleted marks: those would pile up under churn, lengthen every probe and force
+/// rebuilds).
 ///
 /// Where a key goes: ids are often consecutive (database keys), and std::unordered_set profits
 /// from that, its identity hash filling consecutive buckets in order. So do these tables: a key's
-/// low 6 hash bits pick its slot within its group, and the other bits pick the group by Fibonacci
-/// hashing, which spreads runs, strides and arbitrary hashes evenly over the groups. A run of
-/// consecutive ids is then read and written in order, a group at a time; random ids probe as in
-/// any linear-probing table. Groups are kept small because a dense run fills its group: a probe
-/// for an absent key, or an erase, walks to the end of the run. Keys that share their low bits (a
-/// stride of 64) crowd the start of each group and probe a few dozen control bytes, in order. The
-/// tag mixes all bits, so that neighbours do not share one.
+/// low 6 hash bits pick its slot within a group of 64, and the other bits pick the group by
+/// Fibonacci hashing, which spreads runs, strides and arbitrary hashes evenly over the groups. A
+/// run of consecutive ids is then read and written in order, a group at a time; random ids probe
+/// as in any linear-probing table. Groups are kept small because a dense run fills its group: a
+/// probe for an absent key, or an erase, walks to the end of the run. Keys that share their low
+/// bits (a stride of 64) crowd the start of each group and probe a few dozen control bytes, in
+/// order. The tag mixes all bits, so that neighbours do not share one.
 template <class Slot>
 class probe_table {
 public:
@@ -67,21 +74,29 @@ public:
   static constexpr std::size_t group_size = 64;
 
   probe_table() = default;
-  probe_table(const probe_table&) = default;
-  probe_table& operator=(const probe_table&) = default;
-  // A table moved from is empty, not a shell whose counts outlive its groups.
-  probe_table(probe_table&& o) noexcept
-      : groups_(std::move(o.groups_)), mask_(std::exchange(o.mask_, 0)), shift_(std::exchange(o.shift_, 64)),
-        size_(std::exchange(o.size_, 0)) {
-    o.groups_.clear();
+  // Slots are left uninitialised until filled (a new table of a million slots writes only its
+  // control bytes), so a copy copies the full ones.
+  probe_table(const probe_table& o)
+      : control_(o.control_.size()), slots_(o.control_.size()), mask_(o.mask_), shift_(o.shift_), size_(o.size_) {
+    if (control_.size() != 0) std::memcpy(control_.data(), o.control_.data(), control_.size());
+    for (std::size_t i = 0; i < control_.size(); ++i)
+      if (control_[i] != empty) slots_[i] = o.slots_[i];
   }
+  probe_table& operator=(const probe_table& o) {
+    if (this != &o) *this = probe_table(o);
+    return *this;
+  }
+  // A table moved from is empty, not a shell whose counts outlive its arrays.
+  probe_table(probe_table&& o) noexcept
+      : control_(std::move(o.control_)), slots_(std::move(o.slots_)), mask_(std::exchange(o.mask_, 0)),
+        shift_(std::exchange(o.shift_, 64)), size_(std::exchange(o.size_, 0)) {}
   probe_table& operator=(probe_table&& o) noexcept {
     if (this != &o) {
-      groups_ = std::move(o.groups_);
+      control_ = std::move(o.control_);
+      slots_ = std::move(o.slots_);
       mask_ = std::exchange(o.mask_, 0);
       shift_ = std::exchange(o.shift_, 64);
       size_ = std::exchange(o.size_, 0);
-      o.groups_.clear();
     }
     return *this;
   }
@@ -89,11 +104,13 @@ public:
 
   /// An empty table of `capacity` slots (a power of two, at least two groups).
   explicit probe_table(std::size_t capacity)
-      : groups_(capacity / group_size), mask_(capacity - 1),
-        shift_(64U - static_cast<unsigned>(std::countr_zero(capacity / group_size))) {}
+      : control_(capacity), slots_(capacity), mask_(capacity - 1),
+        shift_(64U - static_cast<unsigned>(std::countr_zero(capacity / group_size))) {
+    std::memset(control_.data(), empty, capacity);
+  }
 
   [[nodiscard]] std::size_t size() const noexcept { return size_; }
-  [[nodiscard]] std::size_t capacity() const noexcept { return groups_.size() * group_size; }
+  [[nodiscard]] std::size_t capacity() const noexcept { return control_.size(); }
 
   /// The smallest capacity that holds `n` entries within the load limit.
   [[nodiscard]] static std::size_t capacity_for(std::size_t n) {
@@ -109,81 +126,120 @@ public:
   template <class Same>
   [[nodiscard]] std::size_t find(hash32 h, Same&& same) const {
     if (size_ == 0) return npos;
-    const std::uint8_t want = tag(h);
-    for (std::size_t i = home(h);; i = (i + 1) & mask_) {
-      const std::uint8_t c = control(i);
-      if (c == empty) return npos;
-      if (c == want && same(slot(i))) return i;
-    }
+    return probe(h, same).first;
+  }
+  /// Where an entry of hash `h` for which `same(slot)` holds is, or, if none is, the free slot
+  /// it would be put in (second: false). The caller made room (needs_room) beforehand.
+  template <class Same>
+  [[nodiscard]] std::pair<std::size_t, bool> find_or_free(hash32 h, Same&& same) const {
+    const auto [found, free] = probe(h, same);
+    return found != npos ? std::pair{found, true} : std::pair{free, false};
+  }
+  /// Fills the free slot `i` that find_or_free returned for hash `h`.
+  void fill(std::size_t i, hash32 h, Slot value) {
+    control_[i] = static_cast<std::uint8_t>(tag(h) | (i == home(h) ? 0 : displaced));
+    slots_[i] = std::move(value);
+    ++size_;
   }
   /// Puts a slot for an entry known to be absent, in the first free place of its probe sequence.
   /// The caller made room (needs_room) beforehand.
   std::size_t place(hash32 h, Slot value) {
     std::size_t i = home(h);
-    while (control(i) != empty) i = (i + 1) & mask_;
-    control(i) = tag(h);
-    slot(i) = std::move(value);
-    ++size_;
+    while (control_[i] != empty) i = (i + 1) & mask_;
+    fill(i, h, std::move(value));
     return i;
   }
   /// Empties slot `i`, then moves back each later slot of its run whose probe passes the hole, so
-  /// that every probe still reaches its entry. `hash_of(slot)` gives a slot's hash.
+  /// that every probe still reaches its entry. `hash_of(slot)` gives a slot's hash. A slot in its
+  /// home place never moves, and its control byte says so: the walk to the end of a run (a whole
+  /// group, for consecutive ids) reads the hash only of the few slots that were displaced.
   template <class HashOf>
   void erase_at(std::size_t i, HashOf&& hash_of) {
     --size_;
-    for (std::size_t j = (i + 1) & mask_; control(j) != empty; j = (j + 1) & mask_) {
-      const std::size_t k = home(hash_of(slot(j)));
+    for (std::size_t j = next_empty_or_displaced((i + 1) & mask_);; j = next_empty_or_displaced((j + 1) & mask_)) {
+      const std::uint8_t c = control_[j];
+      if (c == empty) break;
+      const std::size_t k = home(hash_of(slots_[j]));
       const bool reachable_without_hole = i <= j ? (i < k && k <= j) : (i < k || k <= j);
       if (reachable_without_hole) continue;
-      control(i) = control(j);
-      slot(i) = std::move(slot(j));
+      control_[i] = static_cast<std::uint8_t>((c & ~displaced) | (i == k ? 0 : displaced));
+      slots_[i] = std::move(slots_[j]);
       i = j;
     }
-    control(i) = empty;
-    slot(i) = Slot{};
+    control_[i] = empty;
+    slots_[i] = Slot{};
   }
   void clear() noexcept {
-    for (auto& g : groups_) g.control.fill(empty);
+    for (std::size_t i = 0; i < control_.size(); ++i)
+      if (control_[i] != empty) slots_[i] = Slot{};
+    if (control_.size() != 0) std::memset(control_.data(), empty, control_.size());
     size_ = 0;
   }
 
-  [[nodiscard]] bool is_full(std::size_t i) const noexcept { return control(i) != empty; }
-  [[nodiscard]] Slot& slot(std::size_t i) noexcept { return groups_[i / group_size].slots[i % group_size]; }
-  [[nodiscard]] const Slot& slot(std::size_t i) const noexcept { return groups_[i / group_size].slots[i % group_size]; }
+  [[nodiscard]] bool is_full(std::size_t i) const noexcept { return control_[i] != empty; }
+  [[nodiscard]] Slot& slot(std::size_t i) noexcept { return slots_[i]; }
+  [[nodiscard]] const Slot& slot(std::size_t i) const noexcept { return slots_[i]; }
 
-  /// Fetches the control byte and the slot where a lookup of `h` starts. A batch that calls this
+  /// Fetches the control bytes and the slot where a lookup of `h` starts. A batch that calls this
   /// a few keys ahead has several cache misses under way at once instead of one after another.
   void prefetch(hash32 h) const noexcept {
-    if (groups_.empty()) return;
+    if (control_.size() == 0) return;
     const std::size_t i = home(h);
-    prefetch_line(&control(i));
-    prefetch_line(&slot(i));
+    prefetch_line(&control_[i]);
+    prefetch_line(&slots_[i]);
   }
 
 private:
   static constexpr unsigned group_bits = 6;
   static_assert(std::size_t{1} << group_bits == group_size);
+  // A control byte: 0 when empty, else the full bit, the displaced bit (the slot is not its
+  // entry's home) and a 6-bit tag of the hash.
   static constexpr std::uint8_t empty = 0;
   static constexpr std::uint8_t full = 0x80;
+  static constexpr std::uint8_t displaced = 0x40;
 
-  struct group {
-    std::array<std::uint8_t, group_size> control{}; // all empty
-    std::array<Slot, group_size> slots{};
-  };
+  // The first slot from `j` on that is empty or displaced, eight control bytes at a time. A table
+  // always has an empty slot, so this ends.
+  [[nodiscard]] std::size_t next_empty_or_displaced(std::size_t j) const noexcept {
+    constexpr std::uint64_t high_bits = 0xC0C0C0C0C0C0C0C0ULL;
+    constexpr std::uint64_t at_home = 0x8080808080808080ULL; // full, not displaced
+    for (;;) {
+      if constexpr (std::endian::native == std::endian::little) {
+        if (j + 8 <= control_.size()) {
+          std::uint64_t word = 0;
+          std::memcpy(&word, &control_[j], sizeof word);
+          const std::uint64_t other = (word & high_bits) ^ at_home; // nonzero bytes: empty or displaced
+          if (other != 0) return j + static_cast<std::size_t>(std::countr_zero(other) / 8);
+          j = (j + 8) & mask_;
+          continue;
+        }
+      }
+      if ((control_[j] & 0xC0) != at_home_byte) return j;
+      j = (j + 1) & mask_;
+    }
+  }
+  static constexpr std::uint8_t at_home_byte = 0x80;
 
-  [[nodiscard]] std::uint8_t& control(std::size_t i) noexcept { return groups_[i / group_size].control[i % group_size]; }
-  [[nodiscard]] const std::uint8_t& control(std::size_t i) const noexcept {
-    return groups_[i / group_size].control[i % group_size];
+  // One walk serves lookups and inserts: the match, or npos and the first empty slot met.
+  template <class Same>
+  [[nodiscard]] std::pair<std::size_t, std::size_t> probe(hash32 h, Same& same) const {
+    const std::uint8_t want = tag(h);
+    for (std::size_t i = home(h);; i = (i + 1) & mask_) {
+      const std::uint8_t c = control_[i];
+      if (c == empty) return {npos, i};
+      if ((c & ~displaced) == want && same(slots_[i])) return {i, npos};
+    }
   }
   [[nodiscard]] std::size_t home(hash32 h) const noexcept {
     const std::uint64_t g = (std::uint64_t{h >> group_bits} * 0x9E3779B97F4A7C15ULL) >> shift_;
     return static_cast<std::size_t>((g << group_bits) | (h & (group_size - 1)));
   }
   static std::uint8_t tag(hash32 h) noexcept {
-    return static_cast<std::uint8_t>(full | ((std::uint64_t{h} * 0xC4CEB9FE1A85EC53ULL) >> 57));
+    return static_cast<std::uint8_t>(full | ((std::uint64_t{h} * 0xC4CEB9FE1A85EC53ULL) >> 58));
   }
 
-  std::vector<group> groups_{};
+  large_array<std::uint8_t> control_{};
+  large_array<Slot> slots_{}; ///< as many as control bytes; a slot holds a value once filled
   std::size_t mask_ = 0;
   unsigned shift_ = 64;
   std::size_t size_ = 0;
@@ -195,8 +251,12 @@ private:
 template <class Table, class Keys, class F>
 void for_each_prefetched(const Table& table, const Keys& keys, F&& f) {
   constexpr std::size_t ahead = 8;
-  std::array<hash32, 2 * ahead> hashes{};
   const std::size_t n = keys.size();
+  if (n == 1) { // nothing to overlap with: the caller may have prefetched it earlier
+    f(keys[0], table.hash(keys[0]));
+    return;
+  }
+  std::array<hash32, 2 * ahead> hashes{};
   const auto fetch = [&](std::size_t i) {
     hashes[i % hashes.size()] = table.hash(keys[i]);
     table.prefetch(hashes[i % hashes.size()]);
@@ -221,9 +281,13 @@ public:
   /// Adds `key`; false if it was there already.
   bool insert(const Key& key) {
     const hash32 h = hash(key);
-    if (locate(key, h) != table_type::npos) return false;
-    if (table_.needs_room(1)) rebuild(table_.capacity_after_growth(1));
-    table_.place(h, key);
+    if (table_.needs_room(1)) {
+      if (locate(key, h) != table_type::npos) return false;
+      rebuild(table_.capacity_after_growth(1));
+    }
+    const auto [i, found] = table_.find_or_free(h, [&](const Key& held) { return held == key; });
+    if (found) return false;
+    table_.fill(i, h, key);
     return true;
   }
   template <class It>
@@ -278,10 +342,118 @@ private:
   table_type table_{};
 };
 
-/// A map whose entries sit in one dense array, in no particular order, behind an index of
-/// (position, hash) pairs: an entry costs its own size plus 18 to 36 bytes of index, iteration is a
-/// walk over an array, and erasing moves the last entry into the hole. Pointers to entries stay
-/// valid until the map next changes.
+/// A sequence that grows without moving what it holds: storage comes in segments of 16, 32, 64,
+/// ... elements, each twice the last, so a map grown to a million entries never copied one and
+/// never held old and new storage at once (a std::vector grown that far has written twice its
+/// final size to fresh memory, and each fresh page costs a page fault). An element is found with
+/// one bit scan. Pointers to elements stay valid while they are held.
+template <class T>
+class segmented_array {
+public:
+  segmented_array() = default;
+  segmented_array(const segmented_array& o) {
+    reserve(o.size_);
+    for (std::size_t i = 0; i < o.size_; ++i) push_back(o[i]);
+  }
+  segmented_array& operator=(const segmented_array& o) {
+    if (this != &o) *this = segmented_array(o);
+    return *this;
+  }
+  segmented_array(segmented_array&& o) noexcept
+      : segments_(std::exchange(o.segments_, {})), size_(std::exchange(o.size_, 0)), capacity_(std::exchange(o.capacity_, 0)) {}
+  segmented_array& operator=(segmented_array&& o) noexcept {
+    if (this != &o) {
+      release();
+      segments_ = std::exchange(o.segments_, {});
+      size_ = std::exchange(o.size_, 0);
+      capacity_ = std::exchange(o.capacity_, 0);
+    }
+    return *this;
+  }
+  ~segmented_array() { release(); }
+
+  [[nodiscard]] std::size_t size() const noexcept { return size_; }
+  [[nodiscard]] bool empty() const noexcept { return size_ == 0; }
+  [[nodiscard]] T& operator[](std::size_t i) noexcept { return *at(i); }
+  [[nodiscard]] const T& operator[](std::size_t i) const noexcept { return *at(i); }
+  [[nodiscard]] T& back() noexcept { return *at(size_ - 1); }
+
+  void push_back(T value) {
+    if (size_ == capacity_) grow();
+    std::construct_at(at(size_), std::move(value));
+    ++size_;
+  }
+  void pop_back() noexcept {
+    std::destroy_at(at(size_ - 1));
+    --size_;
+  }
+  void clear() noexcept {
+    while (size_ > 0) pop_back();
+  }
+  void reserve(std::size_t n) {
+    while (capacity_ < n) grow();
+  }
+
+  class const_iterator {
+  public:
+    using iterator_category = std::forward_iterator_tag;
+    using value_type = T;
+    using difference_type = std::ptrdiff_t;
+    using pointer = const T*;
+    using reference = const T&;
+    const_iterator() = default;
+    const_iterator(const segmented_array* a, std::size_t i) : a_(a), i_(i) {}
+    reference operator*() const noexcept { return (*a_)[i_]; }
+    pointer operator->() const noexcept { return &(*a_)[i_]; }
+    const_iterator& operator++() noexcept {
+      ++i_;
+      return *this;
+    }
+    const_iterator operator++(int) noexcept {
+      auto was = *this;
+      ++i_;
+      return was;
+    }
+    friend bool operator==(const const_iterator& a, const const_iterator& b) noexcept { return a.i_ == b.i_; }
+
+  private:
+    const segmented_array* a_ = nullptr;
+    std::size_t i_ = 0;
+  };
+  [[nodiscard]] const_iterator begin() const noexcept { return {this, 0}; }
+  [[nodiscard]] const_iterator end() const noexcept { return {this, size_}; }
+
+private:
+  static constexpr unsigned first_bits = 4; // the first segment holds 16
+  // Element i sits in segment s = bit_width(i + 16) - 5, which starts at element 2^(s+4) - 16.
+  [[nodiscard]] T* at(std::size_t i) const noexcept {
+    const std::size_t j = i + (std::size_t{1} << first_bits);
+    const auto s = static_cast<std::size_t>(std::bit_width(j)) - (first_bits + 1);
+    return segments_[s] + (j - (std::size_t{1} << (s + first_bits)));
+  }
+  void grow() {
+    const std::size_t n = std::size_t{1} << (segments_.size() + first_bits);
+    segments_.reserve(segments_.size() + 1); // so that the push below cannot throw after allocating
+    segments_.push_back(allocate_array<T>(n));
+    capacity_ += n;
+  }
+  void release() noexcept {
+    clear();
+    for (std::size_t s = 0; s < segments_.size(); ++s)
+      deallocate_array(segments_[s], std::size_t{1} << (s + first_bits));
+    segments_.clear();
+    capacity_ = 0;
+  }
+
+  std::vector<T*> segments_{};
+  std::size_t size_ = 0;
+  std::size_t capacity_ = 0;
+};
+
+/// A map whose entries sit in one dense array (a segmented_array: growing it copies nothing), in
+/// no particular order, behind an index of positions: an entry costs its own size plus 10 to 20
+/// bytes of index, iteration is a walk over the array, and erasing moves the last
+/// entry into the hole. Pointers to entries stay valid until the map next changes.
 template <class Key, class Value, class Hash = std::hash<Key>>
 class dense_map {
 public:
@@ -292,7 +464,7 @@ public:
 
   [[nodiscard]] std::size_t size() const noexcept { return entries_.size(); }
   [[nodiscard]] bool empty() const noexcept { return entries_.empty(); }
-  [[nodiscard]] const std::vector<entry>& entries() const noexcept { return entries_; }
+  [[nodiscard]] const segmented_array<entry>& entries() const noexcept { return entries_; }
   [[nodiscard]] auto begin() const noexcept { return entries_.begin(); }
   [[nodiscard]] auto end() const noexcept { return entries_.end(); }
   [[nodiscard]] hash32 hash(const Key& key) const { return hash_key<Key, Hash>(key); }
@@ -300,23 +472,28 @@ public:
   [[nodiscard]] const Value* find(const Key& key) const { return find(key, hash(key)); }
   [[nodiscard]] const Value* find(const Key& key, hash32 h) const {
     const std::size_t i = locate(key, h);
-    return i == index_type::npos ? nullptr : &entries_[index_.slot(i).position].value;
+    return i == index_type::npos ? nullptr : &entries_[index_.slot(i)].value;
   }
   [[nodiscard]] Value* find(const Key& key) { return find(key, hash(key)); }
   [[nodiscard]] Value* find(const Key& key, hash32 h) {
     const std::size_t i = locate(key, h);
-    return i == index_type::npos ? nullptr : &entries_[index_.slot(i).position].value;
+    return i == index_type::npos ? nullptr : &entries_[index_.slot(i)].value;
   }
   [[nodiscard]] bool contains(const Key& key) const { return find(key) != nullptr; }
 
   /// The value of `key`, added as `value` if absent; the flag says whether it was added.
   std::pair<Value*, bool> try_emplace(const Key& key, Value value) { return try_emplace(key, hash(key), std::move(value)); }
   std::pair<Value*, bool> try_emplace(const Key& key, hash32 h, Value value) {
-    if (const std::size_t i = locate(key, h); i != index_type::npos) return {&entries_[index_.slot(i).position].value, false};
+    if (index_.needs_room(1)) {
+      if (const std::size_t i = locate(key, h); i != index_type::npos) return {&entries_[index_.slot(i)].value, false};
+      rebuild(index_.capacity_after_growth(1));
+    }
+    // One walk finds the key or the free slot it goes in.
+    const auto [i, found] = index_.find_or_free(h, [&](slot s) { return entries_[s].key == key; });
+    if (found) return {&entries_[index_.slot(i)].value, false};
     if (entries_.size() >= std::numeric_limits<std::uint32_t>::max()) throw std::length_error("isv: dense_map too large");
-    if (index_.needs_room(1)) rebuild(index_.capacity_after_growth(1));
-    entries_.push_back(entry{key, std::move(value)});
-    index_.place(h, {static_cast<std::uint32_t>(entries_.size() - 1), h});
+    entries_.push_back(entry{key, std::move(value)}); // if this throws, the index is as it was
+    index_.fill(i, h, static_cast<slot>(entries_.size() - 1));
     return {&entries_.back().value, true};
   }
   Value& insert_or_assign(const Key& key, Value value) {
@@ -328,14 +505,13 @@ public:
   std::optional<Value> erase(const Key& key) {
     const std::size_t i = locate(key, hash(key));
     if (i == index_type::npos) return std::nullopt;
-    const std::uint32_t hole = index_.slot(i).position;
+    const slot hole = index_.slot(i);
     std::optional<Value> removed{std::move(entries_[hole].value)};
-    index_.erase_at(i, [](const slot& s) { return s.hash; });
-    const auto last = static_cast<std::uint32_t>(entries_.size() - 1);
+    index_.erase_at(i, [&](slot s) { return hash(entries_[s].key); });
+    const auto last = static_cast<slot>(entries_.size() - 1);
     if (hole != last) {
-      const std::size_t moved =
-          index_.find(hash(entries_[last].key), [&](const slot& s) { return s.position == last; });
-      index_.slot(moved).position = hole;
+      const std::size_t moved = index_.find(hash(entries_[last].key), [&](slot s) { return s == last; });
+      index_.slot(moved) = hole;
       entries_[hole] = std::move(entries_[last]);
     }
     entries_.pop_back();
@@ -353,29 +529,28 @@ public:
   /// Fetches the entry a lookup of `h` would compare, reading the index to find it: the second
   /// step of a lookup, worth it once prefetch(h) had time to bring the index in.
   void prefetch_entry(hash32 h) const noexcept {
-    const std::size_t i = index_.find(h, [&](const slot& s) { return s.hash == h; });
-    if (i != index_type::npos) prefetch_line(&entries_[index_.slot(i).position]);
+    const std::size_t i = index_.find(h, [](slot) { return true; }); // the first tag match: most likely the key
+    if (i != index_type::npos) prefetch_line(&entries_[index_.slot(i)]);
   }
 
 private:
-  struct slot {
-    std::uint32_t position = 0;
-    hash32 hash = 0; ///< kept so that moving slots on erase and rebuilding never read the entries
-  };
+  // An index slot is the position of its entry. The hash is not kept: a lookup compares keys only
+  // on a tag match, a rebuild walks the entries in order, and an erase hashes only the few
+  // displaced slots it may move; half the bytes of a (position, hash) pair are fewer pages to fault.
+  using slot = std::uint32_t;
   using index_type = probe_table<slot>;
 
   [[nodiscard]] std::size_t locate(const Key& key, hash32 h) const {
-    return index_.find(h, [&](const slot& s) { return s.hash == h && entries_[s.position].key == key; });
+    return index_.find(h, [&](slot s) { return entries_[s].key == key; });
   }
   // Allocates first: if that throws, the map is as it was.
   void rebuild(std::size_t capacity) {
     index_type fresh(capacity);
-    for (std::size_t i = 0; i < index_.capacity(); ++i)
-      if (index_.is_full(i)) fresh.place(index_.slot(i).hash, index_.slot(i));
+    for (std::size_t i = 0; i < entries_.size(); ++i) fresh.place(hash(entries_[i].key), static_cast<slot>(i));
     index_ = std::move(fresh);
   }
 
-  std::vector<entry> entries_{};
+  segmented_array<entry> entries_{};
   index_type index_{};
 };
 
