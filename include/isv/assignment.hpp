@@ -50,20 +50,34 @@ using assignment_report = basic_assignment_report<default_traits>;
 
 namespace detail {
 
-/// Every id of a batch is this tenant's, and nothing is listed twice.
-template <licensing_traits T>
-[[nodiscard]] result<void> valid_selection(const basic_directory<T>& dir, const std::vector<user_id_t<T>>& users,
-                                           const std::vector<group_id_t<T>>& groups, std::string_view action) {
+/// A batch lists something, and nothing twice.
+template <class User, class Group>
+[[nodiscard]] result<void> well_formed_selection(const std::vector<User>& users, const std::vector<Group>& groups,
+                                                 std::string_view action) {
   if (users.empty() && groups.empty())
     return fail(errc::invalid_argument, "Nothing to " + std::string(action) + ": list at least one user or group.");
   BOOST_OUTCOME_TRY(distinct(users));
-  BOOST_OUTCOME_TRY(distinct(groups));
+  return distinct(groups);
+}
+
+/// Every id of a batch is this tenant's (D-TENANT-1).
+template <licensing_traits T>
+[[nodiscard]] result<void> known_selection(const basic_directory<T>& dir, const std::vector<user_id_t<T>>& users,
+                                           const std::vector<group_id_t<T>>& groups) {
   if (const auto* stranger = dir.first_unknown(users))
     return fail(errc::not_found, describe(*stranger) + " is not a user of " + describe(dir.tenant()) + ".");
   for (const auto& group : groups)
     if (!dir.has_group(group))
       return fail(errc::not_found, describe(group) + " is not a group of " + describe(dir.tenant()) + ".");
   return BOOST_OUTCOME_V2_NAMESPACE::success();
+}
+
+/// Every id of a batch is this tenant's, and nothing is listed twice.
+template <licensing_traits T>
+[[nodiscard]] result<void> valid_selection(const basic_directory<T>& dir, const std::vector<user_id_t<T>>& users,
+                                           const std::vector<group_id_t<T>>& groups, std::string_view action) {
+  BOOST_OUTCOME_TRY(well_formed_selection(users, groups, action));
+  return known_selection(dir, users, groups);
 }
 
 /// The checks shared by every operation on a subscription's licenses.
@@ -88,52 +102,61 @@ template <licensing_traits T>
 [[nodiscard]] result<basic_assignment<T>> assign(const basic_subscription<T>& s, const basic_license_book<T>& book,
                                                  const basic_directory<T>& dir, const basic_actor<T>& admin,
                                                  const basic_assign_command<T>& cmd, const typename T::time_point& now) {
+  // In a large tenant each user's directory and book lookups are cache misses: start them now, so
+  // that they overlap each other and the work that follows. The plan is made first and the
+  // directory consulted last, when its lookups have had the whole plan's time to arrive; nothing
+  // is returned before every check passed, and the checks report in their order of importance.
+  dir.prefetch(cmd.users);
+  book.prefetch(cmd.users);
   BOOST_OUTCOME_TRY(detail::license_operation_allowed(s, book, dir, admin, cmd.subscription, operation::assign));
   if (s.status != subscription_status::active) return detail::status_refusal(s, "assign licenses");
-  book.prefetch(cmd.users); // the book's cache misses then overlap the directory's
-  BOOST_OUTCOME_TRY(detail::valid_selection(dir, cmd.users, cmd.groups, "assign"));
+  BOOST_OUTCOME_TRY(detail::well_formed_selection(cmd.users, cmd.groups, "assign"));
 
   // Direct users are all-or-nothing: count the seats they need before anything is planned. One
   // lookup per user serves both the count and the plan: this is the hot path of bulk assignment.
   using holding = typename basic_license_book<T>::holding;
   const std::vector<holding> held = book.holdings(cmd.users);
+  basic_assignment<T> out;
+  basic_licenses_granted<T> direct{s.id, std::nullopt, {}, {}};
   const auto needed = static_cast<count_t>(std::count(held.begin(), held.end(), holding::none));
-  if (needed > s.seats_free())
+  const bool seats_enough = needed <= s.seats_free();
+  if (seats_enough) {
+    direct.new_holders.reserve(static_cast<std::size_t>(needed));
+    for (std::size_t i = 0; i < cmd.users.size(); ++i) {
+      if (held[i] == holding::none) direct.new_holders.push_back(cmd.users[i]);
+      else if (held[i] == holding::direct) out.report.already_assigned.push_back(cmd.users[i]);
+      else direct.added_path.push_back(cmd.users[i]);
+    }
+    detail::seat_planner<T> planner(s, book);
+    // Groups of the same batch must see the direct users as holders already (D-ASSIGN-2).
+    planner.take(direct.new_holders, /*remember=*/!cmd.groups.empty());
+
+    const basic_event<T> stamp = detail::make_event(admin, now, basic_licenses_granted<T>{});
+    if (!direct.new_holders.empty() || !direct.added_path.empty()) {
+      out.events.push_back(stamp);
+      out.events.back().payload = std::move(direct);
+    }
+    for (const auto& group : cmd.groups) {
+      if (book.group_assigned(group)) {
+        out.report.groups_already_assigned.push_back(group);
+        continue;
+      }
+      out.events.push_back(stamp);
+      out.events.back().payload = basic_group_assigned<T>{s.id, group};
+      auto left_out = detail::grant_via_group(planner, s.id, group, dir.members(group), stamp, out.events);
+      out.report.violations.insert(out.report.violations.end(), left_out.begin(), left_out.end());
+    }
+    out.state = apply_all(s, out.events);
+    out.report.licenses_added = out.state.licenses_in_use - s.licenses_in_use;
+  }
+
+  BOOST_OUTCOME_TRY(detail::known_selection(dir, cmd.users, cmd.groups)); // D-TENANT-1
+  if (!seats_enough)
     return fail(errc::seats_exhausted,
                 "Assigning these licenses needs " + detail::plural(needed, "new seat") + " but " + detail::describe(s.id) +
                     " has " + std::to_string(s.seats_free()) + " free (" + std::to_string(*s.quantity) + " bought, " +
                     std::to_string(s.licenses_in_use) + " in use). Raise the quantity by " +
                     std::to_string(needed - s.seats_free()) + ", unassign licenses, or assign fewer users; nothing was assigned.");
-
-  basic_assignment<T> out;
-  basic_licenses_granted<T> direct{s.id, std::nullopt, {}, {}};
-  direct.new_holders.reserve(static_cast<std::size_t>(needed));
-  for (std::size_t i = 0; i < cmd.users.size(); ++i) {
-    if (held[i] == holding::none) direct.new_holders.push_back(cmd.users[i]);
-    else if (held[i] == holding::direct) out.report.already_assigned.push_back(cmd.users[i]);
-    else direct.added_path.push_back(cmd.users[i]);
-  }
-  detail::seat_planner<T> planner(s, book);
-  // Groups of the same batch must see the direct users as holders already (D-ASSIGN-2).
-  planner.take(direct.new_holders, /*remember=*/!cmd.groups.empty());
-
-  const basic_event<T> stamp = detail::make_event(admin, now, basic_licenses_granted<T>{});
-  if (!direct.new_holders.empty() || !direct.added_path.empty()) {
-    out.events.push_back(stamp);
-    out.events.back().payload = std::move(direct);
-  }
-  for (const auto& group : cmd.groups) {
-    if (book.group_assigned(group)) {
-      out.report.groups_already_assigned.push_back(group);
-      continue;
-    }
-    out.events.push_back(stamp);
-    out.events.back().payload = basic_group_assigned<T>{s.id, group};
-    auto left_out = detail::grant_via_group(planner, s.id, group, dir.members(group), stamp, out.events);
-    out.report.violations.insert(out.report.violations.end(), left_out.begin(), left_out.end());
-  }
-  out.state = apply_all(s, out.events);
-  out.report.licenses_added = out.state.licenses_in_use - s.licenses_in_use;
   return out;
 }
 

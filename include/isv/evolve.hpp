@@ -49,17 +49,28 @@ template <licensing_traits T>
 }
 
 namespace detail {
+template <licensing_traits T>
+void apply_own_event(basic_subscription<T>& s, const basic_event<T>& e);
+
 /// apply(subscription, event) in place: replay and stores change a subscription a million times
 /// and need not move a 200-byte value in and out of a function each time.
 template <licensing_traits T>
 void apply_in_place(basic_subscription<T>& s, const basic_event<T>& e) {
+  const auto target = subscription_of(e);
+  if (!target) return;
+  if (*target != s.id && !(s.version == 0 && std::holds_alternative<basic_subscription_purchased<T>>(e.payload))) return;
+  apply_own_event(s, e);
+}
+
+/// The same for an event known to be of this subscription (or its purchase, when it is new).
+template <licensing_traits T>
+void apply_own_event(basic_subscription<T>& s, const basic_event<T>& e) {
   if (const auto* bought = std::get_if<basic_subscription_purchased<T>>(&e.payload)) {
     if (s.version != 0) return; // a purchase only ever starts a subscription
     s = *bought->subscription;
     s.version = 1;
     return;
   }
-  if (const auto target = subscription_of(e); !target || *target != s.id) return;
   std::visit(detail::overloaded{
                  [&](const basic_subscription_activated<T>& p) {
                    s.status = subscription_status::active;
@@ -211,7 +222,7 @@ template <licensing_traits T, class Events>
     if (!found && !std::holds_alternative<basic_subscription_purchased<T>>(e.payload))
       return fail(errc::invalid_argument, "The event log does not start " + detail::describe(id) + " with its purchase.");
     found = true;
-    detail::apply_in_place(out.first, e);
+    detail::apply_own_event(out.first, e);
     out.second.apply(e);
   }
   if (!found) return fail(errc::not_found, "The event log holds no purchase of " + detail::describe(id) + ".");

@@ -130,8 +130,12 @@ public:
         else licenses_.prefetch(h);
       }
     };
-    if (const auto* granted = std::get_if<basic_licenses_granted<Traits>>(&e.payload)) fetch(granted->new_holders);
-    else if (const auto* released = std::get_if<basic_licenses_released<Traits>>(&e.payload)) fetch(released->released);
+    // A grant writes its records at the end of the entries: only its index is worth fetching.
+    if (const auto* granted = std::get_if<basic_licenses_granted<Traits>>(&e.payload)) {
+      if (!deep) fetch(granted->new_holders);
+    } else if (const auto* released = std::get_if<basic_licenses_released<Traits>>(&e.payload)) {
+      fetch(released->released);
+    }
   }
 
   /// Changes the book by one event; events of other subscriptions are ignored.
@@ -251,6 +255,7 @@ private:
 
   // Adds (or removes) the path `via` (direct when empty) to the record of each listed holder.
   void change_path(const std::vector<user_id>& users, const std::optional<group_id>& via, bool add) {
+    if (users.empty()) return;
     list_memo next{[&](std::uint32_t from) { return !via ? from : add ? lists_.with(from, *via) : lists_.without(from, *via); }};
     for (const auto& user : users) {
       if (auto* held = licenses_.find(user)) {

@@ -52,6 +52,18 @@ TEST_CASE("an assignment batch with one id not in the directory assigns nothing 
   CHECK(w.holders() == std::vector{member(1), member(2), member(5), member(6)});
 }
 
+
+TEST_CASE("a batch with a stranger that also needs more seats than are free is refused for the stranger [D-TENANT-1] [D-ASSIGN-1]") {
+  // The directory is consulted last (its lookups are the slow ones), but its refusal still comes
+  // before the seat count's: a tenant's ids are checked before anything is counted against them.
+  auto w = world::with_seats(1);
+  const auto before = w;
+  const auto r = try_assign(w, global_admin, {member(1), member(2), stranger}, {});
+  REQUIRE_FALSE(r.has_value());
+  CHECK(r.error().code == isv::errc::not_found);
+  CHECK_THAT(r.error().message, says("user 999"));
+  CHECK(same_state(before, w));
+}
 TEST_CASE("an empty batch or one that lists an id twice is refused [D-ASSIGN-1] [D-ERR-1]") {
   const auto w = world::with_seats(10);
   const auto empty = try_assign(w, global_admin, {});
