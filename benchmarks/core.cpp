@@ -32,22 +32,52 @@ double seconds(clock::duration d) { return std::chrono::duration<double>(d).coun
 
 // ---- Baseline: inserting ids into a reserved std::unordered_set ----------------------------------
 
-// The ids are the user ids the service assigns, so both sides hash the same numbers.
+// Each repetition of a target measures its baseline right before it, and the target is the median
+// of the per-repetition ratios: the machines these run on are shared, and their speed drifts
+// over seconds, so a figure and its baseline are compared when both saw the same machine.
+
+/// Inserting `n` ids into a reserved std::unordered_set, in ns per id. The ids are the user ids
+/// the service assigns, so both sides hash the same numbers.
+double baseline_ns_per_id(std::uint64_t n) {
+  std::unordered_set<std::uint64_t> set;
+  set.reserve(n);
+  const auto start = clock::now();
+  for (std::uint64_t i = 0; i < n; ++i) set.insert(bench::user(i).value());
+  const auto stop = clock::now();
+  benchmark::DoNotOptimize(set.size());
+  bench::check(set.size() == n, "every id was inserted");
+  return seconds(stop - start) * 1e9 / static_cast<double>(n);
+}
+
+constexpr std::uint64_t baseline_ids = 1'000'000;
+
+/// The baseline of one repetition: the median of three runs back to back. A single run of it moves
+/// by a factor of two with the state of the allocator (whether its nodes land on memory freed
+/// earlier or on fresh pages, which fault); the median of three is steadier.
+double baseline_of_repetition() {
+  std::array<double, 3> runs{};
+  for (auto& r : runs) r = baseline_ns_per_id(baseline_ids);
+  std::sort(runs.begin(), runs.end());
+  return runs[1];
+}
+
+/// Records one repetition of a target measured against the baseline: its time per item, the
+/// baseline's, and their ratio (the median of the ratios over the repetitions is the figure).
+void record_pair(benchmark::State& state, double ns_per_item, double baseline_ns) {
+  state.counters["ns_per_item"] = ns_per_item;
+  state.counters["baseline_ns_per_id"] = baseline_ns;
+  state.counters["ratio"] = ns_per_item / baseline_ns;
+}
+
 void baseline_unordered_set(benchmark::State& state) {
   const auto n = static_cast<std::uint64_t>(state.range(0));
   for (auto _ : state) {
-    std::unordered_set<std::uint64_t> set;
-    set.reserve(n);
-    const auto start = clock::now();
-    for (std::uint64_t i = 0; i < n; ++i) set.insert(bench::user(i).value());
-    const auto stop = clock::now();
-    benchmark::DoNotOptimize(set.size());
-    bench::check(set.size() == n, "every id was inserted");
-    state.SetIterationTime(seconds(stop - start));
+    const double ns = baseline_ns_per_id(n);
+    state.SetIterationTime(ns * static_cast<double>(n) * 1e-9);
   }
   state.counters["items"] = static_cast<double>(n);
 }
-BENCHMARK(baseline_unordered_set)->Arg(1'000'000)->Iterations(1)->Repetitions(7)->UseManualTime()->ReportAggregatesOnly();
+BENCHMARK(baseline_unordered_set)->Arg(baseline_ids)->Iterations(1)->Repetitions(7)->UseManualTime()->ReportAggregatesOnly();
 
 // ---- scaling: one more license, with 1,000 or 1,000,000 held -------------------------------------
 
@@ -107,32 +137,61 @@ pure_world& pure_world_of(std::uint64_t held) {
   return *w;
 }
 
-void scaling_pure(benchmark::State& state) {
-  const auto held = static_cast<std::uint64_t>(state.range(0));
-  auto& w = pure_world_of(held);
+/// One timed block in a pure world: `block` assignments, then the untimed undo. Returns the time.
+clock::duration pure_block(pure_world& w) {
   std::array<std::size_t, block> slots{};
   std::array<isv::user_id, block> chosen{};
-  for (auto _ : state) {
-    for (std::size_t k = 0; k < block; ++k) chosen[k] = w.people.take_free(slots, k);
-    const auto start = clock::now();
-    for (const auto& who : chosen) {
-      auto done = isv::assign(w.s.sub, w.s.book, w.s.dir, w.s.admin, {bench::subscription_id, {who}, {}}, bench::now);
-      for (const auto& e : done.value().events) w.s.book.apply(e);
-      w.s.sub = std::move(done.value().state);
-    }
-    const auto stop = clock::now();
-    state.SetIterationTime(seconds(stop - start));
-    for (std::size_t k = 0; k < block; ++k) {
-      const isv::event undo = release_event(w.people.swap_out(slots[k], chosen[k]));
-      w.s.book.apply(undo);
-      w.s.sub = isv::apply(std::move(w.s.sub), undo);
-    }
+  for (std::size_t k = 0; k < block; ++k) chosen[k] = w.people.take_free(slots, k);
+  const auto start = clock::now();
+  for (const auto& who : chosen) {
+    auto done = isv::assign(w.s.sub, w.s.book, w.s.dir, w.s.admin, {bench::subscription_id, {who}, {}}, bench::now);
+    for (const auto& e : done.value().events) w.s.book.apply(e);
+    w.s.sub = std::move(done.value().state);
   }
-  bench::check(w.s.book.size() == static_cast<isv::count_t>(held) && w.s.sub.licenses_in_use == w.s.book.size(),
-               "the size stayed fixed");
-  state.counters["items"] = static_cast<double>(block);
+  const auto stop = clock::now();
+  for (std::size_t k = 0; k < block; ++k) {
+    const isv::event undo = release_event(w.people.swap_out(slots[k], chosen[k]));
+    w.s.book.apply(undo);
+    w.s.sub = isv::apply(std::move(w.s.sub), undo);
+  }
+  return stop - start;
 }
-BENCHMARK(scaling_pure)->Arg(1000)->Arg(1'000'000)->MinTime(0.2)->Repetitions(9)->UseManualTime()->ReportAggregatesOnly();
+
+/// Timed blocks per world in one repetition (a few milliseconds each): a repetition measures the
+/// small world, then the large one, each after an untimed block that warms it up, so that the
+/// two figures of a repetition come from the same few milliseconds of the machine.
+constexpr std::size_t blocks_per_repetition = 400;
+
+/// One repetition of a scaling target: 1,000 held, then 1,000,000 held.
+template <class World, class Block>
+void scaling_pair(benchmark::State& state, World& small, World& large, Block&& run_block) {
+  const auto measure = [&](World& w) {
+    (void)run_block(w); // warm-up
+    clock::duration total{};
+    for (std::size_t b = 0; b < blocks_per_repetition; ++b) total += run_block(w);
+    return total;
+  };
+  for (auto _ : state) {
+    const clock::duration at_small = measure(small);
+    const clock::duration at_large = measure(large);
+    state.SetIterationTime(seconds(at_small + at_large));
+    const double per_assign = static_cast<double>(blocks_per_repetition * block);
+    state.counters["ns_at_1k"] = seconds(at_small) * 1e9 / per_assign;
+    state.counters["ns_at_1m"] = seconds(at_large) * 1e9 / per_assign;
+    state.counters["ratio"] = seconds(at_large) / seconds(at_small);
+  }
+}
+
+void scaling_pure(benchmark::State& state) {
+  auto& small = pure_world_of(1000);
+  auto& large = pure_world_of(1'000'000);
+  scaling_pair(state, small, large, pure_block);
+  for (auto* w : {&small, &large})
+    bench::check(w->s.book.size() == static_cast<isv::count_t>(w->people.holders.size()) &&
+                     w->s.sub.licenses_in_use == w->s.book.size(),
+                 "the size stayed fixed");
+}
+BENCHMARK(scaling_pure)->Iterations(1)->Repetitions(15)->UseManualTime()->ReportAggregatesOnly();
 
 struct service_world {
   isv::memory_repository repo;
@@ -163,35 +222,38 @@ service_world& service_world_of(std::uint64_t held) {
   return *w;
 }
 
-void scaling_service(benchmark::State& state) {
-  const auto held = static_cast<std::uint64_t>(state.range(0));
-  auto& w = service_world_of(held);
+clock::duration service_block(service_world& w) {
   std::array<std::size_t, block> slots{};
   std::array<isv::user_id, block> chosen{};
-  for (auto _ : state) {
-    for (std::size_t k = 0; k < block; ++k) chosen[k] = w.people.take_free(slots, k);
-    const auto start = clock::now();
-    for (const auto& who : chosen) {
-      auto done = w.center.assign(bench::tenant_id, bench::admin_id, {bench::subscription_id, {who}, {}}, bench::now);
-      benchmark::DoNotOptimize(done.value().value.licenses_added);
-    }
-    const auto stop = clock::now();
-    state.SetIterationTime(seconds(stop - start));
-    // The undo is a commit of release events, as confirming an unassignment would save.
-    isv::commit undo{bench::tenant_id, {}, {}, std::nullopt};
-    for (std::size_t k = 0; k < block; ++k) undo.events.push_back(release_event(w.people.swap_out(slots[k], chosen[k])));
-    bench::ok(w.repo.commit(std::move(undo)), "undo");
+  for (std::size_t k = 0; k < block; ++k) chosen[k] = w.people.take_free(slots, k);
+  const auto start = clock::now();
+  for (const auto& who : chosen) {
+    auto done = w.center.assign(bench::tenant_id, bench::admin_id, {bench::subscription_id, {who}, {}}, bench::now);
+    benchmark::DoNotOptimize(done.value().value.licenses_added);
   }
-  bench::check(w.held_now() == static_cast<isv::count_t>(held), "the size stayed fixed");
-  state.counters["items"] = static_cast<double>(block);
+  const auto stop = clock::now();
+  // The undo is a commit of release events, as confirming an unassignment would save.
+  isv::commit undo{bench::tenant_id, {}, {}, std::nullopt};
+  for (std::size_t k = 0; k < block; ++k) undo.events.push_back(release_event(w.people.swap_out(slots[k], chosen[k])));
+  bench::ok(w.repo.commit(std::move(undo)), "undo");
+  return stop - start;
 }
-BENCHMARK(scaling_service)->Arg(1000)->Arg(1'000'000)->MinTime(0.2)->Repetitions(9)->UseManualTime()->ReportAggregatesOnly();
+
+void scaling_service(benchmark::State& state) {
+  auto& small = service_world_of(1000);
+  auto& large = service_world_of(1'000'000);
+  scaling_pair(state, small, large, service_block);
+  for (auto* w : {&small, &large})
+    bench::check(w->held_now() == static_cast<isv::count_t>(w->people.holders.size()), "the size stayed fixed");
+}
+BENCHMARK(scaling_service)->Iterations(1)->Repetitions(15)->UseManualTime()->ReportAggregatesOnly();
 
 // ---- bulk_assign: 1,000,000 users in batches of 1,000 through the in-memory service -------------
 
 void bulk_assign(benchmark::State& state) {
   const auto n = static_cast<std::uint64_t>(state.range(0));
   for (auto _ : state) {
+    const double baseline = baseline_of_repetition();
     // Untimed: the directory with its users, the app, the profile and the subscription.
     auto repo = std::make_unique<isv::memory_repository>();
     bench::seed_service(*repo, n, static_cast<isv::count_t>(n));
@@ -209,10 +271,10 @@ void bulk_assign(benchmark::State& state) {
     auto v = bench::ok(repo->read(bench::tenant_id), "read");
     bench::check(v.find_subscription(bench::subscription_id)->licenses_in_use == static_cast<isv::count_t>(n),
                  "every user holds a license");
+    record_pair(state, seconds(stop - start) * 1e9 / static_cast<double>(n), baseline);
   }
-  state.counters["items"] = static_cast<double>(n);
 }
-BENCHMARK(bulk_assign)->Arg(1'000'000)->Iterations(1)->Repetitions(5)->UseManualTime()->ReportAggregatesOnly();
+BENCHMARK(bulk_assign)->Arg(1'000'000)->Iterations(1)->Repetitions(9)->UseManualTime()->ReportAggregatesOnly();
 
 // ---- group_reprocess: a group of 100,000 on 90,000 seats, raised by 20,000, reprocessed ----------
 
@@ -220,6 +282,7 @@ void group_reprocess(benchmark::State& state) {
   const auto members = static_cast<std::uint64_t>(state.range(0));
   const auto seats = static_cast<isv::count_t>(members * 9 / 10);
   for (auto _ : state) {
+    const double baseline = baseline_of_repetition();
     // Untimed: the directory and the group with its members.
     auto repo = std::make_unique<isv::memory_repository>();
     bench::seed_service(*repo, members, seats);
@@ -240,11 +303,11 @@ void group_reprocess(benchmark::State& state) {
     bench::check(bench::ok(std::move(reprocessed), "reprocess").value.licenses_added ==
                      static_cast<isv::count_t>(members) - seats,
                  "reprocessing served every member left out");
+    record_pair(state, seconds(stop - start) * 1e9 / static_cast<double>(members), baseline);
   }
-  state.counters["items"] = static_cast<double>(members);
 }
 
-BENCHMARK(group_reprocess)->Arg(100'000)->Iterations(1)->Repetitions(5)->UseManualTime()->ReportAggregatesOnly();
+BENCHMARK(group_reprocess)->Arg(100'000)->Iterations(1)->Repetitions(9)->UseManualTime()->ReportAggregatesOnly();
 
 // ---- replay: rebuilding a subscription from 1,000,000 events -------------------------------------
 
@@ -281,6 +344,7 @@ void replay(benchmark::State& state) {
   const auto count = static_cast<std::uint64_t>(state.range(0));
   static const std::vector<isv::event> log = make_log(count);
   for (auto _ : state) {
+    const double baseline = baseline_of_repetition();
     const auto start = clock::now();
     auto rebuilt = isv::replay_subscription<isv::default_traits>(bench::subscription_id, log);
     const auto stop = clock::now();
@@ -288,10 +352,10 @@ void replay(benchmark::State& state) {
     const auto& [sub, book] = bench::ok(rebuilt, "replay");
     bench::check(sub.licenses_in_use == book.size() && sub.version == static_cast<isv::count_t>(count),
                  "the replay applied every event");
+    record_pair(state, seconds(stop - start) * 1e9 / static_cast<double>(count), baseline);
   }
-  state.counters["items"] = static_cast<double>(count);
 }
-BENCHMARK(replay)->Arg(1'000'000)->Iterations(1)->Repetitions(5)->UseManualTime()->ReportAggregatesOnly();
+BENCHMARK(replay)->Arg(1'000'000)->Iterations(1)->Repetitions(9)->UseManualTime()->ReportAggregatesOnly();
 
 } // namespace
 

@@ -94,6 +94,67 @@ template <licensing_traits T>
 
 } // namespace detail
 
+namespace detail {
+
+/// An assignment worked out for a given holding of each listed user (none: every user is new):
+/// the result, and the seats its direct users need (all-or-nothing: when they do not fit, nothing
+/// is planned).
+template <licensing_traits T>
+struct assignment_plan {
+  basic_assignment<T> out{};
+  count_t needed = 0;
+  bool seats_enough = false;
+};
+
+template <licensing_traits T>
+[[nodiscard]] assignment_plan<T> plan_assignment(const basic_subscription<T>& s, const basic_license_book<T>& book,
+                                                 const basic_directory<T>& dir, const basic_actor<T>& admin,
+                                                 const basic_assign_command<T>& cmd, const typename T::time_point& now,
+                                                 const std::vector<typename basic_license_book<T>::holding>* held) {
+  using holding = typename basic_license_book<T>::holding;
+  assignment_plan<T> plan;
+  auto& out = plan.out;
+  plan.needed = held == nullptr ? static_cast<count_t>(cmd.users.size())
+                                : static_cast<count_t>(std::count(held->begin(), held->end(), holding::none));
+  plan.seats_enough = plan.needed <= s.seats_free();
+  if (!plan.seats_enough) return plan;
+  basic_licenses_granted<T> direct{s.id, std::nullopt, {}, {}};
+  if (static_cast<std::size_t>(plan.needed) == cmd.users.size()) {
+    direct.new_holders = cmd.users; // the bulk case: every user is new
+  } else {
+    direct.new_holders.reserve(static_cast<std::size_t>(plan.needed));
+    for (std::size_t i = 0; i < cmd.users.size(); ++i) {
+      if ((*held)[i] == holding::none) direct.new_holders.push_back(cmd.users[i]);
+      else if ((*held)[i] == holding::direct) out.report.already_assigned.push_back(cmd.users[i]);
+      else direct.added_path.push_back(cmd.users[i]);
+    }
+  }
+  seat_planner<T> planner(s, book);
+  // Groups of the same batch must see the direct users as holders already (D-ASSIGN-2).
+  planner.take(direct.new_holders, /*remember=*/!cmd.groups.empty());
+
+  const basic_event<T> stamp = make_event(admin, now, basic_licenses_granted<T>{});
+  if (!direct.new_holders.empty() || !direct.added_path.empty()) {
+    out.events.push_back(stamp);
+    out.events.back().payload = std::move(direct);
+  }
+  for (const auto& group : cmd.groups) {
+    if (book.group_assigned(group)) {
+      out.report.groups_already_assigned.push_back(group);
+      continue;
+    }
+    out.events.push_back(stamp);
+    out.events.back().payload = basic_group_assigned<T>{s.id, group};
+    auto left_out = grant_via_group(planner, s.id, group, dir.members(group), stamp, out.events);
+    out.report.violations.insert(out.report.violations.end(), left_out.begin(), left_out.end());
+  }
+  out.state = apply_all(s, out.events);
+  out.report.licenses_added = out.state.licenses_in_use - s.licenses_in_use;
+  return plan;
+}
+
+} // namespace detail
+
 /// Assigns licenses to the listed users and groups in one all-or-nothing step (D-ASSIGN-1).
 /// Direct users must all fit in the free seats or nothing is assigned; group members beyond the
 /// free seats are recorded as count violations and listed (D-ASSIGN-3, D-GROUP-1). A user reached
@@ -103,61 +164,34 @@ template <licensing_traits T>
                                                  const basic_directory<T>& dir, const basic_actor<T>& admin,
                                                  const basic_assign_command<T>& cmd, const typename T::time_point& now) {
   // In a large tenant each user's directory and book lookups are cache misses: start them now, so
-  // that they overlap each other and the work that follows. The plan is made first and the
-  // directory consulted last, when its lookups have had the whole plan's time to arrive; nothing
-  // is returned before every check passed, and the checks report in their order of importance.
+  // that they overlap each other and the work that follows, and consult them as late as possible.
+  // Nothing is returned before every check passed, and the checks report in their order of importance.
   dir.prefetch(cmd.users);
   book.prefetch(cmd.users);
   BOOST_OUTCOME_TRY(detail::license_operation_allowed(s, book, dir, admin, cmd.subscription, operation::assign));
   if (s.status != subscription_status::active) return detail::status_refusal(s, "assign licenses");
   BOOST_OUTCOME_TRY(detail::well_formed_selection(cmd.users, cmd.groups, "assign"));
 
-  // Direct users are all-or-nothing: count the seats they need before anything is planned. One
-  // lookup per user serves both the count and the plan: this is the hot path of bulk assignment.
-  using holding = typename basic_license_book<T>::holding;
-  const std::vector<holding> held = book.holdings(cmd.users);
-  basic_assignment<T> out;
-  basic_licenses_granted<T> direct{s.id, std::nullopt, {}, {}};
-  const auto needed = static_cast<count_t>(std::count(held.begin(), held.end(), holding::none));
-  const bool seats_enough = needed <= s.seats_free();
-  if (seats_enough) {
-    direct.new_holders.reserve(static_cast<std::size_t>(needed));
-    for (std::size_t i = 0; i < cmd.users.size(); ++i) {
-      if (held[i] == holding::none) direct.new_holders.push_back(cmd.users[i]);
-      else if (held[i] == holding::direct) out.report.already_assigned.push_back(cmd.users[i]);
-      else direct.added_path.push_back(cmd.users[i]);
-    }
-    detail::seat_planner<T> planner(s, book);
-    // Groups of the same batch must see the direct users as holders already (D-ASSIGN-2).
-    planner.take(direct.new_holders, /*remember=*/!cmd.groups.empty());
-
-    const basic_event<T> stamp = detail::make_event(admin, now, basic_licenses_granted<T>{});
-    if (!direct.new_holders.empty() || !direct.added_path.empty()) {
-      out.events.push_back(stamp);
-      out.events.back().payload = std::move(direct);
-    }
-    for (const auto& group : cmd.groups) {
-      if (book.group_assigned(group)) {
-        out.report.groups_already_assigned.push_back(group);
-        continue;
-      }
-      out.events.push_back(stamp);
-      out.events.back().payload = basic_group_assigned<T>{s.id, group};
-      auto left_out = detail::grant_via_group(planner, s.id, group, dir.members(group), stamp, out.events);
-      out.report.violations.insert(out.report.violations.end(), left_out.begin(), left_out.end());
-    }
-    out.state = apply_all(s, out.events);
-    out.report.licenses_added = out.state.licenses_in_use - s.licenses_in_use;
+  // Direct users are all-or-nothing: the seats they need are counted before anything is planned.
+  // One book lookup per user serves both the count and the plan. Without groups, the plan is made
+  // first as if every user were new (the usual case), while the lookups are under way, and made
+  // again only if one of them holds a license already.
+  auto plan = cmd.groups.empty() ? detail::plan_assignment(s, book, dir, admin, cmd, now, nullptr)
+                                 : detail::assignment_plan<T>{};
+  if (!cmd.groups.empty() || book.holds_any(cmd.users)) {
+    const auto held = book.holdings(cmd.users);
+    plan = detail::plan_assignment(s, book, dir, admin, cmd, now, &held);
   }
 
-  BOOST_OUTCOME_TRY(detail::known_selection(dir, cmd.users, cmd.groups)); // D-TENANT-1
-  if (!seats_enough)
+  BOOST_OUTCOME_TRY(detail::known_selection(dir, cmd.users, cmd.groups)); // D-TENANT-1, last: its lookups had the most time
+  if (!plan.seats_enough)
     return fail(errc::seats_exhausted,
-                "Assigning these licenses needs " + detail::plural(needed, "new seat") + " but " + detail::describe(s.id) +
-                    " has " + std::to_string(s.seats_free()) + " free (" + std::to_string(*s.quantity) + " bought, " +
-                    std::to_string(s.licenses_in_use) + " in use). Raise the quantity by " +
-                    std::to_string(needed - s.seats_free()) + ", unassign licenses, or assign fewer users; nothing was assigned.");
-  return out;
+                "Assigning these licenses needs " + detail::plural(plan.needed, "new seat") + " but " +
+                    detail::describe(s.id) + " has " + std::to_string(s.seats_free()) + " free (" +
+                    std::to_string(*s.quantity) + " bought, " + std::to_string(s.licenses_in_use) +
+                    " in use). Raise the quantity by " + std::to_string(plan.needed - s.seats_free()) +
+                    ", unassign licenses, or assign fewer users; nothing was assigned.");
+  return std::move(plan.out);
 }
 
 /// The admin's selection for an unassignment (D-ASSIGN-4).

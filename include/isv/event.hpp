@@ -256,6 +256,22 @@ template <licensing_traits T>
       e.payload);
 }
 
+namespace detail {
+/// The id of the subscription an event changes, inside the event, or nullptr: subscription_of
+/// without building an optional, for loops over a million events.
+template <licensing_traits T>
+[[nodiscard]] const subscription_id_t<T>* subscription_target(const basic_event<T>& e) noexcept {
+  return std::visit(
+      [](const auto& p) -> const subscription_id_t<T>* {
+        using P = std::decay_t<decltype(p)>;
+        if constexpr (std::is_same_v<P, basic_subscription_purchased<T>>) return &p.subscription->id;
+        else if constexpr (requires { p.subscription; }) return &p.subscription;
+        else return nullptr;
+      },
+      e.payload);
+}
+} // namespace detail
+
 /// What an operation produced: the new value of the entity it acted on, and the events, in order.
 /// Events may concern other entities too (licenses, other subscriptions); the caller applies them.
 template <class State, licensing_traits Traits>

@@ -206,8 +206,8 @@ template <licensing_traits T, class Events>
   std::pair<basic_subscription<T>, basic_license_book<T>> out{basic_subscription<T>{}, basic_license_book<T>{id}};
   bool found = false;
   // Prefetching some events ahead (see basic_license_book::prefetch) needs random access.
-  constexpr std::size_t index_ahead = 16;
-  constexpr std::size_t record_ahead = 8;
+  constexpr std::size_t index_ahead = 32;
+  constexpr std::size_t record_ahead = 16;
   [[maybe_unused]] std::size_t position = 0;
   [[maybe_unused]] std::size_t size = 0;
   if constexpr (std::ranges::random_access_range<Events>) size = static_cast<std::size_t>(std::ranges::size(events));
@@ -217,8 +217,8 @@ template <licensing_traits T, class Events>
       if (position + record_ahead < size) out.second.prefetch(events[position + record_ahead], true);
       ++position;
     }
-    const auto target = subscription_of(e);
-    if (!target || *target != id) continue;
+    const auto* target = detail::subscription_target(e);
+    if (target == nullptr || *target != id) continue;
     if (!found && !std::holds_alternative<basic_subscription_purchased<T>>(e.payload))
       return fail(errc::invalid_argument, "The event log does not start " + detail::describe(id) + " with its purchase.");
     found = true;

@@ -41,13 +41,21 @@ public:
   enum class holding : unsigned char { none, through_groups, direct };
   /// How each of `users` holds a license, in order; one lookup each, overlapped for large batches.
   [[nodiscard]] std::vector<holding> holdings(const std::vector<user_id>& users) const {
-    std::vector<holding> out;
-    out.reserve(users.size());
+    std::vector<holding> out(users.size(), holding::none);
+    std::size_t i = 0;
     detail::for_each_prefetched(licenses_, users, [&](const user_id& user, detail::hash32 h) {
-      const auto* held = licenses_.find(user, h);
-      out.push_back(held == nullptr ? holding::none : held->direct ? holding::direct : holding::through_groups);
+      if (const auto* held = licenses_.find(user, h)) out[i] = held->direct ? holding::direct : holding::through_groups;
+      ++i;
     });
     return out;
+  }
+  /// Whether any of `users` holds a license; one lookup each, overlapped for large batches.
+  [[nodiscard]] bool holds_any(const std::vector<user_id>& users) const {
+    bool any = false;
+    detail::for_each_prefetched(licenses_, users, [&](const user_id& user, detail::hash32 h) {
+      any = any || licenses_.find(user, h) != nullptr;
+    });
+    return any;
   }
   /// The paths by which `user` holds a license, if they hold one.
   [[nodiscard]] std::optional<paths_type> find(const user_id& user) const {
@@ -207,13 +215,13 @@ private:
       lists_.retain(fresh_groups);
     });
     lists_.release(fresh_groups);
-    change_path(p.added_path, p.via, true);
+    if (!p.added_path.empty()) change_path(p.added_path, p.via, true);
   }
   void on(const basic_licenses_released<Traits>& p, const typename Traits::time_point&) {
     if (!mine(p.subscription)) return;
     for (const auto& user : p.released)
       if (const auto held = licenses_.erase(user)) lists_.release(held->groups);
-    change_path(p.removed_path, p.via, false);
+    if (!p.removed_path.empty()) change_path(p.removed_path, p.via, false);
   }
   void on(const basic_group_assigned<Traits>& p, const typename Traits::time_point&) {
     if (!mine(p.subscription)) return;
@@ -255,7 +263,6 @@ private:
 
   // Adds (or removes) the path `via` (direct when empty) to the record of each listed holder.
   void change_path(const std::vector<user_id>& users, const std::optional<group_id>& via, bool add) {
-    if (users.empty()) return;
     list_memo next{[&](std::uint32_t from) { return !via ? from : add ? lists_.with(from, *via) : lists_.without(from, *via); }};
     for (const auto& user : users) {
       if (auto* held = licenses_.find(user)) {

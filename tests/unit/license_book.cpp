@@ -217,6 +217,13 @@ TEST_CASE("a book reports how each listed user holds a license, in the list's or
   CHECK(book.holdings({member(3), member(9), member(1), member(2)}) ==
         std::vector{holding::direct, holding::none, holding::through_groups, holding::direct});
   CHECK(book.holdings({}).empty());
+  CHECK(book.holds_any({member(9), member(1)}));
+  CHECK_FALSE(book.holds_any({member(9), member(10)}));
+  CHECK_FALSE(book.holds_any({}));
+  std::vector<isv::user_id> many = members(100, 1000); // a batch long enough to prefetch as it goes
+  CHECK_FALSE(book.holds_any(many));
+  many.push_back(member(3));
+  CHECK(book.holds_any(many));
 }
 
 TEST_CASE("many violations cleared in turn leave the rest in arrival order [D-GROUP-1]") {

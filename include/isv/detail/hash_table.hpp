@@ -23,6 +23,13 @@
 // per lookup and 50 to 60 bytes per entry, which made an assignment cost more in a large tenant
 // than in a small one. Here a lookup reads one control byte per probed slot (a byte array that
 // stays in cache far longer than the slots) and touches a slot only when 7 bits of a hash match.
+// The one lookup that every access to a segmented_array makes: GCC does not always inline it.
+#if defined(__GNUC__) || defined(__clang__)
+#define ISV_DETAIL_ALWAYS_INLINE [[nodiscard]] __attribute__((always_inline)) inline
+#else
+#define ISV_DETAIL_ALWAYS_INLINE [[nodiscard]] inline
+#endif
+
 namespace isv::detail {
 
 /// The 32 bits of a key's std::hash that the tables place and tag it by (the high half folded
@@ -179,6 +186,13 @@ public:
   [[nodiscard]] bool is_full(std::size_t i) const noexcept { return control_[i] != empty; }
   [[nodiscard]] Slot& slot(std::size_t i) noexcept { return slots_[i]; }
   [[nodiscard]] const Slot& slot(std::size_t i) const noexcept { return slots_[i]; }
+
+  /// The slot where a lookup of `h` starts, if it is full (where its entry most likely is).
+  [[nodiscard]] std::size_t full_home(hash32 h) const noexcept {
+    if (control_.size() == 0) return npos;
+    const std::size_t i = home(h);
+    return control_[i] == empty ? npos : i;
+  }
 
   /// Fetches the control bytes and the slot where a lookup of `h` starts. A batch that calls this
   /// a few keys ahead has several cache misses under way at once instead of one after another.
@@ -378,10 +392,11 @@ public:
   [[nodiscard]] const T& operator[](std::size_t i) const noexcept { return *at(i); }
   [[nodiscard]] T& back() noexcept { return *at(size_ - 1); }
 
-  void push_back(T value) {
+  T& push_back(T value) {
     if (size_ == capacity_) grow();
-    std::construct_at(at(size_), std::move(value));
+    T* placed = std::construct_at(at(size_), std::move(value));
     ++size_;
+    return *placed;
   }
   void pop_back() noexcept {
     std::destroy_at(at(size_ - 1));
@@ -423,10 +438,21 @@ public:
   [[nodiscard]] const_iterator begin() const noexcept { return {this, 0}; }
   [[nodiscard]] const_iterator end() const noexcept { return {this, size_}; }
 
+  /// Calls f(i, element) for every element in order, a segment at a time.
+  template <class F>
+  void for_each_indexed(F&& f) const {
+    std::size_t i = 0;
+    for (std::size_t s = 0; s < segments_.size() && i < size_; ++s) {
+      const T* segment = segments_[s];
+      const std::size_t n = std::min(size_ - i, std::size_t{1} << (s + first_bits));
+      for (std::size_t k = 0; k < n; ++k, ++i) f(i, segment[k]);
+    }
+  }
+
 private:
   static constexpr unsigned first_bits = 4; // the first segment holds 16
   // Element i sits in segment s = bit_width(i + 16) - 5, which starts at element 2^(s+4) - 16.
-  [[nodiscard]] T* at(std::size_t i) const noexcept {
+  ISV_DETAIL_ALWAYS_INLINE T* at(std::size_t i) const noexcept {
     const std::size_t j = i + (std::size_t{1} << first_bits);
     const auto s = static_cast<std::size_t>(std::bit_width(j)) - (first_bits + 1);
     return segments_[s] + (j - (std::size_t{1} << (s + first_bits)));
@@ -492,9 +518,9 @@ public:
     const auto [i, found] = index_.find_or_free(h, [&](slot s) { return entries_[s].key == key; });
     if (found) return {&entries_[index_.slot(i)].value, false};
     if (entries_.size() >= std::numeric_limits<std::uint32_t>::max()) throw std::length_error("isv: dense_map too large");
-    entries_.push_back(entry{key, std::move(value)}); // if this throws, the index is as it was
+    entry& added = entries_.push_back(entry{key, std::move(value)}); // if this throws, the index is as it was
     index_.fill(i, h, static_cast<slot>(entries_.size() - 1));
-    return {&entries_.back().value, true};
+    return {&added.value, true};
   }
   Value& insert_or_assign(const Key& key, Value value) {
     auto [found, added] = try_emplace(key, value);
@@ -526,11 +552,11 @@ public:
     index_.clear();
   }
   void prefetch(hash32 h) const noexcept { index_.prefetch(h); }
-  /// Fetches the entry a lookup of `h` would compare, reading the index to find it: the second
-  /// step of a lookup, worth it once prefetch(h) had time to bring the index in.
+  /// Fetches the entry that the home slot of `h` points to (where a key most likely is), reading
+  /// the index to find it: the second step of a lookup, worth it once prefetch(h) had time to
+  /// bring the index in.
   void prefetch_entry(hash32 h) const noexcept {
-    const std::size_t i = index_.find(h, [](slot) { return true; }); // the first tag match: most likely the key
-    if (i != index_type::npos) prefetch_line(&entries_[index_.slot(i)]);
+    if (const std::size_t i = index_.full_home(h); i != index_type::npos) prefetch_line(&entries_[index_.slot(i)]);
   }
 
 private:
@@ -546,7 +572,7 @@ private:
   // Allocates first: if that throws, the map is as it was.
   void rebuild(std::size_t capacity) {
     index_type fresh(capacity);
-    for (std::size_t i = 0; i < entries_.size(); ++i) fresh.place(hash(entries_[i].key), static_cast<slot>(i));
+    entries_.for_each_indexed([&](std::size_t i, const entry& e) { fresh.place(hash(e.key), static_cast<slot>(i)); });
     index_ = std::move(fresh);
   }
 
