@@ -176,8 +176,8 @@ template <licensing_traits T>
   // One book lookup per user serves both the count and the plan. Without groups, the plan is made
   // first as if every user were new (the usual case), while the lookups are under way, and made
   // again only if one of them holds a license already.
-  auto plan = cmd.groups.empty() ? detail::plan_assignment(s, book, dir, admin, cmd, now, nullptr)
-                                 : detail::assignment_plan<T>{};
+  detail::assignment_plan<T> plan;
+  if (cmd.groups.empty()) plan = detail::plan_assignment(s, book, dir, admin, cmd, now, nullptr);
   if (!cmd.groups.empty() || book.holds_any(cmd.users)) {
     const auto held = book.holdings(cmd.users);
     plan = detail::plan_assignment(s, book, dir, admin, cmd, now, &held);

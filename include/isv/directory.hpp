@@ -41,10 +41,7 @@ public:
     return unknown;
   }
   /// Starts loading what lookups of the first few of `users` will read (see basic_license_book::prefetch).
-  void prefetch(const std::vector<user_id>& users) const noexcept {
-    constexpr std::size_t few = 8; // a larger batch prefetches as it goes
-    for (std::size_t i = 0; i < users.size() && i < few; ++i) users_.prefetch(users_.hash(users[i]));
-  }
+  void prefetch(const std::vector<user_id>& users) const noexcept { detail::prefetch_first(users_, users); }
   [[nodiscard]] count_t user_count() const noexcept { return static_cast<count_t>(users_.size()); }
   [[nodiscard]] const group* find_group(const group_id& g) const {
     const auto it = groups_.find(g);

@@ -243,19 +243,6 @@ template <licensing_traits T>
   return names[payload.index()];
 }
 
-/// The subscription an event changes, if it changes one.
-template <licensing_traits T>
-[[nodiscard]] std::optional<subscription_id_t<T>> subscription_of(const basic_event<T>& e) {
-  return std::visit(
-      [](const auto& p) -> std::optional<subscription_id_t<T>> {
-        using P = std::decay_t<decltype(p)>;
-        if constexpr (std::is_same_v<P, basic_subscription_purchased<T>>) return p.subscription->id;
-        else if constexpr (requires { p.subscription; }) return p.subscription;
-        else return std::nullopt;
-      },
-      e.payload);
-}
-
 namespace detail {
 /// The id of the subscription an event changes, inside the event, or nullptr: subscription_of
 /// without building an optional, for loops over a million events.
@@ -271,6 +258,13 @@ template <licensing_traits T>
       e.payload);
 }
 } // namespace detail
+
+/// The subscription an event changes, if it changes one.
+template <licensing_traits T>
+[[nodiscard]] std::optional<subscription_id_t<T>> subscription_of(const basic_event<T>& e) {
+  if (const auto* target = detail::subscription_target(e)) return *target;
+  return std::nullopt;
+}
 
 /// What an operation produced: the new value of the entity it acted on, and the events, in order.
 /// Events may concern other entities too (licenses, other subscriptions); the caller applies them.

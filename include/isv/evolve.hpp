@@ -49,20 +49,8 @@ template <licensing_traits T>
 }
 
 namespace detail {
-template <licensing_traits T>
-void apply_own_event(basic_subscription<T>& s, const basic_event<T>& e);
-
-/// apply(subscription, event) in place: replay and stores change a subscription a million times
-/// and need not move a 200-byte value in and out of a function each time.
-template <licensing_traits T>
-void apply_in_place(basic_subscription<T>& s, const basic_event<T>& e) {
-  const auto target = subscription_of(e);
-  if (!target) return;
-  if (*target != s.id && !(s.version == 0 && std::holds_alternative<basic_subscription_purchased<T>>(e.payload))) return;
-  apply_own_event(s, e);
-}
-
-/// The same for an event known to be of this subscription (or its purchase, when it is new).
+/// Applies an event known to be of this subscription (or its purchase, when it is new): replay
+/// and stores change a subscription a million times, in place.
 template <licensing_traits T>
 void apply_own_event(basic_subscription<T>& s, const basic_event<T>& e) {
   if (const auto* bought = std::get_if<basic_subscription_purchased<T>>(&e.payload)) {
@@ -107,6 +95,16 @@ void apply_own_event(basic_subscription<T>& s, const basic_event<T>& e) {
              },
              e.payload);
   ++s.version;
+}
+
+/// apply(subscription, event) in place, for an event of any subscription: those of others leave
+/// it as it is.
+template <licensing_traits T>
+void apply_in_place(basic_subscription<T>& s, const basic_event<T>& e) {
+  const auto* target = subscription_target(e);
+  if (target == nullptr) return;
+  if (*target != s.id && !(s.version == 0 && std::holds_alternative<basic_subscription_purchased<T>>(e.payload))) return;
+  apply_own_event(s, e);
 }
 } // namespace detail
 

@@ -120,10 +120,7 @@ public:
 
   /// Starts loading what lookups of the first few of `users` will read, so that those misses
   /// overlap with other work (an operation calls this before it checks the users elsewhere).
-  void prefetch(const std::vector<user_id>& users) const noexcept {
-    constexpr std::size_t few = 8; // a larger batch prefetches as it goes
-    for (std::size_t i = 0; i < users.size() && i < few; ++i) licenses_.prefetch(licenses_.hash(users[i]));
-  }
+  void prefetch(const std::vector<user_id>& users) const noexcept { detail::prefetch_first(licenses_, users); }
 
   /// Starts loading what applying `e` will read, for a caller that applies a stream of events
   /// (replay) and calls this some events ahead: first with `deep` false, which fetches the index,

@@ -22,8 +22,9 @@
 // the node before and the node itself. At a million licenses those are three cache and TLB misses
 // per lookup and 50 to 60 bytes per entry, which made an assignment cost more in a large tenant
 // than in a small one. Here a lookup reads one control byte per probed slot (a byte array that
-// stays in cache far longer than the slots) and touches a slot only when 7 bits of a hash match.
-// The one lookup that every access to a segmented_array makes: GCC does not always inline it.
+// stays in cache far longer than the slots) and touches a slot only when 6 bits of a hash match.
+
+// For the one lookup that every access to a segmented_array makes: GCC does not always inline it.
 #if defined(__GNUC__) || defined(__clang__)
 #define ISV_DETAIL_ALWAYS_INLINE [[nodiscard]] __attribute__((always_inline)) inline
 #else
@@ -215,8 +216,9 @@ private:
   // The first slot from `j` on that is empty or displaced, eight control bytes at a time. A table
   // always has an empty slot, so this ends.
   [[nodiscard]] std::size_t next_empty_or_displaced(std::size_t j) const noexcept {
-    constexpr std::uint64_t high_bits = 0xC0C0C0C0C0C0C0C0ULL;
-    constexpr std::uint64_t at_home = 0x8080808080808080ULL; // full, not displaced
+    constexpr std::uint64_t bytes = 0x0101010101010101ULL;
+    constexpr std::uint64_t high_bits = bytes * (full | displaced);
+    constexpr std::uint64_t at_home = bytes * full; // full, not displaced
     for (;;) {
       if constexpr (std::endian::native == std::endian::little) {
         if (j + 8 <= control_.size()) {
@@ -228,11 +230,10 @@ private:
           continue;
         }
       }
-      if ((control_[j] & 0xC0) != at_home_byte) return j;
+      if ((control_[j] & (full | displaced)) != full) return j;
       j = (j + 1) & mask_;
     }
   }
-  static constexpr std::uint8_t at_home_byte = 0x80;
 
   // One walk serves lookups and inserts: the match, or npos and the first empty slot met.
   template <class Same>
@@ -258,6 +259,14 @@ private:
   unsigned shift_ = 64;
   std::size_t size_ = 0;
 };
+
+/// Starts loading what lookups of the first few of `keys` will read, so that those misses overlap
+/// with other work (a larger batch prefetches as it goes, in for_each_prefetched).
+template <class Table, class Keys>
+void prefetch_first(const Table& table, const Keys& keys) noexcept {
+  constexpr std::size_t few = 8;
+  for (std::size_t i = 0; i < keys.size() && i < few; ++i) table.prefetch(table.hash(keys[i]));
+}
 
 /// Calls f(key, hash) for each key of a batch, the hash computed once, after `table.prefetch(hash)`
 /// was called a few keys earlier: at a million entries each lookup is a cache miss, and this keeps
