@@ -64,10 +64,12 @@ void operator delete[](void* p, std::size_t, std::align_val_t) noexcept { counte
 
 namespace {
 
-/// Bytes above the level at construction: the peak and what is still held.
+/// Bytes above the level at construction: the peak and what is still held. It starts with the
+/// library's block cache empty, so that every array a measured container uses is counted as it is
+/// asked for (none comes from an earlier one), and arrays it frees and the cache keeps count as held.
 class meter {
 public:
-  meter() : base_(current_bytes.load()) { peak_bytes.store(base_); }
+  meter() : base_((isv::release_cached_blocks(), current_bytes.load())) { peak_bytes.store(base_); }
   [[nodiscard]] std::int64_t peak() const { return peak_bytes.load() - base_; }
   [[nodiscard]] std::int64_t held() const { return current_bytes.load() - base_; }
 

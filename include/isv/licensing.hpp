@@ -9,6 +9,7 @@
 #include "isv/authorization.hpp"
 #include "isv/billing.hpp"
 #include "isv/billing_profile.hpp"
+#include "isv/block_cache.hpp"
 #include "isv/directory.hpp"
 #include "isv/error.hpp"
 #include "isv/event.hpp"
