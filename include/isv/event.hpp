@@ -12,6 +12,7 @@
 
 #include <optional>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -244,18 +245,28 @@ template <licensing_traits T>
 }
 
 namespace detail {
+/// std::visit(f, payload), with the two payloads a log holds most (grants and releases) tested
+/// first: a loop over a million events then runs their code inline instead of through the
+/// variant's table of all the others.
+template <licensing_traits T, class F>
+decltype(auto) visit_payload(F&& f, const basic_event<T>& e) {
+  if (const auto* granted = std::get_if<basic_licenses_granted<T>>(&e.payload)) return f(*granted);
+  if (const auto* released = std::get_if<basic_licenses_released<T>>(&e.payload)) return f(*released);
+  return std::visit(std::forward<F>(f), e.payload);
+}
+
 /// The id of the subscription an event changes, inside the event, or nullptr: subscription_of
 /// without building an optional, for loops over a million events.
 template <licensing_traits T>
 [[nodiscard]] const subscription_id_t<T>* subscription_target(const basic_event<T>& e) noexcept {
-  return std::visit(
+  return visit_payload(
       [](const auto& p) -> const subscription_id_t<T>* {
         using P = std::decay_t<decltype(p)>;
         if constexpr (std::is_same_v<P, basic_subscription_purchased<T>>) return &p.subscription->id;
         else if constexpr (requires { p.subscription; }) return &p.subscription;
         else return nullptr;
       },
-      e.payload);
+      e);
 }
 } // namespace detail
 

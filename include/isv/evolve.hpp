@@ -59,7 +59,7 @@ void apply_own_event(basic_subscription<T>& s, const basic_event<T>& e) {
     s.version = 1;
     return;
   }
-  std::visit(detail::overloaded{
+  visit_payload(detail::overloaded{
                  [&](const basic_subscription_activated<T>& p) {
                    s.status = subscription_status::active;
                    s.term_start = p.term_start;
@@ -93,7 +93,7 @@ void apply_own_event(basic_subscription<T>& s, const basic_event<T>& e) {
                  },
                  [](const auto&) {}, // group assignments and violations live in the license book
              },
-             e.payload);
+             e);
   ++s.version;
 }
 

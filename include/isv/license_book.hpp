@@ -145,7 +145,7 @@ public:
 
   /// Changes the book by one event; events of other subscriptions are ignored.
   void apply(const basic_event<Traits>& e) {
-    std::visit([&](const auto& p) { on(p, e.at); }, e.payload);
+    detail::visit_payload([&](const auto& p) { on(p, e.at); }, e);
   }
 
   friend bool operator==(const basic_license_book& a, const basic_license_book& b) {

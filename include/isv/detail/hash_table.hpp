@@ -518,7 +518,7 @@ public:
 
   /// The value of `key`, added as `value` if absent; the flag says whether it was added.
   std::pair<Value*, bool> try_emplace(const Key& key, Value value) { return try_emplace(key, hash(key), std::move(value)); }
-  std::pair<Value*, bool> try_emplace(const Key& key, hash32 h, Value value) {
+  ISV_DETAIL_ALWAYS_INLINE std::pair<Value*, bool> try_emplace(const Key& key, hash32 h, Value value) {
     if (index_.needs_room(1)) {
       if (const std::size_t i = locate(key, h); i != index_type::npos) return {&entries_[index_.slot(i)].value, false};
       rebuild(index_.capacity_after_growth(1));
@@ -541,13 +541,15 @@ public:
     const std::size_t i = locate(key, hash(key));
     if (i == index_type::npos) return std::nullopt;
     const slot hole = index_.slot(i);
-    std::optional<Value> removed{std::move(entries_[hole].value)};
+    entry& gone = entries_[hole];
+    std::optional<Value> removed{std::move(gone.value)};
     index_.erase_at(i, [&](slot s) { return hash(entries_[s].key); });
     const auto last = static_cast<slot>(entries_.size() - 1);
     if (hole != last) {
-      const std::size_t moved = index_.find(hash(entries_[last].key), [&](slot s) { return s == last; });
+      entry& tail = entries_.back();
+      const std::size_t moved = index_.find(hash(tail.key), [&](slot s) { return s == last; });
       index_.slot(moved) = hole;
-      entries_[hole] = std::move(entries_[last]);
+      gone = std::move(tail);
     }
     entries_.pop_back();
     return removed;
