@@ -191,7 +191,7 @@ void scaling_pure(benchmark::State& state) {
                      w->s.sub.licenses_in_use == w->s.book.size(),
                  "the size stayed fixed");
 }
-BENCHMARK(scaling_pure)->Iterations(1)->Repetitions(15)->UseManualTime()->ReportAggregatesOnly();
+BENCHMARK(scaling_pure)->Iterations(1)->Repetitions(15)->UseManualTime()->DisplayAggregatesOnly();
 
 struct service_world {
   isv::memory_repository repo;
@@ -246,7 +246,7 @@ void scaling_service(benchmark::State& state) {
   for (auto* w : {&small, &large})
     bench::check(w->held_now() == static_cast<isv::count_t>(w->people.holders.size()), "the size stayed fixed");
 }
-BENCHMARK(scaling_service)->Iterations(1)->Repetitions(15)->UseManualTime()->ReportAggregatesOnly();
+BENCHMARK(scaling_service)->Iterations(1)->Repetitions(15)->UseManualTime()->DisplayAggregatesOnly();
 
 // ---- bulk_assign: 1,000,000 users in batches of 1,000 through the in-memory service -------------
 
@@ -274,7 +274,7 @@ void bulk_assign(benchmark::State& state) {
     record_pair(state, seconds(stop - start) * 1e9 / static_cast<double>(n), baseline);
   }
 }
-BENCHMARK(bulk_assign)->Arg(1'000'000)->Iterations(1)->Repetitions(9)->UseManualTime()->ReportAggregatesOnly();
+BENCHMARK(bulk_assign)->Arg(1'000'000)->Iterations(1)->Repetitions(9)->UseManualTime()->DisplayAggregatesOnly();
 
 // ---- group_reprocess: a group of 100,000 on 90,000 seats, raised by 20,000, reprocessed ----------
 
@@ -307,7 +307,7 @@ void group_reprocess(benchmark::State& state) {
   }
 }
 
-BENCHMARK(group_reprocess)->Arg(100'000)->Iterations(1)->Repetitions(9)->UseManualTime()->ReportAggregatesOnly();
+BENCHMARK(group_reprocess)->Arg(100'000)->Iterations(1)->Repetitions(9)->UseManualTime()->DisplayAggregatesOnly();
 
 // ---- replay: rebuilding a subscription from 1,000,000 events -------------------------------------
 
@@ -355,7 +355,7 @@ void replay(benchmark::State& state) {
     record_pair(state, seconds(stop - start) * 1e9 / static_cast<double>(count), baseline);
   }
 }
-BENCHMARK(replay)->Arg(1'000'000)->Iterations(1)->Repetitions(9)->UseManualTime()->ReportAggregatesOnly();
+BENCHMARK(replay)->Arg(1'000'000)->Iterations(1)->Repetitions(9)->UseManualTime()->DisplayAggregatesOnly();
 
 } // namespace
 
