@@ -352,6 +352,7 @@ template <licensing_traits T>
 
   basic_assignment<T> out;
   detail::seat_planner<T> planner(s, book);
+  planner.expect(static_cast<std::size_t>(book.violation_count()));
   const basic_event<T> stamp = detail::make_event(admin, now, basic_licenses_granted<T>{});
   // Runs of consecutive violations of one group become one pair of events, keeping the order.
   std::optional<group_id_t<T>> run_group;

@@ -1,4 +1,4 @@
-// isv::block_cache: freed large arrays of the library's tables (2 MiB and more), kept for reuse up to a limit the host sets.
+// isv::block_cache: freed large arrays of the library's tables (256 KiB and more), kept for reuse up to a limit the host sets.
 #pragma once
 
 #include <cstddef>
@@ -7,8 +7,9 @@
 #include <utility>
 #include <vector>
 
-// Why keep freed arrays: a table of a million entries lives in arrays of several MiB, and the
-// allocator hands arrays that large straight back to the system when they are freed. The next
+// Why keep freed arrays: a table of a million entries lives in arrays of several MiB (one of a
+// hundred thousand, in arrays of several hundred KiB), and the allocator hands arrays that
+// large straight back to the system when they are freed. The next
 // table of that size (a tenant loaded again, a book rebuilt from its events, a table grown past
 // the size another one just left) then writes to fresh pages, and each fresh page costs a fault
 // and the zeroing of its memory; on a virtual machine whose host reclaims the guest's free memory,
@@ -40,11 +41,14 @@ struct block_cache_usage {
   friend bool operator==(const block_cache_usage&, const block_cache_usage&) = default;
 };
 
-/// The process's one cache of freed large arrays (thread-safe). Arrays are aligned to `alignment`;
-/// only arrays of exactly the asked size are reused.
+/// The process's one cache of freed large arrays (thread-safe). An array of 2 MiB or more is
+/// aligned to `alignment` (2 MiB, a huge page) and its size rounded up to a multiple of it; a
+/// smaller one is aligned to and rounded up to `page_alignment`. Only arrays of the same rounded
+/// size are reused.
 class block_cache {
 public:
   static constexpr std::size_t alignment = std::size_t{2} << 20;
+  static constexpr std::size_t page_alignment = std::size_t{4} << 10;
   static constexpr std::size_t default_limit = ISV_BLOCK_CACHE_DEFAULT_LIMIT;
 
   /// The cache the library's tables use. Never destroyed: tables freed while the program exits
@@ -55,21 +59,32 @@ public:
     return *cache;
   }
 
-  /// An array of `bytes` (a multiple of `alignment`): a kept one of that size if there is one,
-  /// else a new one. If operator new fails, the kept arrays are freed and it is asked once more.
+  /// The alignment of an array of `bytes`, and the size it is rounded up to.
+  [[nodiscard]] static constexpr std::size_t alignment_for(std::size_t bytes) noexcept {
+    return bytes >= alignment ? alignment : page_alignment;
+  }
+  [[nodiscard]] static constexpr std::size_t rounded(std::size_t bytes) noexcept {
+    const std::size_t a = alignment_for(bytes);
+    return (bytes + a - 1) & ~(a - 1);
+  }
+
+  /// An array of at least `bytes`, rounded(bytes) in all: a kept one of that size if there is
+  /// one, else a new one. If operator new fails, the kept arrays are freed and it is asked once more.
   [[nodiscard]] void* allocate(std::size_t bytes) {
+    bytes = rounded(bytes);
     if (void* kept = take(bytes)) return kept;
     try {
-      return ::operator new(bytes, std::align_val_t{alignment});
+      return ::operator new(bytes, std::align_val_t{alignment_for(bytes)});
     } catch (const std::bad_alloc&) {
       if (release() == 0) throw;
-      return ::operator new(bytes, std::align_val_t{alignment});
+      return ::operator new(bytes, std::align_val_t{alignment_for(bytes)});
     }
   }
-  /// Takes back an array from allocate: kept if it fits within the limit (the oldest kept ones
-  /// are let go to make room), else freed.
+  /// Takes back an array from allocate(bytes): kept if it fits within the limit (the oldest kept
+  /// ones are let go to make room), else freed.
   void deallocate(void* p, std::size_t bytes) noexcept {
     if (p == nullptr) return;
+    bytes = rounded(bytes);
     std::vector<block> freed;
     {
       const std::lock_guard lock{mutex_};
@@ -154,7 +169,7 @@ private:
     bytes_ -= dropped;
     return out;
   }
-  static void free_block(const block& b) noexcept { ::operator delete(b.p, std::align_val_t{alignment}); }
+  static void free_block(const block& b) noexcept { ::operator delete(b.p, std::align_val_t{alignment_for(b.bytes)}); }
 
   mutable std::mutex mutex_;
   std::vector<block> kept_{}; ///< oldest first

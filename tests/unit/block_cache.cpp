@@ -91,6 +91,30 @@ TEST_CASE("block_cache: the tables' large arrays come from it and go back to it"
   CHECK(isv::cached_blocks().blocks == 0);
 }
 
+TEST_CASE("block_cache: arrays under 2 MiB are page-aligned and rounded to pages; from 2 MiB, to huge pages") {
+  const fresh_cache scope{64 * mib};
+  CHECK(isv::block_cache::rounded(300'000) == 74 * isv::block_cache::page_alignment); // 303,104
+  CHECK(isv::block_cache::rounded(block - 1) == block);
+  CHECK(isv::block_cache::rounded(block + 1) == 2 * block);
+  void* medium = cache().allocate(300'000);
+  CHECK(reinterpret_cast<std::uintptr_t>(medium) % isv::block_cache::page_alignment == 0);
+  cache().deallocate(medium, 300'000);
+  CHECK(isv::cached_blocks().bytes == 74 * isv::block_cache::page_alignment);
+  CHECK(cache().allocate(303'000) == medium); // the same rounded size
+  cache().deallocate(medium, 303'000);
+  // A table's array of 256 KiB or more comes from the cache; a smaller one does not.
+  const void* first = nullptr;
+  {
+    isv::detail::large_array<std::uint32_t> index(isv::detail::cached_array_min_bytes / sizeof(std::uint32_t));
+    first = index.data();
+  }
+  isv::detail::large_array<std::uint32_t> again(isv::detail::cached_array_min_bytes / sizeof(std::uint32_t));
+  CHECK(again.data() == first);
+  const auto before = isv::cached_blocks();
+  { isv::detail::large_array<std::uint32_t> smaller(isv::detail::cached_array_min_bytes / sizeof(std::uint32_t) - 1); }
+  CHECK(isv::cached_blocks() == before);
+}
+
 TEST_CASE("block_cache: sizes are not mixed") {
   const fresh_cache scope{64 * mib};
   void* two = cache().allocate(block);

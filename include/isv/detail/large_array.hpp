@@ -19,30 +19,27 @@ namespace isv::detail {
 // and of the host's). Arrays of 2 MiB or more are therefore aligned to 2 MiB and marked for
 // transparent huge pages, where one TLB entry covers 512 ordinary pages. The mark is a hint:
 // where the system has no huge pages to give (or is not Linux), the array has ordinary ones.
-// They come from the block cache (isv/block_cache.hpp), which reuses freed ones of the same size
-// instead of faulting in fresh pages. Smaller arrays are allocated as usual. Both go through
+// Arrays of 256 KiB or more come from the block cache (isv/block_cache.hpp), which reuses freed
+// ones of the same size instead of faulting in fresh pages (the allocator hands arrays that
+// large straight back to the system). Smaller arrays are allocated as usual. Both go through
 // operator new, so a host that counts or replaces its allocations sees these too.
 inline constexpr std::size_t huge_page_bytes = block_cache::alignment;
 inline constexpr std::size_t large_array_min_bytes = huge_page_bytes;
-
-[[nodiscard]] constexpr std::size_t large_block_bytes(std::size_t bytes) noexcept {
-  return (bytes + huge_page_bytes - 1) & ~(huge_page_bytes - 1);
-}
+inline constexpr std::size_t cached_array_min_bytes = std::size_t{256} << 10;
 
 [[nodiscard]] inline void* allocate_array_bytes(std::size_t bytes) {
-  if (bytes < large_array_min_bytes) return ::operator new(bytes);
-  const std::size_t rounded = large_block_bytes(bytes);
-  void* p = block_cache::instance().allocate(rounded);
+  if (bytes < cached_array_min_bytes) return ::operator new(bytes);
+  void* p = block_cache::instance().allocate(bytes);
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
-  (void)::madvise(p, rounded, MADV_HUGEPAGE);
+  if (bytes >= large_array_min_bytes) (void)::madvise(p, block_cache::rounded(bytes), MADV_HUGEPAGE);
 #endif
   return p;
 }
 
 inline void deallocate_array_bytes(void* p, std::size_t bytes) noexcept {
   if (p == nullptr) return;
-  if (bytes < large_array_min_bytes) ::operator delete(p);
-  else block_cache::instance().deallocate(p, large_block_bytes(bytes));
+  if (bytes < cached_array_min_bytes) ::operator delete(p);
+  else block_cache::instance().deallocate(p, bytes);
 }
 
 /// Room for `n` objects of T, none constructed.

@@ -8,7 +8,10 @@
 #include "isv/license_book.hpp"
 #include "isv/subscription.hpp"
 
+#include <algorithm>
+#include <cstddef>
 #include <optional>
+#include <ranges>
 #include <vector>
 
 namespace isv::detail {
@@ -36,6 +39,14 @@ public:
     if (remember) granted_.insert(users.begin(), users.end());
   }
 
+  /// How many of `n` users about to be placed can become new holders: at most the free seats.
+  [[nodiscard]] std::size_t new_holders_at_most(std::size_t n) const noexcept {
+    return seats_left_ <= 0 ? 0 : std::min(n, static_cast<std::size_t>(seats_left_));
+  }
+  /// Makes room for `n` users about to be placed, so that a group of a hundred thousand members
+  /// grows the set of this operation's holders once instead of once per doubling.
+  void expect(std::size_t n) { granted_.reserve(granted_.size() + new_holders_at_most(n)); }
+
   /// Gives `user` a license through some path: counts a new seat only if they hold none yet.
   placement place(const user_id_t<T>& user) {
     if (holds(user)) return placement::added_path;
@@ -60,6 +71,11 @@ std::vector<basic_count_violation<T>> grant_via_group(seat_planner<T>& planner, 
                                                       const basic_event<T>& stamp, std::vector<basic_event<T>>& events) {
   basic_licenses_granted<T> granted{subscription, group, {}, {}};
   basic_violations_recorded<T> left_out{subscription, group, {}, planner.no_seat_reason()};
+  if constexpr (std::ranges::sized_range<const Members&>) {
+    const auto n = static_cast<std::size_t>(std::ranges::size(members));
+    planner.expect(n);
+    granted.new_holders.reserve(planner.new_holders_at_most(n));
+  }
   for (const auto& user : members) {
     switch (planner.place(user)) {
       case seat_planner<T>::placement::new_holder: granted.new_holders.push_back(user); break;
