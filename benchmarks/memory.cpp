@@ -69,12 +69,16 @@ namespace {
 /// asked for (none comes from an earlier one), and arrays it frees and the cache keeps count as held.
 class meter {
 public:
-  meter() : base_((isv::release_cached_blocks(), current_bytes.load())) { peak_bytes.store(base_); }
+  meter() {
+    isv::release_cached_blocks();
+    base_ = current_bytes.load();
+    peak_bytes.store(base_);
+  }
   [[nodiscard]] std::int64_t peak() const { return peak_bytes.load() - base_; }
   [[nodiscard]] std::int64_t held() const { return current_bytes.load() - base_; }
 
 private:
-  std::int64_t base_;
+  std::int64_t base_ = 0;
 };
 
 struct figure {

@@ -212,13 +212,13 @@ private:
       lists_.retain(fresh_groups);
     });
     lists_.release(fresh_groups);
-    if (!p.added_path.empty()) change_path(p.added_path, p.via, true);
+    change_path(p.added_path, p.via, true);
   }
   void on(const basic_licenses_released<Traits>& p, const typename Traits::time_point&) {
     if (!mine(p.subscription)) return;
     for (const auto& user : p.released)
       if (const auto held = licenses_.erase(user)) lists_.release(held->groups);
-    if (!p.removed_path.empty()) change_path(p.removed_path, p.via, false);
+    change_path(p.removed_path, p.via, false);
   }
   void on(const basic_group_assigned<Traits>& p, const typename Traits::time_point&) {
     if (!mine(p.subscription)) return;
@@ -260,6 +260,7 @@ private:
 
   // Adds (or removes) the path `via` (direct when empty) to the record of each listed holder.
   void change_path(const std::vector<user_id>& users, const std::optional<group_id>& via, bool add) {
+    if (users.empty()) return; // the usual case: a grant or release with no path to change
     list_memo next{[&](std::uint32_t from) { return !via ? from : add ? lists_.with(from, *via) : lists_.without(from, *via); }};
     for (const auto& user : users) {
       if (auto* held = licenses_.find(user)) {
