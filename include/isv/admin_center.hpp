@@ -13,6 +13,8 @@
 #include "isv/repository.hpp"
 #include "isv/role_grants.hpp"
 
+#include <boost/describe/class.hpp>
+
 #include <algorithm>
 #include <optional>
 #include <span>
@@ -31,6 +33,7 @@ template <licensing_traits Traits>
 struct basic_view_invoice_command {
   invoice_id_t<Traits> invoice{};
   friend bool operator==(const basic_view_invoice_command&, const basic_view_invoice_command&) = default;
+  BOOST_DESCRIBE_CLASS(basic_view_invoice_command, (), (invoice), (), ())
 };
 
 /// Which invoice the platform looks at for payment (D-LIFE-4).
@@ -38,6 +41,7 @@ template <licensing_traits Traits>
 struct basic_collect_overdue_command {
   invoice_id_t<Traits> invoice{};
   friend bool operator==(const basic_collect_overdue_command&, const basic_collect_overdue_command&) = default;
+  BOOST_DESCRIBE_CLASS(basic_collect_overdue_command, (), (invoice), (), ())
 };
 
 /// Which subscriptions the platform moves to the current time (D-TERM-1); empty: all of the tenant's.
@@ -45,17 +49,12 @@ template <licensing_traits Traits>
 struct basic_advance_command {
   std::vector<subscription_id_t<Traits>> subscriptions{};
   friend bool operator==(const basic_advance_command&, const basic_advance_command&) = default;
+  BOOST_DESCRIBE_CLASS(basic_advance_command, (), (subscriptions), (), ())
 };
 
 using view_invoice_command = basic_view_invoice_command<default_traits>;
 using collect_overdue_command = basic_collect_overdue_command<default_traits>;
 using advance_command = basic_advance_command<default_traits>;
-
-namespace detail {
-ISV_DETAIL_COMMAND_FIELDS(basic_view_invoice_command, c.invoice);
-ISV_DETAIL_COMMAND_FIELDS(basic_collect_overdue_command, c.invoice);
-ISV_DETAIL_COMMAND_FIELDS(basic_advance_command, c.subscriptions);
-} // namespace detail
 
 /// What a service call did: the events it saved (empty when nothing changed) and what the operation
 /// returns besides (an assignment report, a preview, an invoice, an install link). A call repeated

@@ -2,7 +2,10 @@
 #pragma once
 
 #include "isv/detail/flag_set.hpp"
+#include "isv/enum_names.hpp"
 #include "isv/traits.hpp"
+
+#include <boost/describe/class.hpp>
 
 #include <array>
 #include <optional>
@@ -19,10 +22,9 @@ enum class directory_role {
   user_administrator,
   global_reader,
 };
+BOOST_DESCRIBE_ENUM(directory_role, global_administrator, billing_administrator, license_administrator, user_administrator, global_reader)
 
-inline constexpr std::array all_directory_roles{
-    directory_role::global_administrator, directory_role::billing_administrator, directory_role::license_administrator,
-    directory_role::user_administrator, directory_role::global_reader};
+inline constexpr auto all_directory_roles = enum_values<directory_role>;
 
 /// Roles on one billing profile (D-ROLE-4).
 enum class billing_role {
@@ -31,9 +33,9 @@ enum class billing_role {
   reader,          ///< view only
   invoice_manager, ///< view and pay invoices
 };
+BOOST_DESCRIBE_ENUM(billing_role, owner, contributor, reader, invoice_manager)
 
-inline constexpr std::array all_billing_roles{billing_role::owner, billing_role::contributor, billing_role::reader,
-                                              billing_role::invoice_manager};
+inline constexpr auto all_billing_roles = enum_values<billing_role>;
 
 using role_set = detail::flag_set<directory_role>;
 using billing_role_set = detail::flag_set<billing_role>;
@@ -69,6 +71,7 @@ struct basic_admin_role {
   directory_role role{};
 
   friend bool operator==(const basic_admin_role&, const basic_admin_role&) = default;
+  BOOST_DESCRIBE_CLASS(basic_admin_role, (), (tenant, user, role), (), ())
 };
 
 using admin_role = basic_admin_role<default_traits>;

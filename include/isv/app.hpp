@@ -1,7 +1,10 @@
 // basic_app: a product of an independent software vendor, its kind (ISV or SaaS), pricing model and prices.
 #pragma once
 
+#include "isv/enum_names.hpp"
 #include "isv/traits.hpp"
+
+#include <boost/describe/class.hpp>
 
 #include <optional>
 #include <string_view>
@@ -10,21 +13,13 @@ namespace isv {
 
 /// ISV apps have their licenses managed in the admin center; SaaS apps are subscriptions on the
 /// commerce platform whose licenses are assigned in the publisher's portal (D-PORTAL-1).
-enum class app_kind { isv, saas };
+BOOST_DEFINE_ENUM_CLASS(app_kind, isv, saas)
 
 /// D-PRICE-1: flat rate (site-based, Unlimited licenses) or per user (seat-based).
-enum class pricing_model { flat_rate, per_user };
+BOOST_DEFINE_ENUM_CLASS(pricing_model, flat_rate, per_user)
 
 /// D-PRICE-2
-enum class billing_term { monthly, annual };
-
-[[nodiscard]] constexpr std::string_view to_string(app_kind k) noexcept { return k == app_kind::isv ? "isv" : "saas"; }
-[[nodiscard]] constexpr std::string_view to_string(pricing_model p) noexcept {
-  return p == pricing_model::flat_rate ? "flat_rate" : "per_user";
-}
-[[nodiscard]] constexpr std::string_view to_string(billing_term t) noexcept {
-  return t == billing_term::monthly ? "monthly" : "annual";
-}
+BOOST_DEFINE_ENUM_CLASS(billing_term, monthly, annual)
 
 /// A third-party product. Prices are per term: per license for per-user pricing, for the whole
 /// tenant for flat-rate pricing.
@@ -48,6 +43,7 @@ struct basic_app {
   }
 
   friend bool operator==(const basic_app&, const basic_app&) = default;
+  BOOST_DESCRIBE_CLASS(basic_app, (), (id, name, publisher, kind, pricing, monthly_price, annual_price, install_link), (), ())
 };
 
 using app = basic_app<default_traits>;

@@ -12,6 +12,8 @@
 #include "isv/license_book.hpp"
 #include "isv/subscription.hpp"
 
+#include <boost/describe/class.hpp>
+
 #include <algorithm>
 #include <string>
 #include <unordered_map>
@@ -27,6 +29,7 @@ struct basic_assign_command {
   std::vector<user_id_t<Traits>> users{};
   std::vector<group_id_t<Traits>> groups{};
   friend bool operator==(const basic_assign_command&, const basic_assign_command&) = default;
+  BOOST_DESCRIBE_CLASS(basic_assign_command, (), (subscription, users, groups), (), ())
 };
 
 /// What an assignment did besides its events: what was assigned already (D-ASSIGN-6) and which
@@ -38,6 +41,7 @@ struct basic_assignment_report {
   std::vector<basic_count_violation<Traits>> violations{};
   count_t licenses_added = 0;
   friend bool operator==(const basic_assignment_report&, const basic_assignment_report&) = default;
+  BOOST_DESCRIBE_CLASS(basic_assignment_report, (), (already_assigned, groups_already_assigned, violations, licenses_added), (), ())
 };
 
 template <licensing_traits Traits>
@@ -201,6 +205,7 @@ struct basic_unassign_command {
   std::vector<user_id_t<Traits>> users{};   ///< remove their direct assignment
   std::vector<group_id_t<Traits>> groups{}; ///< remove the group's assignment
   friend bool operator==(const basic_unassign_command&, const basic_unassign_command&) = default;
+  BOOST_DESCRIBE_CLASS(basic_unassign_command, (), (subscription, users, groups), (), ())
 };
 
 /// What confirming an unassignment will do, bound to the subscription version it was computed
@@ -216,6 +221,7 @@ struct basic_unassign_preview {
   std::vector<user_id_t<Traits>> not_assigned{};     ///< selected but hold no direct assignment (D-ASSIGN-6)
   std::vector<group_id_t<Traits>> groups_not_assigned{};
   friend bool operator==(const basic_unassign_preview&, const basic_unassign_preview&) = default;
+  BOOST_DESCRIBE_CLASS(basic_unassign_preview, (), (subscription, version, users, groups, losing_license, keeping_license, not_assigned, groups_not_assigned), (), ())
 };
 
 using unassign_command = basic_unassign_command<default_traits>;
@@ -337,6 +343,7 @@ template <licensing_traits Traits>
 struct basic_reprocess_command {
   subscription_id_t<Traits> subscription{};
   friend bool operator==(const basic_reprocess_command&, const basic_reprocess_command&) = default;
+  BOOST_DESCRIBE_CLASS(basic_reprocess_command, (), (subscription), (), ())
 };
 
 using reprocess_command = basic_reprocess_command<default_traits>;

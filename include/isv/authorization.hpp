@@ -3,6 +3,7 @@
 
 #include "isv/admin_role.hpp"
 #include "isv/detail/describe.hpp"
+#include "isv/enum_names.hpp"
 #include "isv/error.hpp"
 
 #include <array>
@@ -34,6 +35,7 @@ enum class operation {
   view_invoices,          ///< D-BILL-4
   pay_invoice,            ///< D-BILL-4
 };
+BOOST_DESCRIBE_ENUM(operation, manage_admin_roles, manage_directory, purchase, activate, install, assign, unassign, reprocess, change_quantity, cancel, set_auto_renew, change_billing_profile, create_billing_profile, edit_billing_profile, manage_billing_roles, view_invoices, pay_invoice)
 
 /// What an operation needs: one of `directory` roles (if any are listed) and one of `profile`
 /// roles on the billing profile concerned (if any are listed). With `partner_global_only`, a

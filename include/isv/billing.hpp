@@ -5,6 +5,7 @@
 #include "isv/authorization.hpp"
 #include "isv/billing_profile.hpp"
 #include "isv/detail/checks.hpp"
+#include "isv/detail/range_of.hpp"
 #include "isv/error.hpp"
 #include "isv/event.hpp"
 #include "isv/evolve.hpp"
@@ -12,6 +13,8 @@
 #include "isv/lifecycle.hpp"
 #include "isv/subscription.hpp"
 #include "isv/tenant.hpp"
+
+#include <boost/describe/class.hpp>
 
 #include <span>
 #include <string>
@@ -27,6 +30,7 @@ struct basic_create_billing_profile_command {
   typename Traits::string_type name{};
   basic_contact_info<Traits> contact{};
   friend bool operator==(const basic_create_billing_profile_command&, const basic_create_billing_profile_command&) = default;
+  BOOST_DESCRIBE_CLASS(basic_create_billing_profile_command, (), (profile, name, contact), (), ())
 };
 
 /// Creates a billing profile; its creator becomes its owner (D-BILL-2, D-ROLE-4).
@@ -70,6 +74,7 @@ struct basic_contact_info_command {
   billing_profile_id_t<Traits> profile{};
   basic_contact_info<Traits> contact{};
   friend bool operator==(const basic_contact_info_command&, const basic_contact_info_command&) = default;
+  BOOST_DESCRIBE_CLASS(basic_contact_info_command, (), (profile, contact), (), ())
 };
 
 /// Changes the profile's billing address and contact name (owner or contributor, D-ROLE-4).
@@ -86,6 +91,7 @@ struct basic_add_payment_method_command {
   billing_profile_id_t<Traits> profile{};
   basic_payment_method<Traits> method{};
   friend bool operator==(const basic_add_payment_method_command&, const basic_add_payment_method_command&) = default;
+  BOOST_DESCRIBE_CLASS(basic_add_payment_method_command, (), (profile, method), (), ())
 };
 
 /// Adds a payment method (D-BILL-2). The first one becomes how invoices are paid.
@@ -109,6 +115,7 @@ struct basic_payment_method_command {
   billing_profile_id_t<Traits> profile{};
   payment_method_id_t<Traits> method{};
   friend bool operator==(const basic_payment_method_command&, const basic_payment_method_command&) = default;
+  BOOST_DESCRIBE_CLASS(basic_payment_method_command, (), (profile, method), (), ())
 };
 
 /// Removes a payment method. The one invoices are paid with cannot go while others remain: choose another first.
@@ -142,6 +149,7 @@ struct basic_billing_role_command {
   user_id_t<Traits> user{};
   std::optional<billing_role> role{}; ///< empty: revoke the user's role
   friend bool operator==(const basic_billing_role_command&, const basic_billing_role_command&) = default;
+  BOOST_DESCRIBE_CLASS(basic_billing_role_command, (), (profile, user, role), (), ())
 };
 
 /// Grants, changes or revokes a user's role on the profile (owners only, D-ROLE-4). The last owner stays.
@@ -170,6 +178,7 @@ struct basic_change_billing_profile_command {
   subscription_id_t<Traits> subscription{};
   billing_profile_id_t<Traits> profile{};
   friend bool operator==(const basic_change_billing_profile_command&, const basic_change_billing_profile_command&) = default;
+  BOOST_DESCRIBE_CLASS(basic_change_billing_profile_command, (), (subscription, profile), (), ())
 };
 
 /// Moves a subscription's charges to another profile of the same tenant (D-BILL-3). Needs a Global
@@ -203,6 +212,7 @@ struct basic_issue_invoice_command {
   invoice_id_t<Traits> invoice{};
   billing_profile_id_t<Traits> profile{};
   friend bool operator==(const basic_issue_invoice_command&, const basic_issue_invoice_command&) = default;
+  BOOST_DESCRIBE_CLASS(basic_issue_invoice_command, (), (invoice, profile), (), ())
 };
 
 /// The platform invoices a profile for the current term of each active or suspended subscription
@@ -210,7 +220,7 @@ struct basic_issue_invoice_command {
 /// Due `policy.payment_terms` after `now`.
 template <licensing_traits T>
 [[nodiscard]] result<basic_update<basic_invoice<T>, T>> issue_invoice(const basic_billing_profile<T>& b,
-                                                                      std::span<const basic_subscription<T>> subscriptions,
+                                                                      detail::range_of<basic_subscription<T>> subscriptions,
                                                                       const basic_issue_invoice_command<T>& cmd,
                                                                       const typename T::time_point& now,
                                                                       const lifecycle_policy& policy = {}) {
@@ -266,6 +276,7 @@ struct basic_pay_invoice_command {
   invoice_id_t<Traits> invoice{};
   std::optional<payment_method_id_t<Traits>> method{}; ///< empty: the profile's default
   friend bool operator==(const basic_pay_invoice_command&, const basic_pay_invoice_command&) = default;
+  BOOST_DESCRIBE_CLASS(basic_pay_invoice_command, (), (invoice, method), (), ())
 };
 
 /// Pays an invoice (owner, contributor or invoice manager, D-ROLE-4). Subscriptions it had
@@ -273,7 +284,7 @@ struct basic_pay_invoice_command {
 template <licensing_traits T>
 [[nodiscard]] result<basic_update<basic_invoice<T>, T>> pay_invoice(const basic_billing_profile<T>& b,
                                                                     const basic_invoice<T>& inv,
-                                                                    std::span<const basic_subscription<T>> subscriptions,
+                                                                    detail::range_of<basic_subscription<T>> subscriptions,
                                                                     const basic_actor<T>& admin,
                                                                     const basic_pay_invoice_command<T>& cmd,
                                                                     const typename T::time_point& now) {
@@ -303,7 +314,7 @@ template <licensing_traits T>
 /// subscription it charges is suspended for the grace period (D-LIFE-4). Before that, nothing.
 template <licensing_traits T>
 [[nodiscard]] basic_update<basic_invoice<T>, T> collect_overdue(const basic_invoice<T>& inv,
-                                                                std::span<const basic_subscription<T>> subscriptions,
+                                                                detail::range_of<basic_subscription<T>> subscriptions,
                                                                 const typename T::time_point& now,
                                                                 const lifecycle_policy& policy = {}) {
   basic_update<basic_invoice<T>, T> out;

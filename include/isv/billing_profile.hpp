@@ -2,7 +2,10 @@
 #pragma once
 
 #include "isv/admin_role.hpp"
+#include "isv/enum_names.hpp"
 #include "isv/traits.hpp"
+
+#include <boost/describe/class.hpp>
 
 #include <algorithm>
 #include <optional>
@@ -12,11 +15,7 @@
 namespace isv {
 
 /// D-BILL-2: credit card, or check / wire transfer.
-enum class payment_method_kind { credit_card, check_or_wire_transfer };
-
-[[nodiscard]] constexpr std::string_view to_string(payment_method_kind k) noexcept {
-  return k == payment_method_kind::credit_card ? "credit_card" : "check_or_wire_transfer";
-}
+BOOST_DEFINE_ENUM_CLASS(payment_method_kind, credit_card, check_or_wire_transfer)
 
 template <licensing_traits Traits>
 struct basic_payment_method {
@@ -25,6 +24,7 @@ struct basic_payment_method {
   typename Traits::string_type label{}; ///< what a person recognises: "Visa ending 4242"
 
   friend bool operator==(const basic_payment_method&, const basic_payment_method&) = default;
+  BOOST_DESCRIBE_CLASS(basic_payment_method, (), (id, kind, label), (), ())
 };
 
 /// D-BILL-2: the billing address and a contact name.
@@ -34,6 +34,7 @@ struct basic_contact_info {
   typename Traits::string_type address{};
 
   friend bool operator==(const basic_contact_info&, const basic_contact_info&) = default;
+  BOOST_DESCRIBE_CLASS(basic_contact_info, (), (name, address), (), ())
 };
 
 template <licensing_traits Traits>
@@ -42,6 +43,7 @@ struct basic_billing_role_grant {
   billing_role role = billing_role::reader;
 
   friend bool operator==(const basic_billing_role_grant&, const basic_billing_role_grant&) = default;
+  BOOST_DESCRIBE_CLASS(basic_billing_role_grant, (), (user, role), (), ())
 };
 
 /// A billing profile of a tenant. Subscriptions charged to it appear on its invoices (D-BILL-1).
@@ -70,6 +72,7 @@ struct basic_billing_profile {
   }
 
   friend bool operator==(const basic_billing_profile&, const basic_billing_profile&) = default;
+  BOOST_DESCRIBE_CLASS(basic_billing_profile, (), (id, tenant, name, contact, payment_methods, default_payment_method, roles, version), (), ())
 };
 
 using billing_profile = basic_billing_profile<default_traits>;

@@ -1,6 +1,9 @@
 // Errors: isv::errc plugged into std::error_code, isv::error (a code plus a sentence a person can act on), and isv::result<T>.
 #pragma once
 
+#include "isv/enum_names.hpp"
+
+#include <boost/describe/class.hpp>
 #include <boost/outcome/std_result.hpp>
 #include <boost/outcome/try.hpp>
 
@@ -35,6 +38,7 @@ enum class errc {
   already_paid,             ///< the invoice was paid already
   overflow,                 ///< an amount or count too large to represent
 };
+BOOST_DESCRIBE_ENUM(errc, permission_denied, wrong_tenant, not_found, invalid_argument, unsupported_region, agreement_not_accepted, pending_activation, deactivated, suspended, seats_exhausted, quantity_below_in_use, quantity_not_adjustable, contact_vendor, invalid_transition, stale_preview, conflict, idempotency_mismatch, already_exists, already_paid, overflow)
 
 /// The std::error_category of isv::errc.
 class error_category_impl final : public std::error_category {
@@ -74,33 +78,6 @@ public:
 
 [[nodiscard]] inline std::error_code make_error_code(errc e) noexcept { return {static_cast<int>(e), error_category()}; }
 
-/// The short name of an errc ("seats_exhausted"), as used in logs and the JSON wire format.
-[[nodiscard]] constexpr std::string_view to_string(errc e) noexcept {
-  switch (e) {
-    case errc::permission_denied: return "permission_denied";
-    case errc::wrong_tenant: return "wrong_tenant";
-    case errc::not_found: return "not_found";
-    case errc::invalid_argument: return "invalid_argument";
-    case errc::unsupported_region: return "unsupported_region";
-    case errc::agreement_not_accepted: return "agreement_not_accepted";
-    case errc::pending_activation: return "pending_activation";
-    case errc::deactivated: return "deactivated";
-    case errc::suspended: return "suspended";
-    case errc::seats_exhausted: return "seats_exhausted";
-    case errc::quantity_below_in_use: return "quantity_below_in_use";
-    case errc::quantity_not_adjustable: return "quantity_not_adjustable";
-    case errc::contact_vendor: return "contact_vendor";
-    case errc::invalid_transition: return "invalid_transition";
-    case errc::stale_preview: return "stale_preview";
-    case errc::conflict: return "conflict";
-    case errc::idempotency_mismatch: return "idempotency_mismatch";
-    case errc::already_exists: return "already_exists";
-    case errc::already_paid: return "already_paid";
-    case errc::overflow: return "overflow";
-  }
-  return "unknown";
-}
-
 /// A refusal: what kind (code) and a sentence a person can act on (message). A refused operation
 /// changed nothing (D-ERR-1).
 struct error {
@@ -108,6 +85,7 @@ struct error {
   std::string message;
 
   friend bool operator==(const error&, const error&) = default;
+  BOOST_DESCRIBE_CLASS(error, (), (code, message), (), ())
 };
 
 /// Lets Outcome treat isv::error as error-code-like: result<T>::value() on a failure throws

@@ -10,6 +10,8 @@
 #include "isv/subscription.hpp"
 #include "isv/traits.hpp"
 
+#include <boost/describe/class.hpp>
+
 #include <optional>
 #include <string_view>
 #include <utility>
@@ -24,30 +26,36 @@ template <licensing_traits T> struct basic_role_granted {
   user_id_t<T> user{};
   directory_role role{};
   friend bool operator==(const basic_role_granted&, const basic_role_granted&) = default;
+  BOOST_DESCRIBE_CLASS(basic_role_granted, (), (user, role), (), ())
 };
 template <licensing_traits T> struct basic_role_revoked {
   user_id_t<T> user{};
   directory_role role{};
   friend bool operator==(const basic_role_revoked&, const basic_role_revoked&) = default;
+  BOOST_DESCRIBE_CLASS(basic_role_revoked, (), (user, role), (), ())
 };
 template <licensing_traits T> struct basic_users_added {
   std::vector<user_id_t<T>> users{};
   friend bool operator==(const basic_users_added&, const basic_users_added&) = default;
+  BOOST_DESCRIBE_CLASS(basic_users_added, (), (users), (), ())
 };
 template <licensing_traits T> struct basic_group_created {
   group_id_t<T> group{};
   typename T::string_type name{};
   friend bool operator==(const basic_group_created&, const basic_group_created&) = default;
+  BOOST_DESCRIBE_CLASS(basic_group_created, (), (group, name), (), ())
 };
 template <licensing_traits T> struct basic_members_added {
   group_id_t<T> group{};
   std::vector<user_id_t<T>> users{};
   friend bool operator==(const basic_members_added&, const basic_members_added&) = default;
+  BOOST_DESCRIBE_CLASS(basic_members_added, (), (group, users), (), ())
 };
 template <licensing_traits T> struct basic_members_removed {
   group_id_t<T> group{};
   std::vector<user_id_t<T>> users{};
   friend bool operator==(const basic_members_removed&, const basic_members_removed&) = default;
+  BOOST_DESCRIBE_CLASS(basic_members_removed, (), (group, users), (), ())
 };
 
 // ---- Subscription -----------------------------------------------------------------------------
@@ -57,17 +65,20 @@ template <licensing_traits T> struct basic_members_removed {
 template <licensing_traits T> struct basic_subscription_purchased {
   indirect<basic_subscription<T>> subscription{};
   friend bool operator==(const basic_subscription_purchased&, const basic_subscription_purchased&) = default;
+  BOOST_DESCRIBE_CLASS(basic_subscription_purchased, (), (subscription), (), ())
 };
 template <licensing_traits T> struct basic_subscription_activated {
   subscription_id_t<T> subscription{};
   typename T::time_point term_start{};
   typename T::time_point term_end{};
   friend bool operator==(const basic_subscription_activated&, const basic_subscription_activated&) = default;
+  BOOST_DESCRIBE_CLASS(basic_subscription_activated, (), (subscription, term_start, term_end), (), ())
 };
 template <licensing_traits T> struct basic_app_installed {
   subscription_id_t<T> subscription{};
   typename T::string_type link{};
   friend bool operator==(const basic_app_installed&, const basic_app_installed&) = default;
+  BOOST_DESCRIBE_CLASS(basic_app_installed, (), (subscription, link), (), ())
 };
 /// Licenses given through one path (direct when `via` is empty): `new_holders` had none and now
 /// hold one; `added_path` already held one and gained this path (not counted twice, D-ASSIGN-2).
@@ -77,6 +88,7 @@ template <licensing_traits T> struct basic_licenses_granted {
   std::vector<user_id_t<T>> new_holders{};
   std::vector<user_id_t<T>> added_path{};
   friend bool operator==(const basic_licenses_granted&, const basic_licenses_granted&) = default;
+  BOOST_DESCRIBE_CLASS(basic_licenses_granted, (), (subscription, via, new_holders, added_path), (), ())
 };
 /// One path taken away (direct when `via` is empty): `released` lost their license; `removed_path`
 /// keep it through another path (D-ASSIGN-5).
@@ -86,16 +98,19 @@ template <licensing_traits T> struct basic_licenses_released {
   std::vector<user_id_t<T>> released{};
   std::vector<user_id_t<T>> removed_path{};
   friend bool operator==(const basic_licenses_released&, const basic_licenses_released&) = default;
+  BOOST_DESCRIBE_CLASS(basic_licenses_released, (), (subscription, via, released, removed_path), (), ())
 };
 template <licensing_traits T> struct basic_group_assigned {
   subscription_id_t<T> subscription{};
   group_id_t<T> group{};
   friend bool operator==(const basic_group_assigned&, const basic_group_assigned&) = default;
+  BOOST_DESCRIBE_CLASS(basic_group_assigned, (), (subscription, group), (), ())
 };
 template <licensing_traits T> struct basic_group_unassigned {
   subscription_id_t<T> subscription{};
   group_id_t<T> group{};
   friend bool operator==(const basic_group_unassigned&, const basic_group_unassigned&) = default;
+  BOOST_DESCRIBE_CLASS(basic_group_unassigned, (), (subscription, group), (), ())
 };
 /// Group members left without a license, in the order they will be served when seats free up (D-GROUP-1).
 template <licensing_traits T> struct basic_violations_recorded {
@@ -104,52 +119,61 @@ template <licensing_traits T> struct basic_violations_recorded {
   std::vector<user_id_t<T>> users{};
   violation_reason reason = violation_reason::count_violation;
   friend bool operator==(const basic_violations_recorded&, const basic_violations_recorded&) = default;
+  BOOST_DESCRIBE_CLASS(basic_violations_recorded, (), (subscription, group, users, reason), (), ())
 };
 template <licensing_traits T> struct basic_violations_cleared {
   subscription_id_t<T> subscription{};
   group_id_t<T> group{};
   std::vector<user_id_t<T>> users{};
   friend bool operator==(const basic_violations_cleared&, const basic_violations_cleared&) = default;
+  BOOST_DESCRIBE_CLASS(basic_violations_cleared, (), (subscription, group, users), (), ())
 };
 template <licensing_traits T> struct basic_quantity_changed {
   subscription_id_t<T> subscription{};
   count_t from = 0;
   count_t to = 0;
   friend bool operator==(const basic_quantity_changed&, const basic_quantity_changed&) = default;
+  BOOST_DESCRIBE_CLASS(basic_quantity_changed, (), (subscription, from, to), (), ())
 };
 template <licensing_traits T> struct basic_auto_renew_changed {
   subscription_id_t<T> subscription{};
   bool auto_renew = true;
   friend bool operator==(const basic_auto_renew_changed&, const basic_auto_renew_changed&) = default;
+  BOOST_DESCRIBE_CLASS(basic_auto_renew_changed, (), (subscription, auto_renew), (), ())
 };
 template <licensing_traits T> struct basic_billing_profile_changed {
   subscription_id_t<T> subscription{};
   billing_profile_id_t<T> from{};
   billing_profile_id_t<T> to{};
   friend bool operator==(const basic_billing_profile_changed&, const basic_billing_profile_changed&) = default;
+  BOOST_DESCRIBE_CLASS(basic_billing_profile_changed, (), (subscription, from, to), (), ())
 };
 template <licensing_traits T> struct basic_subscription_renewed {
   subscription_id_t<T> subscription{};
   typename T::time_point term_start{};
   typename T::time_point term_end{};
   friend bool operator==(const basic_subscription_renewed&, const basic_subscription_renewed&) = default;
+  BOOST_DESCRIBE_CLASS(basic_subscription_renewed, (), (subscription, term_start, term_end), (), ())
 };
 template <licensing_traits T> struct basic_subscription_suspended {
   subscription_id_t<T> subscription{};
   invoice_id_t<T> invoice{};
   typename T::time_point grace_ends{};
   friend bool operator==(const basic_subscription_suspended&, const basic_subscription_suspended&) = default;
+  BOOST_DESCRIBE_CLASS(basic_subscription_suspended, (), (subscription, invoice, grace_ends), (), ())
 };
 template <licensing_traits T> struct basic_subscription_reinstated {
   subscription_id_t<T> subscription{};
   invoice_id_t<T> invoice{};
   friend bool operator==(const basic_subscription_reinstated&, const basic_subscription_reinstated&) = default;
+  BOOST_DESCRIBE_CLASS(basic_subscription_reinstated, (), (subscription, invoice), (), ())
 };
 /// Deactivated for good; every license it held is released and its group assignments end (D-LIFE-3).
 template <licensing_traits T> struct basic_subscription_deactivated {
   subscription_id_t<T> subscription{};
   deactivation_reason reason = deactivation_reason::cancelled;
   friend bool operator==(const basic_subscription_deactivated&, const basic_subscription_deactivated&) = default;
+  BOOST_DESCRIBE_CLASS(basic_subscription_deactivated, (), (subscription, reason), (), ())
 };
 
 // ---- Billing profile and invoices -------------------------------------------------------------
@@ -160,26 +184,31 @@ template <licensing_traits T> struct basic_billing_profile_created {
   indirect<basic_contact_info<T>> contact{};
   user_id_t<T> owner{};
   friend bool operator==(const basic_billing_profile_created&, const basic_billing_profile_created&) = default;
+  BOOST_DESCRIBE_CLASS(basic_billing_profile_created, (), (profile, name, contact, owner), (), ())
 };
 template <licensing_traits T> struct basic_contact_info_changed {
   billing_profile_id_t<T> profile{};
   basic_contact_info<T> contact{};
   friend bool operator==(const basic_contact_info_changed&, const basic_contact_info_changed&) = default;
+  BOOST_DESCRIBE_CLASS(basic_contact_info_changed, (), (profile, contact), (), ())
 };
 template <licensing_traits T> struct basic_payment_method_added {
   billing_profile_id_t<T> profile{};
   basic_payment_method<T> method{};
   friend bool operator==(const basic_payment_method_added&, const basic_payment_method_added&) = default;
+  BOOST_DESCRIBE_CLASS(basic_payment_method_added, (), (profile, method), (), ())
 };
 template <licensing_traits T> struct basic_payment_method_removed {
   billing_profile_id_t<T> profile{};
   payment_method_id_t<T> method{};
   friend bool operator==(const basic_payment_method_removed&, const basic_payment_method_removed&) = default;
+  BOOST_DESCRIBE_CLASS(basic_payment_method_removed, (), (profile, method), (), ())
 };
 template <licensing_traits T> struct basic_default_payment_method_set {
   billing_profile_id_t<T> profile{};
   payment_method_id_t<T> method{};
   friend bool operator==(const basic_default_payment_method_set&, const basic_default_payment_method_set&) = default;
+  BOOST_DESCRIBE_CLASS(basic_default_payment_method_set, (), (profile, method), (), ())
 };
 /// A role on a profile granted (role set) or revoked (role empty).
 template <licensing_traits T> struct basic_billing_role_changed {
@@ -187,19 +216,23 @@ template <licensing_traits T> struct basic_billing_role_changed {
   user_id_t<T> user{};
   std::optional<billing_role> role{};
   friend bool operator==(const basic_billing_role_changed&, const basic_billing_role_changed&) = default;
+  BOOST_DESCRIBE_CLASS(basic_billing_role_changed, (), (profile, user, role), (), ())
 };
 template <licensing_traits T> struct basic_invoice_issued {
   indirect<basic_invoice<T>> invoice{};
   friend bool operator==(const basic_invoice_issued&, const basic_invoice_issued&) = default;
+  BOOST_DESCRIBE_CLASS(basic_invoice_issued, (), (invoice), (), ())
 };
 template <licensing_traits T> struct basic_invoice_paid {
   invoice_id_t<T> invoice{};
   payment_method_id_t<T> method{};
   friend bool operator==(const basic_invoice_paid&, const basic_invoice_paid&) = default;
+  BOOST_DESCRIBE_CLASS(basic_invoice_paid, (), (invoice, method), (), ())
 };
 template <licensing_traits T> struct basic_invoice_overdue {
   invoice_id_t<T> invoice{};
   friend bool operator==(const basic_invoice_overdue&, const basic_invoice_overdue&) = default;
+  BOOST_DESCRIBE_CLASS(basic_invoice_overdue, (), (invoice), (), ())
 };
 
 /// What happened: one of the payloads above.
@@ -225,6 +258,7 @@ struct basic_event {
   event_payload_t<Traits> payload{};
 
   friend bool operator==(const basic_event&, const basic_event&) = default;
+  BOOST_DESCRIBE_CLASS(basic_event, (), (tenant, actor, at, payload), (), ())
 };
 
 using event = basic_event<default_traits>;

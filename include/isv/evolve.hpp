@@ -11,8 +11,8 @@
 #include "isv/tenant.hpp"
 
 #include <algorithm>
-#include <type_traits>
 #include <ranges>
+#include <type_traits>
 #include <utility>
 
 // Operations decide which events happen; these functions are the one place where an event changes

@@ -2,7 +2,10 @@
 #pragma once
 
 #include "isv/app.hpp"
+#include "isv/enum_names.hpp"
 #include "isv/traits.hpp"
+
+#include <boost/describe/class.hpp>
 
 #include <optional>
 #include <string_view>
@@ -10,16 +13,7 @@
 
 namespace isv {
 
-enum class invoice_status { open, overdue, paid };
-
-[[nodiscard]] constexpr std::string_view to_string(invoice_status s) noexcept {
-  switch (s) {
-    case invoice_status::open: return "open";
-    case invoice_status::overdue: return "overdue";
-    case invoice_status::paid: return "paid";
-  }
-  return "unknown";
-}
+BOOST_DEFINE_ENUM_CLASS(invoice_status, open, overdue, paid)
 
 /// One subscription's charge for one term: unit price × quantity (per user) or the flat price.
 template <licensing_traits Traits>
@@ -35,6 +29,7 @@ struct basic_invoice_line {
   typename Traits::time_point period_end{};
 
   friend bool operator==(const basic_invoice_line&, const basic_invoice_line&) = default;
+  BOOST_DESCRIBE_CLASS(basic_invoice_line, (), (subscription, app, pricing, term, quantity, unit_price, amount, period_start, period_end), (), ())
 };
 
 template <licensing_traits Traits>
@@ -61,6 +56,7 @@ struct basic_invoice {
   }
 
   friend bool operator==(const basic_invoice&, const basic_invoice&) = default;
+  BOOST_DESCRIBE_CLASS(basic_invoice, (), (id, tenant, profile, issued_at, due_at, lines, total, status, paid_at, paid_with, version), (), ())
 };
 
 using invoice = basic_invoice<default_traits>;

@@ -1,7 +1,10 @@
 // basic_license: one user's right to use an app, consumed from a subscription, and the paths (direct, groups) that give it.
 #pragma once
 
+#include "isv/enum_names.hpp"
 #include "isv/traits.hpp"
+
+#include <boost/describe/class.hpp>
 
 #include <algorithm>
 #include <string_view>
@@ -23,6 +26,7 @@ struct basic_license_paths {
   [[nodiscard]] bool has_any_path() const noexcept { return direct || !groups.empty(); }
 
   friend bool operator==(const basic_license_paths&, const basic_license_paths&) = default;
+  BOOST_DESCRIBE_CLASS(basic_license_paths, (), (direct, groups, assigned_at), (), ())
 };
 
 /// One license record: which subscription, which user, and how it was assigned.
@@ -34,6 +38,7 @@ struct basic_license {
   basic_license_paths<Traits> paths{};
 
   friend bool operator==(const basic_license&, const basic_license&) = default;
+  BOOST_DESCRIBE_CLASS(basic_license, (), (subscription, user, paths), (), ())
 };
 
 using license = basic_license<default_traits>;
@@ -43,10 +48,7 @@ enum class violation_reason {
   count_violation, ///< no seats left
   suspended,       ///< the subscription is suspended; nothing can be added until it is paid
 };
-
-[[nodiscard]] constexpr std::string_view to_string(violation_reason r) noexcept {
-  return r == violation_reason::count_violation ? "count_violation" : "suspended";
-}
+BOOST_DESCRIBE_ENUM(violation_reason, count_violation, suspended)
 
 /// A group member left without a license, with the reason.
 template <licensing_traits Traits>
@@ -56,6 +58,7 @@ struct basic_count_violation {
   violation_reason reason = violation_reason::count_violation;
 
   friend bool operator==(const basic_count_violation&, const basic_count_violation&) = default;
+  BOOST_DESCRIBE_CLASS(basic_count_violation, (), (user, group, reason), (), ())
 };
 
 using count_violation = basic_count_violation<default_traits>;

@@ -5,10 +5,13 @@
 #include "isv/authorization.hpp"
 #include "isv/detail/calendar.hpp"
 #include "isv/detail/checks.hpp"
+#include "isv/enum_names.hpp"
 #include "isv/error.hpp"
 #include "isv/event.hpp"
 #include "isv/evolve.hpp"
 #include "isv/subscription.hpp"
+
+#include <boost/describe/class.hpp>
 
 #include <array>
 #include <chrono>
@@ -28,19 +31,7 @@ enum class lifecycle_trigger {
   reinstate,     ///< the overdue invoice was paid within the grace period (D-LIFE-4)
   end_grace,     ///< the grace period ended unpaid: nonpayment (D-LIFE-4, D-LIFE-1)
 };
-
-[[nodiscard]] constexpr std::string_view to_string(lifecycle_trigger t) noexcept {
-  switch (t) {
-    case lifecycle_trigger::activate: return "activate";
-    case lifecycle_trigger::renew: return "renew";
-    case lifecycle_trigger::expire: return "expire";
-    case lifecycle_trigger::cancel: return "cancel";
-    case lifecycle_trigger::lapse_payment: return "lapse_payment";
-    case lifecycle_trigger::reinstate: return "reinstate";
-    case lifecycle_trigger::end_grace: return "end_grace";
-  }
-  return "unknown";
-}
+BOOST_DESCRIBE_ENUM(lifecycle_trigger, activate, renew, expire, cancel, lapse_payment, reinstate, end_grace)
 
 struct lifecycle_transition {
   subscription_status from;
@@ -89,6 +80,7 @@ template <licensing_traits Traits>
 struct basic_subscription_command {
   subscription_id_t<Traits> subscription{};
   friend bool operator==(const basic_subscription_command&, const basic_subscription_command&) = default;
+  BOOST_DESCRIBE_CLASS(basic_subscription_command, (), (subscription), (), ())
 };
 
 using activate_command = basic_subscription_command<default_traits>;
@@ -131,6 +123,7 @@ struct basic_auto_renew_command {
   subscription_id_t<Traits> subscription{};
   bool auto_renew = true;
   friend bool operator==(const basic_auto_renew_command&, const basic_auto_renew_command&) = default;
+  BOOST_DESCRIBE_CLASS(basic_auto_renew_command, (), (subscription, auto_renew), (), ())
 };
 
 using auto_renew_command = basic_auto_renew_command<default_traits>;

@@ -4,12 +4,15 @@
 #include "isv/actor.hpp"
 #include "isv/authorization.hpp"
 #include "isv/detail/checks.hpp"
+#include "isv/detail/range_of.hpp"
 #include "isv/detail/seat_planner.hpp"
 #include "isv/directory.hpp"
 #include "isv/error.hpp"
 #include "isv/event.hpp"
 #include "isv/license_book.hpp"
 #include "isv/subscription.hpp"
+
+#include <boost/describe/class.hpp>
 
 #include <span>
 #include <string>
@@ -28,6 +31,7 @@ template <licensing_traits Traits>
 struct basic_add_users_command {
   std::vector<user_id_t<Traits>> users{};
   friend bool operator==(const basic_add_users_command&, const basic_add_users_command&) = default;
+  BOOST_DESCRIBE_CLASS(basic_add_users_command, (), (users), (), ())
 };
 
 template <licensing_traits Traits>
@@ -35,6 +39,7 @@ struct basic_create_group_command {
   group_id_t<Traits> group{};
   typename Traits::string_type name{};
   friend bool operator==(const basic_create_group_command&, const basic_create_group_command&) = default;
+  BOOST_DESCRIBE_CLASS(basic_create_group_command, (), (group, name), (), ())
 };
 
 /// Adds or removes members of one group (which command it is decides the direction).
@@ -43,6 +48,7 @@ struct basic_membership_command {
   group_id_t<Traits> group{};
   std::vector<user_id_t<Traits>> users{};
   friend bool operator==(const basic_membership_command&, const basic_membership_command&) = default;
+  BOOST_DESCRIBE_CLASS(basic_membership_command, (), (group, users), (), ())
 };
 
 using add_users_command = basic_add_users_command<default_traits>;
@@ -83,7 +89,7 @@ namespace detail {
 template <licensing_traits T>
 [[nodiscard]] result<void> valid_membership(const basic_directory<T>& dir, const basic_actor<T>& admin,
                                             const basic_membership_command<T>& cmd,
-                                            std::span<const basic_subscription_ref<T>> subscriptions) {
+                                            detail::range_of<basic_subscription_ref<T>> subscriptions) {
   BOOST_OUTCOME_TRY(same_tenant(admin, dir.tenant(), dir.tenant()));
   BOOST_OUTCOME_TRY(authorize(operation::manage_directory, admin.roles));
   if (!dir.has_group(cmd.group))
@@ -109,7 +115,7 @@ template <licensing_traits T>
 /// tenant's subscriptions (or just those the group is assigned to; others are skipped).
 template <licensing_traits T>
 [[nodiscard]] result<std::vector<basic_event<T>>> add_members(const basic_directory<T>& dir,
-                                                              std::span<const basic_subscription_ref<T>> subscriptions,
+                                                              detail::range_of<basic_subscription_ref<T>> subscriptions,
                                                               const basic_actor<T>& admin,
                                                               const basic_membership_command<T>& cmd,
                                                               const typename T::time_point& now) {
@@ -135,7 +141,7 @@ template <licensing_traits T>
 /// gives one (D-ASSIGN-5); their violations for the group are cleared.
 template <licensing_traits T>
 [[nodiscard]] result<std::vector<basic_event<T>>> remove_members(const basic_directory<T>& dir,
-                                                                 std::span<const basic_subscription_ref<T>> subscriptions,
+                                                                 detail::range_of<basic_subscription_ref<T>> subscriptions,
                                                                  const basic_actor<T>& admin,
                                                                  const basic_membership_command<T>& cmd,
                                                                  const typename T::time_point& now) {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "isv/app.hpp"
+#include "isv/enum_names.hpp"
 #include "isv/subscription.hpp"
 
 #include <array>
@@ -9,7 +10,7 @@
 
 namespace isv {
 
-enum class place { admin_center, publisher_portal, vendor };
+BOOST_DEFINE_ENUM_CLASS(place, admin_center, publisher_portal, vendor)
 
 /// The things an admin does with a third-party app, as the seed articles list them.
 enum class admin_action {
@@ -24,37 +25,9 @@ enum class admin_action {
   technical_support,
   install,
 };
+BOOST_DESCRIBE_ENUM(admin_action, change_quantity, manage_invoice_payment, change_payment_method, view_invoice, cancel, configure_app, activate, assign_licenses, technical_support, install)
 
-inline constexpr std::array all_admin_actions{
-    admin_action::change_quantity,   admin_action::manage_invoice_payment, admin_action::change_payment_method,
-    admin_action::view_invoice,      admin_action::cancel,                 admin_action::configure_app,
-    admin_action::activate,          admin_action::assign_licenses,        admin_action::technical_support,
-    admin_action::install};
-
-[[nodiscard]] constexpr std::string_view to_string(place p) noexcept {
-  switch (p) {
-    case place::admin_center: return "admin_center";
-    case place::publisher_portal: return "publisher_portal";
-    case place::vendor: return "vendor";
-  }
-  return "unknown";
-}
-
-[[nodiscard]] constexpr std::string_view to_string(admin_action a) noexcept {
-  switch (a) {
-    case admin_action::change_quantity: return "change_quantity";
-    case admin_action::manage_invoice_payment: return "manage_invoice_payment";
-    case admin_action::change_payment_method: return "change_payment_method";
-    case admin_action::view_invoice: return "view_invoice";
-    case admin_action::cancel: return "cancel";
-    case admin_action::configure_app: return "configure_app";
-    case admin_action::activate: return "activate";
-    case admin_action::assign_licenses: return "assign_licenses";
-    case admin_action::technical_support: return "technical_support";
-    case admin_action::install: return "install";
-  }
-  return "unknown";
-}
+inline constexpr auto all_admin_actions = enum_values<admin_action>;
 
 /// Where `action` is handled for an app of `kind` bought through `channel`.
 /// SaaS apps (seed 002): quantity, payment, invoices and cancellation in the admin center; configuration,

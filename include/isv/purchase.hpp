@@ -13,6 +13,8 @@
 #include "isv/subscription.hpp"
 #include "isv/tenant.hpp"
 
+#include <boost/describe/class.hpp>
+
 #include <optional>
 #include <string>
 #include <type_traits>
@@ -31,6 +33,7 @@ struct basic_purchase_command {
   bool auto_renew = true;
 
   friend bool operator==(const basic_purchase_command&, const basic_purchase_command&) = default;
+  BOOST_DESCRIBE_CLASS(basic_purchase_command, (), (subscription, app, channel, term, quantity, agreement_accepted, billing_profile, auto_renew), (), ())
 };
 
 using purchase_command = basic_purchase_command<default_traits>;
@@ -132,6 +135,7 @@ template <licensing_traits Traits>
 struct basic_install_command {
   subscription_id_t<Traits> subscription{};
   friend bool operator==(const basic_install_command&, const basic_install_command&) = default;
+  BOOST_DESCRIBE_CLASS(basic_install_command, (), (subscription), (), ())
 };
 
 using install_command = basic_install_command<default_traits>;

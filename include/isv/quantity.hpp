@@ -10,6 +10,8 @@
 #include "isv/purchase.hpp"
 #include "isv/subscription.hpp"
 
+#include <boost/describe/class.hpp>
+
 #include <string>
 
 namespace isv {
@@ -19,6 +21,7 @@ struct basic_change_quantity_command {
   subscription_id_t<Traits> subscription{};
   count_t quantity = 0; ///< the new number of seats
   friend bool operator==(const basic_change_quantity_command&, const basic_change_quantity_command&) = default;
+  BOOST_DESCRIBE_CLASS(basic_change_quantity_command, (), (subscription, quantity), (), ())
 };
 
 using change_quantity_command = basic_change_quantity_command<default_traits>;

@@ -6,6 +6,7 @@
 #include "isv/billing_profile.hpp"
 #include "isv/detail/describe.hpp"
 #include "isv/directory.hpp"
+#include "isv/enum_names.hpp"
 #include "isv/error.hpp"
 #include "isv/event.hpp"
 #include "isv/invoice.hpp"
@@ -14,6 +15,8 @@
 #include "isv/subscription.hpp"
 #include "isv/tenant.hpp"
 #include "isv/traits.hpp"
+
+#include <boost/describe/class.hpp>
 
 #include <algorithm>
 #include <concepts>
@@ -45,17 +48,7 @@ enum class aggregate_kind {
   billing_profiles, ///< version: basic_billing_profile::version
   invoices,         ///< version: basic_invoice::version
 };
-
-[[nodiscard]] constexpr std::string_view to_string(aggregate_kind k) noexcept {
-  switch (k) {
-    case aggregate_kind::tenants: return "tenants";
-    case aggregate_kind::directories: return "directories";
-    case aggregate_kind::subscriptions: return "subscriptions";
-    case aggregate_kind::billing_profiles: return "billing_profiles";
-    case aggregate_kind::invoices: return "invoices";
-  }
-  return "unknown";
-}
+BOOST_DESCRIBE_ENUM(aggregate_kind, tenants, directories, subscriptions, billing_profiles, invoices)
 
 /// One aggregate of a tenant. Ids are unique within a tenant (tenant and directory use the tenant's id).
 template <licensing_traits Traits>
@@ -155,6 +148,7 @@ struct basic_idempotency_record {
   std::vector<basic_event<Traits>> events{};
   stored_value_t<Traits> value{};
   friend bool operator==(const basic_idempotency_record&, const basic_idempotency_record&) = default;
+  BOOST_DESCRIBE_CLASS(basic_idempotency_record, (), (key, operation, fingerprint, events, value), (), ())
 };
 
 /// One operation's effects, saved all or nothing: every expected version must hold, every event must

@@ -10,6 +10,8 @@
 #include "isv/evolve.hpp"
 #include "isv/tenant.hpp"
 
+#include <boost/describe/class.hpp>
+
 #include <algorithm>
 
 namespace isv {
@@ -19,6 +21,7 @@ struct basic_role_command {
   user_id_t<Traits> user{};
   directory_role role{};
   friend bool operator==(const basic_role_command&, const basic_role_command&) = default;
+  BOOST_DESCRIBE_CLASS(basic_role_command, (), (user, role), (), ())
 };
 
 using role_command = basic_role_command<default_traits>;

@@ -2,7 +2,10 @@
 #pragma once
 
 #include "isv/app.hpp"
+#include "isv/enum_names.hpp"
 #include "isv/traits.hpp"
+
+#include <boost/describe/class.hpp>
 
 #include <optional>
 #include <string_view>
@@ -16,6 +19,7 @@ enum class acquisition_channel {
   proposal, ///< accepting a proposal from the platform's sales
   vendor,   ///< straight from the app's vendor, outside the platform
 };
+BOOST_DESCRIBE_ENUM(acquisition_channel, direct, partner, proposal, vendor)
 
 enum class subscription_status {
   pending_activation, ///< SaaS, bought but not yet activated in the publisher's portal (D-ACT-1)
@@ -23,36 +27,10 @@ enum class subscription_status {
   suspended,   ///< payment lapsed; licenses kept, none added, until paid or the grace ends (D-LIFE-4)
   deactivated, ///< for good (D-LIFE-2)
 };
+BOOST_DESCRIBE_ENUM(subscription_status, pending_activation, active, suspended, deactivated)
 
 /// D-LIFE-1: why a subscription was deactivated.
-enum class deactivation_reason { cancelled, expired, nonpayment };
-
-[[nodiscard]] constexpr std::string_view to_string(acquisition_channel c) noexcept {
-  switch (c) {
-    case acquisition_channel::direct: return "direct";
-    case acquisition_channel::partner: return "partner";
-    case acquisition_channel::proposal: return "proposal";
-    case acquisition_channel::vendor: return "vendor";
-  }
-  return "unknown";
-}
-[[nodiscard]] constexpr std::string_view to_string(subscription_status s) noexcept {
-  switch (s) {
-    case subscription_status::pending_activation: return "pending_activation";
-    case subscription_status::active: return "active";
-    case subscription_status::suspended: return "suspended";
-    case subscription_status::deactivated: return "deactivated";
-  }
-  return "unknown";
-}
-[[nodiscard]] constexpr std::string_view to_string(deactivation_reason r) noexcept {
-  switch (r) {
-    case deactivation_reason::cancelled: return "cancelled";
-    case deactivation_reason::expired: return "expired";
-    case deactivation_reason::nonpayment: return "nonpayment";
-  }
-  return "unknown";
-}
+BOOST_DEFINE_ENUM_CLASS(deactivation_reason, cancelled, expired, nonpayment)
 
 /// The subscription value. It holds counts, not the licenses themselves: one record per license
 /// lives in a basic_license_book, so that an update never copies a subscription's licenses.
@@ -91,6 +69,7 @@ struct basic_subscription {
   [[nodiscard]] bool bought_through_platform() const noexcept { return channel != acquisition_channel::vendor; }
 
   friend bool operator==(const basic_subscription&, const basic_subscription&) = default;
+  BOOST_DESCRIBE_CLASS(basic_subscription, (), (id, tenant, app, kind, channel, pricing, term, unit_price, quantity, licenses_in_use, status, reason, billing_profile, auto_renew, installed, purchased_at, term_start, term_end, grace_ends, lapsed_invoice, version), (), ())
 };
 
 using subscription = basic_subscription<default_traits>;

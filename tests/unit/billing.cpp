@@ -18,7 +18,7 @@ const isv::invoice_id invoice_id{30};
 isv::result<isv::basic_update<isv::invoice, traits>> invoice_profile(const world& w, isv::billing_profile_id profile,
                                                                      isv::invoice_id id = invoice_id) {
   const auto subs = w.all_subs();
-  return isv::issue_invoice(w.profile(profile), std::span<const isv::subscription>(subs), issue_command{id, profile}, t0);
+  return isv::issue_invoice(w.profile(profile), subs, issue_command{id, profile}, t0);
 }
 
 /// A world with one active per-user subscription (5 seats) on the main profile and an invoice for it.
@@ -122,14 +122,14 @@ TEST_CASE("an invoice that cannot be issued says why [D-BILL-1, D-ERR-1]") {
     w.activate(w.buy(per_user_sub, saas_per_user(), 1));
     auto subs = w.all_subs();
     subs[0].tenant = other_tenant;
-    CHECK_THAT(refused(isv::issue_invoice(w.profile(main_profile), std::span<const isv::subscription>(subs),
+    CHECK_THAT(refused(isv::issue_invoice(w.profile(main_profile), subs,
                                           issue_command{invoice_id, main_profile}, t0),
                        errc::wrong_tenant),
                has("subscription 20") && has("tenant 1"));
   }
   SECTION("the command names another profile") {
     const std::vector<isv::subscription> none;
-    CHECK_THAT(refused(isv::issue_invoice(w.profile(main_profile), std::span<const isv::subscription>(none),
+    CHECK_THAT(refused(isv::issue_invoice(w.profile(main_profile), none,
                                           issue_command{invoice_id, second_profile}, t0),
                        errc::invalid_argument),
                has("billing profile 11"));
@@ -344,7 +344,7 @@ TEST_CASE("invoices are viewed with any role on the profile and paid with the de
              has("view invoices") && has("on the billing profile"));
 
   const auto subs = w.all_subs();
-  const auto paid = must(isv::pay_invoice(w.profile(main_profile), inv, std::span<const isv::subscription>(subs),
+  const auto paid = must(isv::pay_invoice(w.profile(main_profile), inv, subs,
                                           w.actor(member(2)), pay_command{invoice_id, std::nullopt}, t0 + days{3}));
   REQUIRE(names(paid.events) == std::vector<std::string>{"invoice_paid"});
   CHECK(paid.events[0].actor == member(2));
@@ -355,12 +355,12 @@ TEST_CASE("invoices are viewed with any role on the profile and paid with the de
   w.record(paid.events);
   CHECK(w.invoice(invoice_id) == paid.state);
 
-  const auto again = refused(isv::pay_invoice(w.profile(main_profile), w.invoice(invoice_id), std::span<const isv::subscription>(subs),
+  const auto again = refused(isv::pay_invoice(w.profile(main_profile), w.invoice(invoice_id), subs,
                                               w.actor(member(2)), pay_command{invoice_id, std::nullopt}, t0 + days{4}),
                              errc::already_paid);
   CHECK_THAT(again, has("invoice 30 was paid already on 2026-01-18T00:00:00Z"));
 
-  CHECK_THAT(refused(isv::pay_invoice(w.profile(main_profile), inv, std::span<const isv::subscription>(subs), w.actor(member(1)),
+  CHECK_THAT(refused(isv::pay_invoice(w.profile(main_profile), inv, subs, w.actor(member(1)),
                                       pay_command{invoice_id, std::nullopt}, t0),
                      errc::permission_denied),
              has("pay invoices") && has("(you are billing profile reader)"));
@@ -372,7 +372,7 @@ TEST_CASE("paying with a chosen method, a new default, or none at all [D-BILL-4]
   w.record(must(isv::add_payment_method(w.profile(main_profile), w.actor(global_admin), add_method_command{main_profile, wire}, t0)).events);
   const std::vector<isv::subscription> subs;
   const auto pay = [&](const isv::billing_profile& b, std::optional<isv::payment_method_id> method) {
-    return isv::pay_invoice(b, w.invoice(invoice_id), std::span<const isv::subscription>(subs), w.actor(global_admin),
+    return isv::pay_invoice(b, w.invoice(invoice_id), subs, w.actor(global_admin),
                             pay_command{invoice_id, method}, t0);
   };
   CHECK(must(pay(w.profile(main_profile), wire.id)).state.paid_with == wire.id);
@@ -427,7 +427,7 @@ TEST_CASE("each billing role may do exactly what the rule says, checked on the r
     CHECK(allowed(isv::set_billing_role(b, admin, billing_role_command{main_profile, member(9), isv::billing_role::reader}, t0)) ==
           r.roles);
     CHECK(allowed(isv::view_invoice(b, w.invoice(invoice_id), admin)) == r.view);
-    CHECK(allowed(isv::pay_invoice(b, w.invoice(invoice_id), std::span<const isv::subscription>(subs), admin,
+    CHECK(allowed(isv::pay_invoice(b, w.invoice(invoice_id), subs, admin,
                                    pay_command{invoice_id, std::nullopt}, t0)) == r.pay);
     CHECK(allowed(isv::purchase(w.org, saas_per_user(), &b, admin,
                                 isv::purchase_command{isv::subscription_id{70}, saas_per_user().id, isv::acquisition_channel::direct,

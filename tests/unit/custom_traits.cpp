@@ -77,7 +77,7 @@ TEST_CASE("the whole flow with string ids: buy, activate, assign, reprocess, una
   s.record(must(isv::create_group(s.dir, admin, isv::basic_create_group_command<T>{sales, "Sales"}, t0)));
   {
     const std::vector<isv::basic_subscription_ref<T>> none;
-    s.record(must(isv::add_members(s.dir, std::span<const isv::basic_subscription_ref<T>>(none), admin,
+    s.record(must(isv::add_members(s.dir, none, admin,
                                    isv::basic_membership_command<T>{sales, {dave, carol}}, t0)));
   }
   CHECK(s.dir.members(sales).size() == 2);
@@ -138,11 +138,11 @@ TEST_CASE("the whole flow with string ids: buy, activate, assign, reprocess, una
   // Invoiced for three seats, paid with the default card.
   {
     const std::vector<isv::basic_subscription<T>> subs{s.sub};
-    s.record(must(isv::issue_invoice(s.profile, std::span<const isv::basic_subscription<T>>(subs),
+    s.record(must(isv::issue_invoice(s.profile, subs,
                                      isv::basic_issue_invoice_command<T>{isv::invoice_id_t<T>{"inv-1"}, profile_id}, t0))
                  .events);
     CHECK(s.invoice.total == money{3750, isv::currency{"EUR"}});
-    s.record(must(isv::pay_invoice(s.profile, s.invoice, std::span<const isv::basic_subscription<T>>(subs), admin,
+    s.record(must(isv::pay_invoice(s.profile, s.invoice, subs, admin,
                                    isv::basic_pay_invoice_command<T>{isv::invoice_id_t<T>{"inv-1"}, std::nullopt}, t0 + std::chrono::days{2}))
                  .events);
     CHECK(s.invoice.status == isv::invoice_status::paid);

@@ -1,15 +1,7 @@
 // Internal: a canonical byte serialization of commands and a stable 64-bit FNV-1a hash of it, the fingerprint that binds an idempotency key to one request (D-IDEM-1).
 #pragma once
 
-#include "isv/app.hpp"
-#include "isv/assignment.hpp"
-#include "isv/billing.hpp"
-#include "isv/lifecycle.hpp"
-#include "isv/membership.hpp"
-#include "isv/purchase.hpp"
-#include "isv/quantity.hpp"
-#include "isv/role_grants.hpp"
-#include "isv/traits.hpp"
+#include "isv/detail/fields.hpp"
 
 #include <chrono>
 #include <concepts>
@@ -21,14 +13,10 @@
 
 // The fingerprint is stored next to an idempotency key and compared by every process that shares
 // the store, so it must not depend on the platform: integers are written as 8 little-endian bytes,
-// strings and lists with their length first, optionals with a presence byte, and struct fields in
-// declaration order. Never std::hash (it differs between standard libraries and runs).
+// strings and lists with their length first, optionals with a presence byte, and a record's fields
+// in declaration order, as its description lists them (detail/fields.hpp). Never std::hash (it
+// differs between standard libraries and runs).
 namespace isv::detail {
-
-/// The fields of a command, in declaration order: specialize with
-/// `template <class F> static void visit(const Command&, F&& f)` calling `f(field...)` once.
-template <class Command>
-struct command_fields;
 
 class fingerprint_builder {
 public:
@@ -79,7 +67,7 @@ public:
       u64(static_cast<std::uint64_t>(v.size()));
       for (const auto& item : v) add(item);
     } else {
-      command_fields<V>::visit(v, [this](const auto&... fields) { (this->add(fields), ...); });
+      for_each_field(v, [this](std::string_view, const auto& field) { this->add(field); });
     }
   }
 
@@ -100,42 +88,5 @@ template <class UserId, class Command>
   b.add(cmd);
   return b.value();
 }
-
-// ---- The fields of the library's commands, in declaration order -------------------------------
-
-#define ISV_DETAIL_COMMAND_FIELDS(Template, ...)                                                                 \
-  template <licensing_traits T>                                                                                  \
-  struct command_fields<Template<T>> {                                                                           \
-    template <class F>                                                                                           \
-    static void visit(const Template<T>& c, F&& f) {                                                             \
-      f(__VA_ARGS__);                                                                                            \
-    }                                                                                                            \
-  }
-
-ISV_DETAIL_COMMAND_FIELDS(basic_purchase_command, c.subscription, c.app, c.channel, c.term, c.quantity,
-                          c.agreement_accepted, c.billing_profile, c.auto_renew);
-ISV_DETAIL_COMMAND_FIELDS(basic_subscription_command, c.subscription);
-ISV_DETAIL_COMMAND_FIELDS(basic_install_command, c.subscription);
-ISV_DETAIL_COMMAND_FIELDS(basic_assign_command, c.subscription, c.users, c.groups);
-ISV_DETAIL_COMMAND_FIELDS(basic_unassign_command, c.subscription, c.users, c.groups);
-ISV_DETAIL_COMMAND_FIELDS(basic_unassign_preview, c.subscription, c.version, c.users, c.groups, c.losing_license,
-                          c.keeping_license, c.not_assigned, c.groups_not_assigned);
-ISV_DETAIL_COMMAND_FIELDS(basic_reprocess_command, c.subscription);
-ISV_DETAIL_COMMAND_FIELDS(basic_add_users_command, c.users);
-ISV_DETAIL_COMMAND_FIELDS(basic_create_group_command, c.group, c.name);
-ISV_DETAIL_COMMAND_FIELDS(basic_membership_command, c.group, c.users);
-ISV_DETAIL_COMMAND_FIELDS(basic_role_command, c.user, c.role);
-ISV_DETAIL_COMMAND_FIELDS(basic_change_quantity_command, c.subscription, c.quantity);
-ISV_DETAIL_COMMAND_FIELDS(basic_auto_renew_command, c.subscription, c.auto_renew);
-ISV_DETAIL_COMMAND_FIELDS(basic_change_billing_profile_command, c.subscription, c.profile);
-ISV_DETAIL_COMMAND_FIELDS(basic_contact_info, c.name, c.address);
-ISV_DETAIL_COMMAND_FIELDS(basic_payment_method, c.id, c.kind, c.label);
-ISV_DETAIL_COMMAND_FIELDS(basic_create_billing_profile_command, c.profile, c.name, c.contact);
-ISV_DETAIL_COMMAND_FIELDS(basic_contact_info_command, c.profile, c.contact);
-ISV_DETAIL_COMMAND_FIELDS(basic_add_payment_method_command, c.profile, c.method);
-ISV_DETAIL_COMMAND_FIELDS(basic_payment_method_command, c.profile, c.method);
-ISV_DETAIL_COMMAND_FIELDS(basic_billing_role_command, c.profile, c.user, c.role);
-ISV_DETAIL_COMMAND_FIELDS(basic_issue_invoice_command, c.invoice, c.profile);
-ISV_DETAIL_COMMAND_FIELDS(basic_pay_invoice_command, c.invoice, c.method);
 
 } // namespace isv::detail

@@ -1,13 +1,17 @@
-// Internal: the machinery of the JSON wire format: JSON Pointer paths, strict readers for numbers, text, ids, money and times, and object codecs built from field lists.
+// Internal: the machinery of the JSON wire format: JSON Pointer paths, strict readers for numbers, text, ids, money and times, and object codecs built from the descriptions of records.
 #pragma once
 
 #include "isv/detail/calendar.hpp"
 #include "isv/detail/describe.hpp"
+#include "isv/detail/fields.hpp"
+#include "isv/enum_names.hpp"
 #include "isv/error.hpp"
 #include "isv/id.hpp"
 #include "isv/money.hpp"
 #include "isv/traits.hpp"
 
+#include <boost/mp11/algorithm.hpp>
+#include <boost/mp11/list.hpp>
 #include <nlohmann/json.hpp>
 
 #include <array>
@@ -21,7 +25,6 @@
 #include <set>
 #include <string>
 #include <string_view>
-#include <tuple>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -377,7 +380,7 @@ struct currency_codec {
   }
 };
 
-// ---- Objects from field lists -----------------------------------------------------------------
+// ---- Objects from descriptions ----------------------------------------------------------------
 
 template <class T>
 inline constexpr bool is_optional = false;
@@ -393,142 +396,132 @@ struct value_of<std::optional<T>> {
   using type = T;
 };
 
+/// The type of the member a Boost.Describe descriptor points to, and of the value it holds (an optional's content).
+template <class P>
+struct member_of;
+template <class Owner, class Member>
+struct member_of<Member Owner::*> {
+  using type = Member;
+};
+template <class D>
+using member_t = typename member_of<std::remove_cv_t<decltype(D::pointer)>>::type;
+template <class D>
+using field_value_t = typename value_of<member_t<D>>::type;
+
 /// Whether a std::optional field may be left out. Either way null means empty.
 enum class presence {
   required, ///< the key must be there (non-optional fields, and optional ones whose emptiness means an action)
   optional, ///< the key may be absent: absent and null both mean empty
 };
 
-template <class Owner, class Member, class Codec, presence P>
-struct field_spec {
-  std::string_view name;
-  Member Owner::*member;
+/// How one field goes on the wire: the codec of its value (for a std::optional, of what it holds)
+/// and whether an empty optional may be left out.
+template <class Codec, presence P>
+struct wire_field {
+  using codec = Codec;
+  static constexpr presence when_empty = P;
 };
 
 template <class Codec, class Member>
-using codec_for = std::conditional_t<std::is_void_v<Codec>, codec<typename value_of<Member>::type>, Codec>;
-
-/// A field read and written with `Codec` (for a std::optional member: the codec of its value);
-/// by default the codec of the member's type. An optional member may be absent.
-template <class Codec = void, class Owner, class Member>
-constexpr auto field(std::string_view name, Member Owner::*member) {
-  return field_spec<Owner, Member, codec_for<Codec, Member>, is_optional<Member> ? presence::optional : presence::required>{
-      name, member};
-}
-
-/// A std::optional field that must be present, null meaning empty: used where empty is itself an
-/// instruction (revoke a role) or a fact (the platform acted), so that leaving it out is not read as one.
-template <class Codec = void, class Owner, class Member>
-constexpr auto nullable_field(std::string_view name, Member Owner::*member) {
-  static_assert(is_optional<Member>);
-  return field_spec<Owner, Member, codec_for<Codec, Member>, presence::required>{name, member};
-}
-
-template <class Owner, class Member, class Codec, presence P>
-void write_field(const Owner& owner, document& out, const field_spec<Owner, Member, Codec, P>& f) {
-  auto& slot = out[std::string(f.name)];
+void write_member(const Member& m, document& slot) {
   if constexpr (is_optional<Member>) {
-    if (const auto& v = owner.*f.member) Codec::write(*v, slot);
+    if (m) Codec::write(*m, slot);
     else slot = nullptr;
   } else {
-    Codec::write(owner.*f.member, slot);
+    Codec::write(m, slot);
   }
 }
 
-template <class Owner, class Member, class Codec, presence P>
-bool read_field(const document& in, Owner& owner, reader& r, std::string_view noun, const field_spec<Owner, Member, Codec, P>& f) {
-  const auto it = in.find(f.name);
-  const auto here = r.at(f.name);
+/// Reads the field `name` of the object `in` (of `noun`) into `m`.
+template <class Codec, presence P, class Member>
+bool read_member(const document& in, Member& m, reader& r, std::string_view noun, std::string_view name) {
+  const auto it = in.find(name);
+  const auto here = r.at(name);
   if (it == in.end()) {
     if constexpr (is_optional<Member> && P == presence::optional) {
-      (owner.*f.member).reset();
+      m.reset();
       return true;
     } else {
-      return r.fail("the field \"" + std::string(f.name) + "\" of " + std::string(noun) + " is missing" +
+      return r.fail("the field \"" + std::string(name) + "\" of " + std::string(noun) + " is missing" +
                     (is_optional<Member> ? " (write null for none)." : "."));
     }
   }
   if constexpr (is_optional<Member>) {
     if (it->is_null()) {
-      (owner.*f.member).reset();
+      m.reset();
       return true;
     }
     typename Member::value_type v{};
     if (!Codec::read(*it, v, r)) return false;
-    owner.*f.member = std::move(v);
+    m = std::move(v);
     return true;
   } else {
-    return Codec::read(*it, owner.*f.member, r);
+    return Codec::read(*it, m, r);
   }
 }
 
-template <class... Fields>
-[[nodiscard]] std::string field_names(const std::tuple<Fields...>& fields) {
-  std::string out;
-  std::apply([&](const auto&... f) { ((out += (out.empty() ? "" : ", ") + std::string(f.name)), ...); }, fields);
-  return out;
-}
-
-/// Reads an object field by field: unknown keys first (so a misspelt field is named as such, not
-/// as the missing one), then each field in order. `tag` is a key the caller handles (an event's "type").
-template <class Owner, class... Fields>
-bool read_fields(const document& in, Owner& owner, reader& r, std::string_view noun, const std::tuple<Fields...>& fields,
-                 std::string_view tag = {}) {
+/// Refuses anything but an object whose keys are all among `names` (or `tag`, a key the caller
+/// handles: an event's "type"). Unknown keys come first, so that a misspelt field is named as
+/// such, not as the missing one.
+template <std::size_t N>
+bool known_keys_only(const document& in, reader& r, std::string_view noun, const std::array<std::string_view, N>& names,
+                     std::string_view tag = {}) {
   if (!in.is_object()) return expected(r, std::string(noun) + " (an object)", in);
   for (auto it = in.begin(); it != in.end(); ++it) {
     const std::string& key = it.key();
     if (!tag.empty() && key == tag) continue;
-    const bool known = std::apply([&](const auto&... f) { return ((f.name == key) || ...); }, fields);
+    bool known = false;
+    for (const auto name : names) known = known || name == key;
     if (!known) {
       const auto here = r.at(key);
       const auto shown = key.size() <= 64 ? quote(key) : "(a name of " + std::to_string(key.size()) + " bytes)";
-      return r.fail("unknown field " + shown + "; the fields of " + std::string(noun) + " are " + field_names(fields) +
+      std::string list;
+      for (const auto name : names) list += (list.empty() ? "" : ", ") + std::string(name);
+      return r.fail("unknown field " + shown + "; the fields of " + std::string(noun) + " are " + list +
                     (tag.empty() ? "" : " and " + std::string(tag)) + ".");
     }
   }
-  return std::apply([&](const auto&... f) { return (read_field(in, owner, r, noun, f) && ...); }, fields);
+  return true;
 }
 
-template <class Owner, class... Fields>
-void write_fields(const Owner& owner, document& out, const std::tuple<Fields...>& fields) {
-  out = document::object();
-  std::apply([&](const auto&... f) { (write_field(owner, out, f), ...); }, fields);
-}
-
-/// Stands for any member in an aggregate initializer, to count an aggregate's members.
-struct any_member {
-  template <class U>
-  operator U&() const noexcept; // only named in unevaluated contexts
-};
-
-/// The number of members of an aggregate: the most initializers `T{...}` accepts.
-template <class T, class... Members>
-[[nodiscard]] consteval std::size_t member_count() {
-  if constexpr (requires { T{Members{}..., any_member{}}; }) return member_count<T, Members..., any_member>();
-  else return sizeof...(Members);
-}
-
-/// The codec of a struct whose `Derived` lists `noun` and `fields()`, and may add
-/// `static bool check(const Owner&, reader&)` for what one field alone cannot say.
-template <class Derived, class Owner>
+/// The codec of a described record: each field its description names (::isv::detail::for_each_field),
+/// in order, under its own name. `Rules` gives `noun<Owner>`, `field<Owner, D>` (a wire_field: the
+/// codec and presence of the field described by D) and may give `check(const Owner&, reader&)`
+/// for what one field alone cannot say.
+template <class Owner, class Rules>
 struct object_codec {
+  static constexpr std::string_view noun = Rules::template noun<Owner>;
+
   static void write(const Owner& v, document& out) {
-    static_assert(lists_every_member());
-    write_fields(v, out, Derived::fields());
+    out = document::object();
+    each_field([&]<class D, class Field>(D, Field) { write_member<typename Field::codec>(v.*D::pointer, out[std::string(D::name)]); });
   }
   static bool read(const document& in, Owner& out, reader& r) { return read_tagged(in, out, r, {}); }
   static bool read_tagged(const document& in, Owner& out, reader& r, std::string_view tag) {
-    static_assert(lists_every_member());
-    if (!read_fields(in, out, r, Derived::noun, Derived::fields(), tag)) return false;
-    if constexpr (requires { Derived::check(out, r); }) return Derived::check(out, r);
-    else return true;
+    if (!known_keys_only(in, r, noun, names, tag)) return false;
+    bool ok = true;
+    each_field([&]<class D, class Field>(D, Field) {
+      ok = ok && read_member<typename Field::codec, Field::when_empty>(in, out.*D::pointer, r, noun, D::name);
+    });
+    if constexpr (requires { Rules::check(out, r); }) return ok && Rules::check(out, r);
+    else return ok;
   }
 
 private:
-  /// A member added to a struct must be added to its codec (and to docs/wire-format.md), or it
-  /// would be lost on the wire without a word: this makes it a compile error instead.
-  static constexpr bool lists_every_member() {
-    return member_count<Owner>() == std::tuple_size_v<decltype(Derived::fields())>;
+  using descriptors = boost::mp11::mp_rename<::isv::detail::described_fields<Owner>, boost::mp11::mp_list>;
+
+  static constexpr auto names = []<class... D>(boost::mp11::mp_list<D...>) {
+    return std::array<std::string_view, sizeof...(D)>{std::string_view(D::name)...};
+  }(descriptors{});
+
+  /// f(descriptor, wire_field) for each described field. A field declared but not described would
+  /// be lost on the wire without a word: this makes it a compile error instead.
+  template <class F>
+  static void each_field(F&& f) {
+    static_assert(::isv::detail::every_field_described<Owner>,
+                  "a field of this record is missing from its BOOST_DESCRIBE_CLASS list, so from its JSON");
+    boost::mp11::mp_for_each<descriptors>(
+        [&](auto d) { f(d, typename Rules::template field<Owner, decltype(d)>{}); });
   }
 };
 
@@ -578,26 +571,26 @@ struct sorted_set_codec {
 
 // ---- Enums ------------------------------------------------------------------------------------
 
-/// The wire names of an enum: `noun` and `values`, an array of {value, name}.
+/// What an enum is called in a refusal ("billing term"): `noun`. Its values and their names on the
+/// wire are those of its description (isv/enum_names.hpp).
 template <class E>
 struct wire_enum;
 
-template <class E, class... Es>
-[[nodiscard]] constexpr auto named_by_to_string(E first, Es... rest) {
-  return std::array<std::pair<E, std::string_view>, 1 + sizeof...(Es)>{
-      std::pair<E, std::string_view>{first, to_string(first)}, std::pair<E, std::string_view>{rest, to_string(rest)}...};
-}
+/// {value, name} for each value of a described enum, in declaration order.
+template <described_enum E>
+inline constexpr auto wire_names = [] {
+  std::array<std::pair<E, std::string_view>, enum_values<E>.size()> out{};
+  for (std::size_t i = 0; i < out.size(); ++i) out[i] = {enum_values<E>[i], ::isv::to_string(enum_values<E>[i])};
+  return out;
+}();
 
 template <class E>
-concept wire_enumeration = std::is_enum_v<E> && requires {
-  wire_enum<E>::noun;
-  wire_enum<E>::values;
-};
+concept wire_enumeration = described_enum<E> && requires { wire_enum<E>::noun; };
 
 template <wire_enumeration E>
 struct enum_codec {
   static void write(const E& v, document& out) {
-    for (const auto& [value, name] : wire_enum<E>::values)
+    for (const auto& [value, name] : wire_names<E>)
       if (value == v) {
         out = std::string(name);
         return;
@@ -608,13 +601,13 @@ struct enum_codec {
     const auto noun = with_article(wire_enum<E>::noun);
     if (!in.is_string()) return expected(r, noun + " (a string)", in);
     const auto& s = in.get_ref<const std::string&>();
-    for (const auto& [value, name] : wire_enum<E>::values)
+    for (const auto& [value, name] : wire_names<E>)
       if (name == s) {
         out = value;
         return true;
       }
     std::string names;
-    for (const auto& [value, name] : wire_enum<E>::values) names += (names.empty() ? "\"" : ", \"") + std::string(name) + "\"";
+    for (const auto& [value, name] : wire_names<E>) names += (names.empty() ? "\"" : ", \"") + std::string(name) + "\"";
     return r.fail("unknown " + std::string(wire_enum<E>::noun) + " " + quote(s) + "; expected one of " + names + ".");
   }
 };

@@ -3,6 +3,7 @@
 
 #include "isv/app.hpp"
 #include "isv/assignment.hpp"
+#include "isv/detail/fields.hpp"
 #include "isv/error.hpp"
 #include "isv/event.hpp"
 #include "isv/invoice.hpp"
@@ -30,7 +31,9 @@
 // - bool: one byte, 0 or 1; ids: their representation (an integer, as above);
 // - strings: the byte count, then the bytes; currencies: three bytes;
 // - optional: one byte (0 absent, 1 present), then the value; vector and set: the count, then each item;
-// - variant (an event's payload, an idempotency record's value): the alternative's index, then its value.
+// - variant (an event's payload, an idempotency record's value): the alternative's index, then its value;
+// - a record (entity, event, report): its fields in the order its BOOST_DESCRIBE_CLASS lists them,
+//   which is their declaration order.
 // Time points are whole seconds of the traits' clock. There is no padding, no field name and no
 // hash-map iteration anywhere, so equal values always give equal bytes. A blob that ends early,
 // has bytes left over or holds an enum or index out of range is refused with errc::invalid_argument.
@@ -49,83 +52,6 @@ concept sql_storable_traits =
       { s.data() } -> std::convertible_to<const char*>;
       { s.size() } -> std::convertible_to<std::size_t>;
     };
-
-// The fields of each stored struct, in declaration order: the one list both directions use.
-#define ISV_SQL_FIELDS(type, ...)                                                                                      \
-  template <licensing_traits T>                                                                                        \
-  auto fields(type<T>& x) {                                                                                            \
-    return std::tie(__VA_ARGS__);                                                                                      \
-  }                                                                                                                    \
-  template <licensing_traits T>                                                                                        \
-  auto fields(const type<T>& x) {                                                                                      \
-    return std::tie(__VA_ARGS__);                                                                                      \
-  }
-
-ISV_SQL_FIELDS(basic_admin_role, x.tenant, x.user, x.role)
-ISV_SQL_FIELDS(basic_tenant, x.id, x.name, x.region, x.admin_roles, x.version)
-ISV_SQL_FIELDS(basic_app, x.id, x.name, x.publisher, x.kind, x.pricing, x.monthly_price, x.annual_price, x.install_link)
-ISV_SQL_FIELDS(basic_subscription, x.id, x.tenant, x.app, x.kind, x.channel, x.pricing, x.term, x.unit_price, x.quantity,
-               x.licenses_in_use, x.status, x.reason, x.billing_profile, x.auto_renew, x.installed, x.purchased_at,
-               x.term_start, x.term_end, x.grace_ends, x.lapsed_invoice, x.version)
-ISV_SQL_FIELDS(basic_payment_method, x.id, x.kind, x.label)
-ISV_SQL_FIELDS(basic_contact_info, x.name, x.address)
-ISV_SQL_FIELDS(basic_invoice_line, x.subscription, x.app, x.pricing, x.term, x.quantity, x.unit_price, x.amount,
-               x.period_start, x.period_end)
-ISV_SQL_FIELDS(basic_invoice, x.id, x.tenant, x.profile, x.issued_at, x.due_at, x.lines, x.total, x.status, x.paid_at,
-               x.paid_with, x.version)
-ISV_SQL_FIELDS(basic_count_violation, x.user, x.group, x.reason)
-ISV_SQL_FIELDS(basic_assignment_report, x.already_assigned, x.groups_already_assigned, x.violations, x.licenses_added)
-ISV_SQL_FIELDS(basic_unassign_preview, x.subscription, x.version, x.users, x.groups, x.losing_license, x.keeping_license,
-               x.not_assigned, x.groups_not_assigned)
-ISV_SQL_FIELDS(basic_role_granted, x.user, x.role)
-ISV_SQL_FIELDS(basic_role_revoked, x.user, x.role)
-ISV_SQL_FIELDS(basic_users_added, x.users)
-ISV_SQL_FIELDS(basic_group_created, x.group, x.name)
-ISV_SQL_FIELDS(basic_members_added, x.group, x.users)
-ISV_SQL_FIELDS(basic_members_removed, x.group, x.users)
-ISV_SQL_FIELDS(basic_subscription_purchased, x.subscription)
-ISV_SQL_FIELDS(basic_subscription_activated, x.subscription, x.term_start, x.term_end)
-ISV_SQL_FIELDS(basic_app_installed, x.subscription, x.link)
-ISV_SQL_FIELDS(basic_licenses_granted, x.subscription, x.via, x.new_holders, x.added_path)
-ISV_SQL_FIELDS(basic_licenses_released, x.subscription, x.via, x.released, x.removed_path)
-ISV_SQL_FIELDS(basic_group_assigned, x.subscription, x.group)
-ISV_SQL_FIELDS(basic_group_unassigned, x.subscription, x.group)
-ISV_SQL_FIELDS(basic_violations_recorded, x.subscription, x.group, x.users, x.reason)
-ISV_SQL_FIELDS(basic_violations_cleared, x.subscription, x.group, x.users)
-ISV_SQL_FIELDS(basic_quantity_changed, x.subscription, x.from, x.to)
-ISV_SQL_FIELDS(basic_auto_renew_changed, x.subscription, x.auto_renew)
-ISV_SQL_FIELDS(basic_billing_profile_changed, x.subscription, x.from, x.to)
-ISV_SQL_FIELDS(basic_subscription_renewed, x.subscription, x.term_start, x.term_end)
-ISV_SQL_FIELDS(basic_subscription_suspended, x.subscription, x.invoice, x.grace_ends)
-ISV_SQL_FIELDS(basic_subscription_reinstated, x.subscription, x.invoice)
-ISV_SQL_FIELDS(basic_subscription_deactivated, x.subscription, x.reason)
-ISV_SQL_FIELDS(basic_billing_profile_created, x.profile, x.name, x.contact, x.owner)
-ISV_SQL_FIELDS(basic_contact_info_changed, x.profile, x.contact)
-ISV_SQL_FIELDS(basic_payment_method_added, x.profile, x.method)
-ISV_SQL_FIELDS(basic_payment_method_removed, x.profile, x.method)
-ISV_SQL_FIELDS(basic_default_payment_method_set, x.profile, x.method)
-ISV_SQL_FIELDS(basic_billing_role_changed, x.profile, x.user, x.role)
-ISV_SQL_FIELDS(basic_invoice_issued, x.invoice)
-ISV_SQL_FIELDS(basic_invoice_paid, x.invoice, x.method)
-ISV_SQL_FIELDS(basic_invoice_overdue, x.invoice)
-ISV_SQL_FIELDS(basic_event, x.tenant, x.actor, x.at, x.payload)
-ISV_SQL_FIELDS(basic_idempotency_record, x.key, x.operation, x.fingerprint, x.events, x.value)
-
-#undef ISV_SQL_FIELDS
-
-/// The largest valid value of each stored enum, so that a decoded number out of range is refused.
-template <class E> constexpr unsigned enum_max = 0;
-template <> inline constexpr unsigned enum_max<directory_role> = 4;
-template <> inline constexpr unsigned enum_max<billing_role> = 3;
-template <> inline constexpr unsigned enum_max<app_kind> = 1;
-template <> inline constexpr unsigned enum_max<pricing_model> = 1;
-template <> inline constexpr unsigned enum_max<billing_term> = 1;
-template <> inline constexpr unsigned enum_max<acquisition_channel> = 3;
-template <> inline constexpr unsigned enum_max<subscription_status> = 3;
-template <> inline constexpr unsigned enum_max<deactivation_reason> = 2;
-template <> inline constexpr unsigned enum_max<violation_reason> = 1;
-template <> inline constexpr unsigned enum_max<payment_method_kind> = 1;
-template <> inline constexpr unsigned enum_max<invoice_status> = 2;
 
 template <class> constexpr bool is_optional = false;
 template <class V> constexpr bool is_optional<std::optional<V>> = true;
@@ -203,7 +129,7 @@ public:
     } else if constexpr (byte_string<V>) {
       bytes(v.data(), static_cast<std::size_t>(v.size()));
     } else {
-      std::apply([&](const auto&... member) { (value(member), ...); }, fields(v));
+      for_each_field(v, [&](std::string_view, const auto& member) { value(member); });
     }
   }
 
@@ -265,7 +191,8 @@ public:
       v = flag();
     } else if constexpr (std::is_enum_v<V>) {
       const std::uint64_t n = unsigned_int();
-      if (n > enum_max<V>) return broken("an enumeration value is out of range");
+      if (!std::in_range<std::underlying_type_t<V>>(n) || !is_enum_value(static_cast<V>(n)))
+        return broken("an enumeration value is out of range");
       v = static_cast<V>(n);
     } else if constexpr (std::signed_integral<V>) {
       const std::int64_t n = signed_int();
@@ -316,7 +243,7 @@ public:
       const auto b = raw(n);
       v = V(b.data(), b.size());
     } else {
-      std::apply([&](auto&... member) { (value(member), ...); }, fields(v));
+      for_each_field(v, [&](std::string_view, auto& member) { value(member); });
     }
   }
 

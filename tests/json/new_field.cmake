@@ -1,0 +1,42 @@
+# Two modes. -DMODE=patch: copies the include tree to OUT and adds one field, `probe_note`, to
+# basic_change_quantity_command (its declaration and its entry in the description: nothing else).
+# -DMODE=compare: runs the probe built against the headers as they are (ORIGINAL) and against the
+# patched copy (PATCHED), and fails unless the new field changed the JSON, the SQL record and the
+# fingerprint alike (D-IDEM-1: a field the fingerprint missed would let a key replay another request).
+if(MODE STREQUAL "patch")
+  file(REMOVE_RECURSE "${OUT}")
+  file(COPY "${SOURCE_DIR}/include/" DESTINATION "${OUT}")
+  file(READ "${OUT}/isv/quantity.hpp" text)
+  set(before "${text}")
+  string(REPLACE "  count_t quantity = 0; ///< the new number of seats\n"
+                 "  count_t quantity = 0; ///< the new number of seats\n  bool probe_note = true;\n" text "${text}")
+  string(REPLACE "(subscription, quantity), (), ())" "(subscription, quantity, probe_note), (), ())" text "${text}")
+  if(text STREQUAL before)
+    message(FATAL_ERROR "basic_change_quantity_command no longer looks as this test expects; update the patch")
+  endif()
+  file(WRITE "${OUT}/isv/quantity.hpp" "${text}")
+  return()
+endif()
+
+execute_process(COMMAND "${ORIGINAL}" OUTPUT_VARIABLE original RESULT_VARIABLE rc1)
+execute_process(COMMAND "${PATCHED}" OUTPUT_VARIABLE patched RESULT_VARIABLE rc2)
+if(NOT rc1 EQUAL 0 OR NOT rc2 EQUAL 0)
+  message(FATAL_ERROR "a probe failed (${rc1}, ${rc2})")
+endif()
+message(STATUS "as it is:\n${original}with the new field:\n${patched}")
+string(REGEX MATCHALL "[a-z]+ [^\n]*" lines_a "${original}")
+string(REGEX MATCHALL "[a-z]+ [^\n]*" lines_b "${patched}")
+list(LENGTH lines_a n)
+if(NOT n EQUAL 3)
+  message(FATAL_ERROR "expected three lines from the probe, got ${n}")
+endif()
+foreach(i RANGE 2)
+  list(GET lines_a ${i} a)
+  list(GET lines_b ${i} b)
+  if(a STREQUAL b)
+    message(FATAL_ERROR "the new field did not change this line: ${a}")
+  endif()
+endforeach()
+if(NOT patched MATCHES "\"probe_note\":true")
+  message(FATAL_ERROR "the JSON does not name the new field")
+endif()
