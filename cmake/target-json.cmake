@@ -14,8 +14,8 @@ target_link_libraries(isv_json INTERFACE isv::licensing nlohmann_json::nlohmann_
 target_sources(isv_json INTERFACE
   FILE_SET HEADERS BASE_DIRS ${PROJECT_SOURCE_DIR}/include FILES
     ${PROJECT_SOURCE_DIR}/include/isv/json.hpp
-    ${PROJECT_SOURCE_DIR}/include/isv/detail/json_codecs.hpp
-    ${PROJECT_SOURCE_DIR}/include/isv/detail/json_support.hpp)
+    ${PROJECT_SOURCE_DIR}/include/isv/json/codecs.hpp
+    ${PROJECT_SOURCE_DIR}/include/isv/json/support.hpp)
 if(NOT PROJECT_IS_TOP_LEVEL)
   # An embedding project should not see our headers' warnings as its own.
   set_target_properties(isv_json PROPERTIES SYSTEM ON)

@@ -10,7 +10,7 @@ set(layers
   "events and how they change state: event evolve directory license_book"
   "authorization and operations: authorization portal detail/checks detail/seat_planner assignment purchase quantity lifecycle membership billing role_grants"
   "repository and service: repository detail/fingerprint admin_center storage/memory licensing"
-  "JSON, storage adapters and tools: json detail/json_support detail/json_codecs storage/detail/codec storage/detail/sql_store storage/sqlite storage/postgres")
+  "JSON, storage adapters and tools: json json/support json/codecs storage/detail/codec storage/detail/sql_store storage/sqlite storage/postgres")
 
 set(index 0)
 foreach(layer IN LISTS layers)

@@ -4,9 +4,9 @@
 // Included on purpose by programs that speak JSON; the core never includes this header, so the
 // core compiles without nlohmann/json. The format is described in docs/wire-format.md.
 
-#include "isv/detail/json_codecs.hpp"
-#include "isv/detail/json_support.hpp"
 #include "isv/error.hpp"
+#include "isv/json/codecs.hpp"
+#include "isv/json/support.hpp"
 
 #include <nlohmann/json.hpp>
 

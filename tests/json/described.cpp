@@ -1,4 +1,4 @@
-// The JSON codecs come from the records' descriptions: each special field gets its codec from the one rule table (isv/detail/json_codecs.hpp), and a described record with a noun has a strict codec with no field list of its own.
+// The JSON codecs come from the records' descriptions: each special field gets its codec from the one rule table (isv/json/codecs.hpp), and a described record with a noun has a strict codec with no field list of its own.
 #include "support/catch.hpp"
 
 #include "isv/json.hpp"
