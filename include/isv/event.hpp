@@ -23,35 +23,41 @@ namespace isv {
 // ---- Tenant and directory ---------------------------------------------------------------------
 
 template <licensing_traits T> struct basic_role_granted {
+  static constexpr std::string_view type_name = "role_granted";
   user_id_t<T> user{};
   directory_role role{};
   friend bool operator==(const basic_role_granted&, const basic_role_granted&) = default;
   BOOST_DESCRIBE_CLASS(basic_role_granted, (), (user, role), (), ())
 };
 template <licensing_traits T> struct basic_role_revoked {
+  static constexpr std::string_view type_name = "role_revoked";
   user_id_t<T> user{};
   directory_role role{};
   friend bool operator==(const basic_role_revoked&, const basic_role_revoked&) = default;
   BOOST_DESCRIBE_CLASS(basic_role_revoked, (), (user, role), (), ())
 };
 template <licensing_traits T> struct basic_users_added {
+  static constexpr std::string_view type_name = "users_added";
   std::vector<user_id_t<T>> users{};
   friend bool operator==(const basic_users_added&, const basic_users_added&) = default;
   BOOST_DESCRIBE_CLASS(basic_users_added, (), (users), (), ())
 };
 template <licensing_traits T> struct basic_group_created {
+  static constexpr std::string_view type_name = "group_created";
   group_id_t<T> group{};
   typename T::string_type name{};
   friend bool operator==(const basic_group_created&, const basic_group_created&) = default;
   BOOST_DESCRIBE_CLASS(basic_group_created, (), (group, name), (), ())
 };
 template <licensing_traits T> struct basic_members_added {
+  static constexpr std::string_view type_name = "members_added";
   group_id_t<T> group{};
   std::vector<user_id_t<T>> users{};
   friend bool operator==(const basic_members_added&, const basic_members_added&) = default;
   BOOST_DESCRIBE_CLASS(basic_members_added, (), (group, users), (), ())
 };
 template <licensing_traits T> struct basic_members_removed {
+  static constexpr std::string_view type_name = "members_removed";
   group_id_t<T> group{};
   std::vector<user_id_t<T>> users{};
   friend bool operator==(const basic_members_removed&, const basic_members_removed&) = default;
@@ -63,11 +69,13 @@ template <licensing_traits T> struct basic_members_removed {
 /// The subscription as bought (version 0); applying it gives version 1. Held indirectly, like the
 /// other whole-entity payloads, so that every event stays small (see indirect).
 template <licensing_traits T> struct basic_subscription_purchased {
+  static constexpr std::string_view type_name = "subscription_purchased";
   indirect<basic_subscription<T>> subscription{};
   friend bool operator==(const basic_subscription_purchased&, const basic_subscription_purchased&) = default;
   BOOST_DESCRIBE_CLASS(basic_subscription_purchased, (), (subscription), (), ())
 };
 template <licensing_traits T> struct basic_subscription_activated {
+  static constexpr std::string_view type_name = "subscription_activated";
   subscription_id_t<T> subscription{};
   typename T::time_point term_start{};
   typename T::time_point term_end{};
@@ -75,6 +83,7 @@ template <licensing_traits T> struct basic_subscription_activated {
   BOOST_DESCRIBE_CLASS(basic_subscription_activated, (), (subscription, term_start, term_end), (), ())
 };
 template <licensing_traits T> struct basic_app_installed {
+  static constexpr std::string_view type_name = "app_installed";
   subscription_id_t<T> subscription{};
   typename T::string_type link{};
   friend bool operator==(const basic_app_installed&, const basic_app_installed&) = default;
@@ -83,6 +92,7 @@ template <licensing_traits T> struct basic_app_installed {
 /// Licenses given through one path (direct when `via` is empty): `new_holders` had none and now
 /// hold one; `added_path` already held one and gained this path (not counted twice, D-ASSIGN-2).
 template <licensing_traits T> struct basic_licenses_granted {
+  static constexpr std::string_view type_name = "licenses_granted";
   subscription_id_t<T> subscription{};
   std::optional<group_id_t<T>> via{};
   std::vector<user_id_t<T>> new_holders{};
@@ -93,6 +103,7 @@ template <licensing_traits T> struct basic_licenses_granted {
 /// One path taken away (direct when `via` is empty): `released` lost their license; `removed_path`
 /// keep it through another path (D-ASSIGN-5).
 template <licensing_traits T> struct basic_licenses_released {
+  static constexpr std::string_view type_name = "licenses_released";
   subscription_id_t<T> subscription{};
   std::optional<group_id_t<T>> via{};
   std::vector<user_id_t<T>> released{};
@@ -101,12 +112,14 @@ template <licensing_traits T> struct basic_licenses_released {
   BOOST_DESCRIBE_CLASS(basic_licenses_released, (), (subscription, via, released, removed_path), (), ())
 };
 template <licensing_traits T> struct basic_group_assigned {
+  static constexpr std::string_view type_name = "group_assigned";
   subscription_id_t<T> subscription{};
   group_id_t<T> group{};
   friend bool operator==(const basic_group_assigned&, const basic_group_assigned&) = default;
   BOOST_DESCRIBE_CLASS(basic_group_assigned, (), (subscription, group), (), ())
 };
 template <licensing_traits T> struct basic_group_unassigned {
+  static constexpr std::string_view type_name = "group_unassigned";
   subscription_id_t<T> subscription{};
   group_id_t<T> group{};
   friend bool operator==(const basic_group_unassigned&, const basic_group_unassigned&) = default;
@@ -114,6 +127,7 @@ template <licensing_traits T> struct basic_group_unassigned {
 };
 /// Group members left without a license, in the order they will be served when seats free up (D-GROUP-1).
 template <licensing_traits T> struct basic_violations_recorded {
+  static constexpr std::string_view type_name = "violations_recorded";
   subscription_id_t<T> subscription{};
   group_id_t<T> group{};
   std::vector<user_id_t<T>> users{};
@@ -122,6 +136,7 @@ template <licensing_traits T> struct basic_violations_recorded {
   BOOST_DESCRIBE_CLASS(basic_violations_recorded, (), (subscription, group, users, reason), (), ())
 };
 template <licensing_traits T> struct basic_violations_cleared {
+  static constexpr std::string_view type_name = "violations_cleared";
   subscription_id_t<T> subscription{};
   group_id_t<T> group{};
   std::vector<user_id_t<T>> users{};
@@ -129,6 +144,7 @@ template <licensing_traits T> struct basic_violations_cleared {
   BOOST_DESCRIBE_CLASS(basic_violations_cleared, (), (subscription, group, users), (), ())
 };
 template <licensing_traits T> struct basic_quantity_changed {
+  static constexpr std::string_view type_name = "quantity_changed";
   subscription_id_t<T> subscription{};
   count_t from = 0;
   count_t to = 0;
@@ -136,12 +152,14 @@ template <licensing_traits T> struct basic_quantity_changed {
   BOOST_DESCRIBE_CLASS(basic_quantity_changed, (), (subscription, from, to), (), ())
 };
 template <licensing_traits T> struct basic_auto_renew_changed {
+  static constexpr std::string_view type_name = "auto_renew_changed";
   subscription_id_t<T> subscription{};
   bool auto_renew = true;
   friend bool operator==(const basic_auto_renew_changed&, const basic_auto_renew_changed&) = default;
   BOOST_DESCRIBE_CLASS(basic_auto_renew_changed, (), (subscription, auto_renew), (), ())
 };
 template <licensing_traits T> struct basic_billing_profile_changed {
+  static constexpr std::string_view type_name = "billing_profile_changed";
   subscription_id_t<T> subscription{};
   billing_profile_id_t<T> from{};
   billing_profile_id_t<T> to{};
@@ -149,6 +167,7 @@ template <licensing_traits T> struct basic_billing_profile_changed {
   BOOST_DESCRIBE_CLASS(basic_billing_profile_changed, (), (subscription, from, to), (), ())
 };
 template <licensing_traits T> struct basic_subscription_renewed {
+  static constexpr std::string_view type_name = "subscription_renewed";
   subscription_id_t<T> subscription{};
   typename T::time_point term_start{};
   typename T::time_point term_end{};
@@ -156,6 +175,7 @@ template <licensing_traits T> struct basic_subscription_renewed {
   BOOST_DESCRIBE_CLASS(basic_subscription_renewed, (), (subscription, term_start, term_end), (), ())
 };
 template <licensing_traits T> struct basic_subscription_suspended {
+  static constexpr std::string_view type_name = "subscription_suspended";
   subscription_id_t<T> subscription{};
   invoice_id_t<T> invoice{};
   typename T::time_point grace_ends{};
@@ -163,6 +183,7 @@ template <licensing_traits T> struct basic_subscription_suspended {
   BOOST_DESCRIBE_CLASS(basic_subscription_suspended, (), (subscription, invoice, grace_ends), (), ())
 };
 template <licensing_traits T> struct basic_subscription_reinstated {
+  static constexpr std::string_view type_name = "subscription_reinstated";
   subscription_id_t<T> subscription{};
   invoice_id_t<T> invoice{};
   friend bool operator==(const basic_subscription_reinstated&, const basic_subscription_reinstated&) = default;
@@ -170,6 +191,7 @@ template <licensing_traits T> struct basic_subscription_reinstated {
 };
 /// Deactivated for good; every license it held is released and its group assignments end (D-LIFE-3).
 template <licensing_traits T> struct basic_subscription_deactivated {
+  static constexpr std::string_view type_name = "subscription_deactivated";
   subscription_id_t<T> subscription{};
   deactivation_reason reason = deactivation_reason::cancelled;
   friend bool operator==(const basic_subscription_deactivated&, const basic_subscription_deactivated&) = default;
@@ -179,6 +201,7 @@ template <licensing_traits T> struct basic_subscription_deactivated {
 // ---- Billing profile and invoices -------------------------------------------------------------
 
 template <licensing_traits T> struct basic_billing_profile_created {
+  static constexpr std::string_view type_name = "billing_profile_created";
   billing_profile_id_t<T> profile{};
   typename T::string_type name{};
   indirect<basic_contact_info<T>> contact{};
@@ -187,24 +210,28 @@ template <licensing_traits T> struct basic_billing_profile_created {
   BOOST_DESCRIBE_CLASS(basic_billing_profile_created, (), (profile, name, contact, owner), (), ())
 };
 template <licensing_traits T> struct basic_contact_info_changed {
+  static constexpr std::string_view type_name = "contact_info_changed";
   billing_profile_id_t<T> profile{};
   basic_contact_info<T> contact{};
   friend bool operator==(const basic_contact_info_changed&, const basic_contact_info_changed&) = default;
   BOOST_DESCRIBE_CLASS(basic_contact_info_changed, (), (profile, contact), (), ())
 };
 template <licensing_traits T> struct basic_payment_method_added {
+  static constexpr std::string_view type_name = "payment_method_added";
   billing_profile_id_t<T> profile{};
   basic_payment_method<T> method{};
   friend bool operator==(const basic_payment_method_added&, const basic_payment_method_added&) = default;
   BOOST_DESCRIBE_CLASS(basic_payment_method_added, (), (profile, method), (), ())
 };
 template <licensing_traits T> struct basic_payment_method_removed {
+  static constexpr std::string_view type_name = "payment_method_removed";
   billing_profile_id_t<T> profile{};
   payment_method_id_t<T> method{};
   friend bool operator==(const basic_payment_method_removed&, const basic_payment_method_removed&) = default;
   BOOST_DESCRIBE_CLASS(basic_payment_method_removed, (), (profile, method), (), ())
 };
 template <licensing_traits T> struct basic_default_payment_method_set {
+  static constexpr std::string_view type_name = "default_payment_method_set";
   billing_profile_id_t<T> profile{};
   payment_method_id_t<T> method{};
   friend bool operator==(const basic_default_payment_method_set&, const basic_default_payment_method_set&) = default;
@@ -212,6 +239,7 @@ template <licensing_traits T> struct basic_default_payment_method_set {
 };
 /// A role on a profile granted (role set) or revoked (role empty).
 template <licensing_traits T> struct basic_billing_role_changed {
+  static constexpr std::string_view type_name = "billing_role_changed";
   billing_profile_id_t<T> profile{};
   user_id_t<T> user{};
   std::optional<billing_role> role{};
@@ -219,17 +247,20 @@ template <licensing_traits T> struct basic_billing_role_changed {
   BOOST_DESCRIBE_CLASS(basic_billing_role_changed, (), (profile, user, role), (), ())
 };
 template <licensing_traits T> struct basic_invoice_issued {
+  static constexpr std::string_view type_name = "invoice_issued";
   indirect<basic_invoice<T>> invoice{};
   friend bool operator==(const basic_invoice_issued&, const basic_invoice_issued&) = default;
   BOOST_DESCRIBE_CLASS(basic_invoice_issued, (), (invoice), (), ())
 };
 template <licensing_traits T> struct basic_invoice_paid {
+  static constexpr std::string_view type_name = "invoice_paid";
   invoice_id_t<T> invoice{};
   payment_method_id_t<T> method{};
   friend bool operator==(const basic_invoice_paid&, const basic_invoice_paid&) = default;
   BOOST_DESCRIBE_CLASS(basic_invoice_paid, (), (invoice, method), (), ())
 };
 template <licensing_traits T> struct basic_invoice_overdue {
+  static constexpr std::string_view type_name = "invoice_overdue";
   invoice_id_t<T> invoice{};
   friend bool operator==(const basic_invoice_overdue&, const basic_invoice_overdue&) = default;
   BOOST_DESCRIBE_CLASS(basic_invoice_overdue, (), (invoice), (), ())
@@ -263,19 +294,11 @@ struct basic_event {
 
 using event = basic_event<default_traits>;
 
-/// The name of an event's payload type, as in logs and the JSON wire format ("licenses_granted").
+/// The name of an event's payload type, as in logs and the JSON wire format ("licenses_granted"):
+/// each payload type names itself (`type_name`), and the name is its "type" on the wire.
 template <licensing_traits T>
 [[nodiscard]] constexpr std::string_view event_name(const event_payload_t<T>& payload) noexcept {
-  constexpr std::string_view names[] = {
-      "role_granted", "role_revoked", "users_added", "group_created", "members_added", "members_removed",
-      "subscription_purchased", "subscription_activated", "app_installed", "licenses_granted", "licenses_released",
-      "group_assigned", "group_unassigned", "violations_recorded", "violations_cleared", "quantity_changed",
-      "auto_renew_changed", "billing_profile_changed", "subscription_renewed", "subscription_suspended",
-      "subscription_reinstated", "subscription_deactivated", "billing_profile_created", "contact_info_changed",
-      "payment_method_added", "payment_method_removed", "default_payment_method_set", "billing_role_changed",
-      "invoice_issued", "invoice_paid", "invoice_overdue"};
-  static_assert(std::size(names) == std::variant_size_v<event_payload_t<T>>);
-  return names[payload.index()];
+  return std::visit([](const auto& p) { return std::decay_t<decltype(p)>::type_name; }, payload);
 }
 
 namespace detail {

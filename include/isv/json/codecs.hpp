@@ -184,38 +184,25 @@ template <json_traits T> inline constexpr std::string_view record_noun<basic_pay
 template <json_traits T> inline constexpr std::string_view record_noun<basic_view_invoice_command<T>> = "a view-invoice command";
 template <json_traits T> inline constexpr std::string_view record_noun<basic_collect_overdue_command<T>> = "a collect-overdue command";
 template <json_traits T> inline constexpr std::string_view record_noun<basic_advance_command<T>> = "an advance command";
-template <json_traits T> inline constexpr std::string_view record_noun<basic_role_granted<T>> = "a role_granted event";
-template <json_traits T> inline constexpr std::string_view record_noun<basic_role_revoked<T>> = "a role_revoked event";
-template <json_traits T> inline constexpr std::string_view record_noun<basic_users_added<T>> = "a users_added event";
-template <json_traits T> inline constexpr std::string_view record_noun<basic_group_created<T>> = "a group_created event";
-template <json_traits T> inline constexpr std::string_view record_noun<basic_members_added<T>> = "a members_added event";
-template <json_traits T> inline constexpr std::string_view record_noun<basic_members_removed<T>> = "a members_removed event";
-template <json_traits T> inline constexpr std::string_view record_noun<basic_subscription_purchased<T>> = "a subscription_purchased event";
-template <json_traits T> inline constexpr std::string_view record_noun<basic_subscription_activated<T>> = "a subscription_activated event";
-template <json_traits T> inline constexpr std::string_view record_noun<basic_app_installed<T>> = "an app_installed event";
-template <json_traits T> inline constexpr std::string_view record_noun<basic_licenses_granted<T>> = "a licenses_granted event";
-template <json_traits T> inline constexpr std::string_view record_noun<basic_licenses_released<T>> = "a licenses_released event";
-template <json_traits T> inline constexpr std::string_view record_noun<basic_group_assigned<T>> = "a group_assigned event";
-template <json_traits T> inline constexpr std::string_view record_noun<basic_group_unassigned<T>> = "a group_unassigned event";
-template <json_traits T> inline constexpr std::string_view record_noun<basic_violations_recorded<T>> = "a violations_recorded event";
-template <json_traits T> inline constexpr std::string_view record_noun<basic_violations_cleared<T>> = "a violations_cleared event";
-template <json_traits T> inline constexpr std::string_view record_noun<basic_quantity_changed<T>> = "a quantity_changed event";
-template <json_traits T> inline constexpr std::string_view record_noun<basic_auto_renew_changed<T>> = "an auto_renew_changed event";
-template <json_traits T> inline constexpr std::string_view record_noun<basic_billing_profile_changed<T>> = "a billing_profile_changed event";
-template <json_traits T> inline constexpr std::string_view record_noun<basic_subscription_renewed<T>> = "a subscription_renewed event";
-template <json_traits T> inline constexpr std::string_view record_noun<basic_subscription_suspended<T>> = "a subscription_suspended event";
-template <json_traits T> inline constexpr std::string_view record_noun<basic_subscription_reinstated<T>> = "a subscription_reinstated event";
-template <json_traits T> inline constexpr std::string_view record_noun<basic_subscription_deactivated<T>> = "a subscription_deactivated event";
-template <json_traits T> inline constexpr std::string_view record_noun<basic_billing_profile_created<T>> = "a billing_profile_created event";
-template <json_traits T> inline constexpr std::string_view record_noun<basic_contact_info_changed<T>> = "a contact_info_changed event";
-template <json_traits T> inline constexpr std::string_view record_noun<basic_payment_method_added<T>> = "a payment_method_added event";
-template <json_traits T> inline constexpr std::string_view record_noun<basic_payment_method_removed<T>> = "a payment_method_removed event";
-template <json_traits T> inline constexpr std::string_view record_noun<basic_default_payment_method_set<T>> = "a default_payment_method_set event";
-template <json_traits T> inline constexpr std::string_view record_noun<basic_billing_role_changed<T>> = "a billing_role_changed event";
-template <json_traits T> inline constexpr std::string_view record_noun<basic_invoice_issued<T>> = "an invoice_issued event";
-template <json_traits T> inline constexpr std::string_view record_noun<basic_invoice_paid<T>> = "an invoice_paid event";
-template <json_traits T> inline constexpr std::string_view record_noun<basic_invoice_overdue<T>> = "an invoice_overdue event";
 template <json_traits T> inline constexpr std::string_view record_noun<basic_event<T>> = "an event";
+
+/// An event payload is called after its type name: "a licenses_granted event", "an app_installed event".
+template <class R>
+struct event_payload_noun {
+  static constexpr std::string_view name = R::type_name;
+  static constexpr std::string_view article = name.find_first_of("aeio") == 0 ? "an " : "a ";
+  static constexpr std::string_view suffix = " event";
+  static constexpr auto text = [] {
+    std::array<char, article.size() + name.size() + suffix.size()> out{};
+    std::size_t i = 0;
+    for (const std::string_view part : {article, name, suffix})
+      for (const char c : part) out[i++] = c;
+    return out;
+  }();
+};
+template <class R>
+  requires requires { R::type_name; }
+inline constexpr std::string_view record_noun<R> = {event_payload_noun<R>::text.data(), event_payload_noun<R>::text.size()};
 
 /// The rules above, and what one field alone cannot say.
 struct wire_rules {
