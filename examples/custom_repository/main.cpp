@@ -1,7 +1,10 @@
 // A repository written from scratch against isv::repository (std::map, one thread), used through
 // the admin center: buy seats, assign them, see an over-assignment refused and a retried request
-// answered from its idempotency record. Exits non-zero if a check fails.
+// answered from its idempotency record. The library keeps each tenant's state (isv::tenant_state)
+// and says how events change it (isv::apply); the repository adds the log and the keys. Exits
+// non-zero if a check fails.
 #include "isv/licensing.hpp"
+#include "isv/tenant_state.hpp"
 
 #include <cstdio>
 #include <map>
@@ -11,12 +14,7 @@
 namespace {
 
 struct tenant_store {
-  isv::tenant tenant;
-  isv::directory dir;
-  isv::count_t dir_version = 0;
-  std::map<isv::subscription_id, std::pair<isv::subscription, isv::license_book>> subscriptions;
-  std::map<isv::billing_profile_id, isv::billing_profile> profiles;
-  std::map<isv::invoice_id, isv::invoice> invoices;
+  isv::tenant_state state;
   std::vector<isv::event> log;
   std::map<std::string, isv::idempotency_record, std::less<>> keys;
 };
@@ -33,24 +31,16 @@ public:
   struct view_type {
     const tenant_store* s;
     const std::map<isv::app_id, isv::app>* apps;
-    const isv::tenant& tenant() const { return s->tenant; }
-    const isv::directory& directory() const { return s->dir; }
-    isv::count_t directory_version() const { return s->dir_version; }
-    std::vector<isv::subscription_id> subscription_ids() const {
-      std::vector<isv::subscription_id> ids;
-      for (const auto& entry : s->subscriptions) ids.push_back(entry.first); // a std::map is sorted
-      return ids;
+    const isv::tenant& tenant() const { return s->state.tenant; }
+    const isv::directory& directory() const { return s->state.directory; }
+    isv::count_t directory_version() const { return s->state.directory_version; }
+    std::vector<isv::subscription_id> subscription_ids() const { return s->state.subscription_ids(); }
+    const isv::subscription* find_subscription(const isv::subscription_id& id) const { return s->state.find_subscription(id); }
+    const isv::license_book* find_license_book(const isv::subscription_id& id) const { return s->state.find_license_book(id); }
+    const isv::billing_profile* find_billing_profile(const isv::billing_profile_id& id) const {
+      return s->state.find_billing_profile(id);
     }
-    const isv::subscription* find_subscription(const isv::subscription_id& id) const {
-      const auto* e = find_in(s->subscriptions, id);
-      return e ? &e->first : nullptr;
-    }
-    const isv::license_book* find_license_book(const isv::subscription_id& id) const {
-      const auto* e = find_in(s->subscriptions, id);
-      return e ? &e->second : nullptr;
-    }
-    const isv::billing_profile* find_billing_profile(const isv::billing_profile_id& id) const { return find_in(s->profiles, id); }
-    const isv::invoice* find_invoice(const isv::invoice_id& id) const { return find_in(s->invoices, id); }
+    const isv::invoice* find_invoice(const isv::invoice_id& id) const { return s->state.find_invoice(id); }
     const isv::app* find_app(const isv::app_id& id) const { return find_in(*apps, id); }
     const isv::idempotency_record* find_idempotency(std::string_view key) const {
       const auto it = s->keys.find(key);
@@ -68,28 +58,7 @@ public:
     tenant_store& s = it->second;
     BOOST_OUTCOME_TRY(isv::check_commit(view_type{&s, &apps_}, c)); // versions, tenant, key: all before any write
     for (auto& e : c.events) {
-      const auto target = isv::aggregate_of(e);
-      switch (target.kind) {
-        case isv::aggregate_kind::tenants: s.tenant = isv::apply(s.tenant, e); break;
-        case isv::aggregate_kind::directories: s.dir.apply(e), ++s.dir_version; break;
-        case isv::aggregate_kind::subscriptions: {
-          const isv::subscription_id id{target.id};
-          auto& [sub, book] = s.subscriptions.try_emplace(id, isv::subscription{}, isv::license_book{id}).first->second;
-          sub = isv::apply(sub, e);
-          book.apply(e);
-          break;
-        }
-        case isv::aggregate_kind::billing_profiles: {
-          auto& b = s.profiles[isv::billing_profile_id{target.id}];
-          b = isv::apply(b, e);
-          break;
-        }
-        case isv::aggregate_kind::invoices: {
-          auto& inv = s.invoices[isv::invoice_id{target.id}];
-          inv = isv::apply(inv, e);
-          break;
-        }
-      }
+      isv::apply(s.state, e); // the library's one fold: each event changes the value it names
       s.log.push_back(std::move(e));
     }
     if (c.idempotency) s.keys.emplace(c.idempotency->key, std::move(*c.idempotency));
@@ -103,7 +72,7 @@ public:
   isv::result<void> create_tenant(isv::tenant org) {
     if (tenants_.contains(org.id)) return isv::fail(isv::errc::already_exists, "tenant exists");
     const auto id = org.id;
-    tenants_.emplace(id, tenant_store{std::move(org), isv::directory{id}, 0, {}, {}, {}, {}, {}});
+    tenants_.emplace(id, tenant_store{isv::tenant_state{std::move(org)}, {}, {}});
     return isv::result<void>(BOOST_OUTCOME_V2_NAMESPACE::success());
   }
   isv::result<void> add_app(isv::app product) {

@@ -1,15 +1,26 @@
-// basic_directory: a tenant's users and groups with their members, updated in place by events.
+// basic_directory: a tenant's users and groups with their members; events change it in place (how: isv/evolve.hpp).
 #pragma once
 
 #include "isv/detail/hash_table.hpp"
-#include "isv/event.hpp"
 #include "isv/traits.hpp"
 
 #include <map>
 #include <set>
+#include <utility>
 #include <vector>
 
 namespace isv {
+
+template <licensing_traits Traits>
+struct basic_event; // isv/event.hpp
+template <licensing_traits Traits>
+class basic_directory;
+
+/// Changes a directory by one event of its tenant, in place; other events leave it as it is.
+/// Defined in isv/evolve.hpp, beside how every other event changes every other value (this header
+/// sits below the events, so it declares it only).
+template <licensing_traits Traits>
+void apply(basic_directory<Traits>& dir, const basic_event<Traits>& e);
 
 /// Who exists in a tenant. A user or group id that is not here is not this tenant's (D-TENANT-1).
 /// Members are kept sorted: group assignments serve them in that stable order (D-GROUP-1).
@@ -58,27 +69,25 @@ public:
 
   void reserve_users(std::size_t n) { users_.reserve(n); }
 
-  /// Changes the directory by one event of its tenant; other events are ignored.
-  void apply(const basic_event<Traits>& e) {
-    if (e.tenant != tenant_) return;
-    std::visit([&](const auto& p) { on(p); }, e.payload);
-  }
+  /// Changes the directory by one event: the same as `isv::apply(dir, e)` (isv/evolve.hpp).
+  void apply(const basic_event<Traits>& e) { isv::apply(*this, e); }
 
   friend bool operator==(const basic_directory&, const basic_directory&) = default;
 
 private:
-  void on(const basic_users_added<Traits>& p) { users_.insert(p.users.begin(), p.users.end()); }
-  void on(const basic_group_created<Traits>& p) { groups_[p.group].name = p.name; }
-  // Membership events of a group never created change nothing: they must not create the group.
-  void on(const basic_members_added<Traits>& p) {
-    if (auto it = groups_.find(p.group); it != groups_.end()) it->second.members.insert(p.users.begin(), p.users.end());
+  // The changes events make, in the words of the directory; isv/evolve.hpp says which event makes which.
+  friend void isv::apply<>(basic_directory&, const basic_event<Traits>&);
+
+  void add_users(const std::vector<user_id>& users) { users_.insert(users.begin(), users.end()); }
+  void name_group(const group_id& g, const typename Traits::string_type& name) { groups_[g].name = name; }
+  // Members of a group never created change nothing: they must not create the group.
+  void add_members(const group_id& g, const std::vector<user_id>& users) {
+    if (auto it = groups_.find(g); it != groups_.end()) it->second.members.insert(users.begin(), users.end());
   }
-  void on(const basic_members_removed<Traits>& p) {
-    if (auto it = groups_.find(p.group); it != groups_.end())
-      for (const auto& user : p.users) it->second.members.erase(user);
+  void remove_members(const group_id& g, const std::vector<user_id>& users) {
+    if (auto it = groups_.find(g); it != groups_.end())
+      for (const auto& user : users) it->second.members.erase(user);
   }
-  template <class Other>
-  void on(const Other&) {}
 
   tenant_id_t<Traits> tenant_{};
   detail::flat_set<user_id> users_{};

@@ -1,8 +1,9 @@
-// evolve: how each event changes each entity value (apply), and replay, which rebuilds an entity from its events (D-AUDIT-1).
+// evolve: how each event changes each entity value, the license book and the directory (apply), and replay, which rebuilds an entity from its events (D-AUDIT-1).
 #pragma once
 
 #include "isv/billing_profile.hpp"
 #include "isv/detail/describe.hpp"
+#include "isv/directory.hpp"
 #include "isv/error.hpp"
 #include "isv/event.hpp"
 #include "isv/invoice.hpp"
@@ -189,6 +190,70 @@ template <licensing_traits T>
   return inv;
 }
 
+/// Changes a license book by one event, in place (a book is large: it is never copied); events of
+/// other subscriptions leave it as it is. Declared in isv/license_book.hpp.
+template <licensing_traits T>
+void apply(basic_license_book<T>& book, const basic_event<T>& e) {
+  detail::visit_payload(detail::overloaded{
+                            [&](const basic_licenses_granted<T>& p) {
+                              if (p.subscription != book.subscription()) return;
+                              book.grant(p.new_holders, p.via, e.at);
+                              book.change_path(p.added_path, p.via, true); // already held: one license, one more path (D-ASSIGN-2)
+                            },
+                            [&](const basic_licenses_released<T>& p) {
+                              if (p.subscription != book.subscription()) return;
+                              book.release(p.released);
+                              book.change_path(p.removed_path, p.via, false); // still held through another path (D-ASSIGN-5)
+                            },
+                            [&](const basic_group_assigned<T>& p) {
+                              if (p.subscription == book.subscription()) book.assign_group(p.group);
+                            },
+                            [&](const basic_group_unassigned<T>& p) {
+                              if (p.subscription == book.subscription()) book.unassign_group(p.group);
+                            },
+                            [&](const basic_violations_recorded<T>& p) {
+                              if (p.subscription == book.subscription()) book.record_violations(p.group, p.users, p.reason);
+                            },
+                            [&](const basic_violations_cleared<T>& p) {
+                              if (p.subscription == book.subscription()) book.clear_violations(p.group, p.users);
+                            },
+                            [&](const basic_subscription_deactivated<T>& p) {
+                              // Every license released, every group assignment ended (D-LIFE-3).
+                              if (p.subscription == book.subscription()) book.clear();
+                            },
+                            [](const auto&) {},
+                        },
+                        e);
+}
+
+/// Changes a directory by one event of its tenant, in place; other events leave it as it is.
+/// Declared in isv/directory.hpp.
+template <licensing_traits T>
+void apply(basic_directory<T>& dir, const basic_event<T>& e) {
+  if (e.tenant != dir.tenant()) return;
+  std::visit(detail::overloaded{
+                 [&](const basic_users_added<T>& p) { dir.add_users(p.users); },
+                 [&](const basic_group_created<T>& p) { dir.name_group(p.group, p.name); },
+                 [&](const basic_members_added<T>& p) { dir.add_members(p.group, p.users); },
+                 [&](const basic_members_removed<T>& p) { dir.remove_members(p.group, p.users); },
+                 [](const auto&) {},
+             },
+             e.payload);
+}
+
+namespace detail {
+/// Starts loading what applying `e` to `book` will read (see basic_license_book::prefetch_records).
+template <licensing_traits T>
+void prefetch_apply(const basic_license_book<T>& book, const basic_event<T>& e, bool deep) noexcept {
+  // A grant writes its records at the end of the entries: only its index is worth fetching.
+  if (const auto* granted = std::get_if<basic_licenses_granted<T>>(&e.payload)) {
+    if (!deep) book.prefetch_records(granted->new_holders, false);
+  } else if (const auto* released = std::get_if<basic_licenses_released<T>>(&e.payload)) {
+    book.prefetch_records(released->released, deep);
+  }
+}
+} // namespace detail
+
 /// Applies every event in order: `state = apply(state, e)` for each.
 template <class State, class Events>
 [[nodiscard]] State apply_all(State state, const Events& events) {
@@ -203,7 +268,7 @@ template <licensing_traits T, class Events>
     const subscription_id_t<T>& id, const Events& events) {
   std::pair<basic_subscription<T>, basic_license_book<T>> out{basic_subscription<T>{}, basic_license_book<T>{id}};
   bool found = false;
-  // Prefetching some events ahead (see basic_license_book::prefetch) needs random access.
+  // Prefetching some events ahead (see basic_license_book::prefetch_records) needs random access.
   constexpr std::size_t index_ahead = 32;
   constexpr std::size_t record_ahead = 16;
   [[maybe_unused]] std::size_t position = 0;
@@ -211,8 +276,8 @@ template <licensing_traits T, class Events>
   if constexpr (std::ranges::random_access_range<Events>) size = static_cast<std::size_t>(std::ranges::size(events));
   for (const auto& e : events) {
     if constexpr (std::ranges::random_access_range<Events>) {
-      if (position + index_ahead < size) out.second.prefetch(events[position + index_ahead], false);
-      if (position + record_ahead < size) out.second.prefetch(events[position + record_ahead], true);
+      if (position + index_ahead < size) detail::prefetch_apply(out.second, events[position + index_ahead], false);
+      if (position + record_ahead < size) detail::prefetch_apply(out.second, events[position + record_ahead], true);
       ++position;
     }
     const auto* target = detail::subscription_target(e);
@@ -221,7 +286,7 @@ template <licensing_traits T, class Events>
       return fail(errc::invalid_argument, "The event log does not start " + detail::describe(id) + " with its purchase.");
     found = true;
     detail::apply_own_event(out.first, e);
-    out.second.apply(e);
+    apply(out.second, e);
   }
   if (!found) return fail(errc::not_found, "The event log holds no purchase of " + detail::describe(id) + ".");
   return out;

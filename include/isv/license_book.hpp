@@ -1,9 +1,8 @@
-// basic_license_book: one subscription's license records, group assignments and group members in violation, updated in place by events.
+// basic_license_book: one subscription's license records, group assignments and group members in violation; events change it in place (how: isv/evolve.hpp).
 #pragma once
 
 #include "isv/detail/group_lists.hpp"
 #include "isv/detail/hash_table.hpp"
-#include "isv/event.hpp"
 #include "isv/license.hpp"
 #include "isv/traits.hpp"
 
@@ -16,6 +15,17 @@
 #include <vector>
 
 namespace isv {
+
+template <licensing_traits Traits>
+struct basic_event; // isv/event.hpp
+template <licensing_traits Traits>
+class basic_license_book;
+
+/// Changes a book by one event, in place; events of other subscriptions leave it as it is. Defined
+/// in isv/evolve.hpp, beside how every other event changes every other value (this header sits
+/// below the events, so it declares it only).
+template <licensing_traits Traits>
+void apply(basic_license_book<Traits>& book, const basic_event<Traits>& e);
 
 /// The licenses of one subscription, kept apart from the subscription value so that a pure update
 /// never copies them: operations read the book and return events; `apply` then changes the book in
@@ -122,31 +132,22 @@ public:
   /// overlap with other work (an operation calls this before it checks the users elsewhere).
   void prefetch(const std::vector<user_id>& users) const noexcept { detail::prefetch_first(licenses_, users); }
 
-  /// Starts loading what applying `e` will read, for a caller that applies a stream of events
-  /// (replay) and calls this some events ahead: first with `deep` false, which fetches the index,
-  /// then, a few events later, with `deep` true, which reads the index to fetch the records. At a
-  /// million licenses this overlaps the cache misses of many events instead of paying them in turn.
-  void prefetch(const basic_event<Traits>& e, bool deep) const noexcept {
-    const auto fetch = [&](const std::vector<user_id>& users) {
-      constexpr std::size_t few = 4; // larger events prefetch their own users as they go
-      for (std::size_t i = 0; i < users.size() && i < few; ++i) {
-        const auto h = licenses_.hash(users[i]);
-        if (deep) licenses_.prefetch_entry(h);
-        else licenses_.prefetch(h);
-      }
-    };
-    // A grant writes its records at the end of the entries: only its index is worth fetching.
-    if (const auto* granted = std::get_if<basic_licenses_granted<Traits>>(&e.payload)) {
-      if (!deep) fetch(granted->new_holders);
-    } else if (const auto* released = std::get_if<basic_licenses_released<Traits>>(&e.payload)) {
-      fetch(released->released);
+  /// Starts loading what changing the records of the first few of `users` will read, for a caller
+  /// that applies a stream of events (replay) and calls this some events ahead: first with `deep`
+  /// false, which fetches the index, then, a few events later, with `deep` true, which reads the
+  /// index to fetch the records. At a million licenses this overlaps the cache misses of many
+  /// events instead of paying them in turn (isv/evolve.hpp picks the users of each event).
+  void prefetch_records(const std::vector<user_id>& users, bool deep) const noexcept {
+    constexpr std::size_t few = 4; // larger events prefetch their own users as they go
+    for (std::size_t i = 0; i < users.size() && i < few; ++i) {
+      const auto h = licenses_.hash(users[i]);
+      if (deep) licenses_.prefetch_entry(h);
+      else licenses_.prefetch(h);
     }
   }
 
-  /// Changes the book by one event; events of other subscriptions are ignored.
-  void apply(const basic_event<Traits>& e) {
-    detail::visit_payload([&](const auto& p) { on(p, e.at); }, e);
-  }
+  /// Changes the book by one event: the same as `isv::apply(book, e)` (isv/evolve.hpp).
+  void apply(const basic_event<Traits>& e) { isv::apply(*this, e); }
 
   friend bool operator==(const basic_license_book& a, const basic_license_book& b) {
     if (a.subscription_ != b.subscription_ || a.groups_ != b.groups_ || a.licenses_.size() != b.licenses_.size() ||
@@ -181,7 +182,6 @@ private:
   [[nodiscard]] paths_type paths_of(const record& held) const {
     return paths_type{held.direct, lists_[held.groups], held.assigned_at};
   }
-  bool mine(const subscription_id_t<Traits>& s) const { return s == subscription_; }
 
   // One group list change per distinct starting list in an event, not per user.
   template <class Change>
@@ -198,65 +198,55 @@ private:
   template <class Change>
   list_memo(Change) -> list_memo<Change>;
 
-  void on(const basic_licenses_granted<Traits>& p, const typename Traits::time_point& at) {
-    if (!mine(p.subscription)) return;
-    const auto fresh_groups = p.via ? lists_.with(lists_.none, *p.via) : lists_.none;
+  // The changes events make, in the words of the book; isv/evolve.hpp says which event makes which.
+  friend void isv::apply<>(basic_license_book&, const basic_event<Traits>&);
+
+  // `users` had no license and now hold one, through `via` (direct when empty); a user who
+  // already holds one (a replayed or repeated grant) keeps it and gains the path.
+  void grant(const std::vector<user_id>& users, const std::optional<group_id>& via, const typename Traits::time_point& at) {
+    const auto fresh_groups = via ? lists_.with(lists_.none, *via) : lists_.none;
     lists_.retain(fresh_groups); // held for the loop, so that a list no one takes up is not kept
-    detail::for_each_prefetched(licenses_, p.new_holders, [&](const user_id& user, detail::hash32 h) {
-      auto [held, added] = licenses_.try_emplace(user, h, record{at, fresh_groups, !p.via});
-      if (!added) { // a replayed or repeated grant: the holder keeps one license and gains the path
-        if (p.via) set_groups(*held, lists_.with(held->groups, *p.via));
+    detail::for_each_prefetched(licenses_, users, [&](const user_id& user, detail::hash32 h) {
+      auto [held, added] = licenses_.try_emplace(user, h, record{at, fresh_groups, !via});
+      if (!added) {
+        if (via) set_groups(*held, lists_.with(held->groups, *via));
         else held->direct = true;
         return;
       }
       lists_.retain(fresh_groups);
     });
     lists_.release(fresh_groups);
-    change_path(p.added_path, p.via, true);
   }
-  void on(const basic_licenses_released<Traits>& p, const typename Traits::time_point&) {
-    if (!mine(p.subscription)) return;
-    for (const auto& user : p.released)
+  void release(const std::vector<user_id>& users) {
+    for (const auto& user : users)
       if (const auto held = licenses_.erase(user)) lists_.release(held->groups);
-    change_path(p.removed_path, p.via, false);
   }
-  void on(const basic_group_assigned<Traits>& p, const typename Traits::time_point&) {
-    if (!mine(p.subscription)) return;
-    insert_sorted(groups_, p.group);
-  }
-  void on(const basic_group_unassigned<Traits>& p, const typename Traits::time_point&) {
-    if (!mine(p.subscription)) return;
-    erase_sorted(groups_, p.group);
-  }
-  void on(const basic_violations_recorded<Traits>& p, const typename Traits::time_point&) {
-    if (!mine(p.subscription)) return;
-    for (const auto& user : p.users) {
-      auto [position, added] = violation_index_.try_emplace(key{user, p.group}, violations_.size());
+  void assign_group(const group_id& group) { insert_sorted(groups_, group); }
+  void unassign_group(const group_id& group) { erase_sorted(groups_, group); }
+  void record_violations(const group_id& group, const std::vector<user_id>& users, violation_reason reason) {
+    for (const auto& user : users) {
+      auto [position, added] = violation_index_.try_emplace(key{user, group}, violations_.size());
       if (!added) {
-        violations_[*position]->reason = p.reason;
+        violations_[*position]->reason = reason;
         continue;
       }
-      violations_.push_back(violation_type{user, p.group, p.reason});
+      violations_.push_back(violation_type{user, group, reason});
     }
   }
-  void on(const basic_violations_cleared<Traits>& p, const typename Traits::time_point&) {
-    if (!mine(p.subscription)) return;
-    for (const auto& user : p.users) {
-      const key k{user, p.group};
+  void clear_violations(const group_id& group, const std::vector<user_id>& users) {
+    for (const auto& user : users) {
+      const key k{user, group};
       if (const auto position = violation_index_.erase(k)) violations_[*position].reset();
     }
     compact_violations();
   }
-  void on(const basic_subscription_deactivated<Traits>& p, const typename Traits::time_point&) {
-    if (!mine(p.subscription)) return;
+  void clear() {
     licenses_.clear();
     lists_.clear();
     groups_.clear();
     violations_.clear();
     violation_index_.clear();
   }
-  template <class Other>
-  void on(const Other&, const typename Traits::time_point&) {}
 
   // Adds (or removes) the path `via` (direct when empty) to the record of each listed holder.
   void change_path(const std::vector<user_id>& users, const std::optional<group_id>& via, bool add) {

@@ -136,7 +136,7 @@ inline isv::directory make_directory(isv::tenant_id tenant, std::uint64_t users)
   isv::directory dir{tenant};
   users_added added{{global_admin, billing_admin, license_admin, user_admin, global_reader}};
   for (const auto& user : members(1, users)) added.users.push_back(user);
-  dir.apply(event_of(tenant, std::move(added)));
+  isv::apply(dir, event_of(tenant, std::move(added)));
   return dir;
 }
 
@@ -161,8 +161,8 @@ struct held {
 
   void apply(const std::vector<isv::event>& events) {
     for (const auto& e : events) {
-      sub = isv::apply(sub, e);
-      book.apply(e);
+      sub = isv::apply(std::move(sub), e);
+      isv::apply(book, e);
     }
   }
 };
@@ -185,12 +185,33 @@ inline held buy(const isv::tenant& org, const isv::billing_profile& profile, con
 }
 
 /// Tenant 1 with its directory (admins and members 1..10), profile_1, and one active subscription.
+/// Its state is an isv::tenant_state changed only by isv::apply; `org`, `dir`, `profile`, `sub` and
+/// `book` name the parts the tests use.
 struct world {
-  isv::tenant org = make_tenant(tenant_1);
-  isv::billing_profile profile = make_profile(tenant_1, profile_1);
-  isv::directory dir = make_directory(tenant_1, 10);
-  isv::subscription sub{};
-  isv::license_book book{subscription_1};
+  isv::tenant_state state = initial_state();
+  isv::tenant& org = state.tenant;
+  isv::directory& dir = state.directory;
+  isv::billing_profile& profile = state.profiles.at(profile_1);
+  isv::subscription& sub = state.subscriptions.at(subscription_1).subscription;
+  isv::license_book& book = state.subscriptions.at(subscription_1).book;
+
+  world() = default;
+  // The names above refer to this world's own state, never to the state copied from; assigning
+  // would free the entries they refer to, so a world is copied or moved but never assigned.
+  world(const world& other) : state(other.state) {}
+  world(world&& other) noexcept : state(std::move(other.state)) {}
+  world& operator=(const world&) = delete;
+  world& operator=(world&&) = delete;
+  ~world() = default;
+
+  /// The tenant, its directory and profile, and subscription_1 not bought yet (version 0).
+  static isv::tenant_state initial_state() {
+    isv::tenant_state out{make_tenant(tenant_1)};
+    out.directory = make_directory(tenant_1, 10);
+    out.profiles.emplace(profile_1, make_profile(tenant_1, profile_1));
+    out.subscriptions.emplace(subscription_1, isv::subscription_state{isv::subscription{}, isv::license_book{subscription_1}});
+    return out;
+  }
 
   /// A world whose subscription_1 is an active per-user ISV app with `quantity` seats.
   static world with_seats(isv::count_t quantity) { return with(isv_app(), quantity); }
@@ -206,19 +227,13 @@ struct world {
 
   [[nodiscard]] isv::actor as(isv::user_id who) const { return org.actor(who); }
 
-  /// Applies an operation's events to the subscription, its license book and the directory.
-  void apply(const std::vector<isv::event>& events) {
-    for (const auto& e : events) {
-      sub = isv::apply(sub, e);
-      book.apply(e);
-      dir.apply(e);
-    }
-  }
+  /// Applies an operation's events to the tenant state (every value they name).
+  void apply(const std::vector<isv::event>& events) { isv::apply(state, events); }
 
   /// Creates `group` in the directory with `users` as members.
   void add_group(isv::group_id group, const std::vector<isv::user_id>& users) {
-    dir.apply(event_of(org.id, group_created{group, "Group " + std::to_string(group.value())}));
-    if (!users.empty()) dir.apply(event_of(org.id, members_added{group, users}));
+    isv::apply(state, event_of(org.id, group_created{group, "Group " + std::to_string(group.value())}));
+    if (!users.empty()) isv::apply(state, event_of(org.id, members_added{group, users}));
   }
 
   /// Assigns as the Global admin, requires success, applies the events and returns the report.

@@ -31,7 +31,7 @@ isv::event recorded(isv::group_id group, std::vector<isv::user_id> users,
 
 isv::license_book book_of(const std::vector<isv::event>& events, isv::subscription_id s = subscription_1) {
   isv::license_book book{s};
-  for (const auto& e : events) book.apply(e);
+  for (const auto& e : events) isv::apply(book, e);
   return book;
 }
 
@@ -41,7 +41,7 @@ TEST_CASE("a direct grant gives each new holder one license with the direct path
   isv::license_book book{subscription_1};
   CHECK(book.size() == 0);
   CHECK(book.subscription() == subscription_1);
-  book.apply(at(later, licenses_granted{subscription_1, std::nullopt, {member(2), member(1)}, {}}));
+  isv::apply(book, at(later, licenses_granted{subscription_1, std::nullopt, {member(2), member(1)}, {}}));
   CHECK(book.size() == 2);
   const auto license = book.license_of(member(1));
   REQUIRE(license.has_value());
@@ -66,13 +66,13 @@ TEST_CASE("a license reached by several paths is one record holding every path, 
 
 TEST_CASE("releasing one path keeps the license and releasing the last one removes it [D-ASSIGN-5]") {
   auto book = book_of({granted(sales, {member(1), member(2)}), granted(std::nullopt, {}, {member(1)})});
-  book.apply(released(sales, {member(2)}, {member(1)}));
+  isv::apply(book, released(sales, {member(2)}, {member(1)}));
   CHECK(book.size() == 1);
   CHECK_FALSE(book.holds(member(2)));
   REQUIRE(book.holds(member(1)));
   CHECK(paths_of(book, member(1)).direct);
   CHECK(paths_of(book, member(1)).groups.empty());
-  book.apply(released(std::nullopt, {member(1)}));
+  isv::apply(book, released(std::nullopt, {member(1)}));
   CHECK(book.size() == 0);
 }
 
@@ -89,14 +89,14 @@ TEST_CASE("licenses are listed sorted by user, whatever order they were granted 
 TEST_CASE("events of other subscriptions leave the book as it is [D-TENANT-1]") {
   auto book = book_of({granted(sales, {member(1)}), event_of(tenant_1, group_assigned{subscription_1, sales}), recorded(sales, {member(2)})});
   const auto before = book;
-  book.apply(granted(std::nullopt, {member(5)}, {member(1)}, subscription_2));
-  book.apply(released(sales, {member(1)}, {}, subscription_2));
-  book.apply(event_of(tenant_1, group_assigned{subscription_2, support}));
-  book.apply(event_of(tenant_1, group_unassigned{subscription_2, sales}));
-  book.apply(recorded(sales, {member(3)}, isv::violation_reason::count_violation, subscription_2));
-  book.apply(event_of(tenant_1, violations_cleared{subscription_2, sales, {member(2)}}));
-  book.apply(event_of(tenant_1, subscription_deactivated{subscription_2, isv::deactivation_reason::cancelled}));
-  book.apply(event_of(tenant_1, members_added{sales, {member(4)}}));
+  isv::apply(book, granted(std::nullopt, {member(5)}, {member(1)}, subscription_2));
+  isv::apply(book, released(sales, {member(1)}, {}, subscription_2));
+  isv::apply(book, event_of(tenant_1, group_assigned{subscription_2, support}));
+  isv::apply(book, event_of(tenant_1, group_unassigned{subscription_2, sales}));
+  isv::apply(book, recorded(sales, {member(3)}, isv::violation_reason::count_violation, subscription_2));
+  isv::apply(book, event_of(tenant_1, violations_cleared{subscription_2, sales, {member(2)}}));
+  isv::apply(book, event_of(tenant_1, subscription_deactivated{subscription_2, isv::deactivation_reason::cancelled}));
+  isv::apply(book, event_of(tenant_1, members_added{sales, {member(4)}}));
   CHECK(book == before);
   CHECK(book.holds(member(1)));
   CHECK(book.group_assigned(sales));
@@ -107,7 +107,7 @@ TEST_CASE("group assignments are kept sorted and once each [D-ASSIGN-6]") {
   auto book = book_of({event_of(tenant_1, group_assigned{subscription_1, engineering}), event_of(tenant_1, group_assigned{subscription_1, sales}),
                        event_of(tenant_1, group_assigned{subscription_1, engineering})});
   CHECK(book.groups() == std::vector{sales, engineering});
-  book.apply(event_of(tenant_1, group_unassigned{subscription_1, engineering}));
+  isv::apply(book, event_of(tenant_1, group_unassigned{subscription_1, engineering}));
   CHECK(book.groups() == std::vector{sales});
   CHECK_FALSE(book.group_assigned(engineering));
 }
@@ -123,23 +123,23 @@ TEST_CASE("violations keep the order they arose in, across groups [D-GROUP-1]") 
 
 TEST_CASE("recording a violation again keeps its place and takes the new reason [D-GROUP-1] [D-LIFE-4]") {
   auto book = book_of({recorded(sales, {member(1), member(2)}, isv::violation_reason::suspended)});
-  book.apply(recorded(sales, {member(1)}, isv::violation_reason::count_violation));
+  isv::apply(book, recorded(sales, {member(1)}, isv::violation_reason::count_violation));
   CHECK(book.violations() == std::vector<isv::count_violation>{{member(1), sales, isv::violation_reason::count_violation},
                                                               {member(2), sales, isv::violation_reason::suspended}});
 }
 
 TEST_CASE("clearing violations removes only those named and keeps the rest in order [D-GROUP-1]") {
   auto book = book_of({recorded(sales, members(1, 4))});
-  book.apply(event_of(tenant_1, violations_cleared{subscription_1, sales, {member(3), member(1), member(9)}}));
+  isv::apply(book, event_of(tenant_1, violations_cleared{subscription_1, sales, {member(3), member(1), member(9)}}));
   CHECK(users_of(book.violations()) == std::vector{member(2), member(4)});
   // A violation recorded after the clearing goes to the end of the line.
-  book.apply(recorded(sales, {member(1)}));
+  isv::apply(book, recorded(sales, {member(1)}));
   CHECK(users_of(book.violations()) == std::vector{member(2), member(4), member(1)});
 }
 
 TEST_CASE("deactivation clears every license, group assignment and violation [D-LIFE-3]") {
   auto book = book_of({granted(sales, members(1, 2)), event_of(tenant_1, group_assigned{subscription_1, sales}), recorded(sales, {member(3)})});
-  book.apply(event_of(tenant_1, subscription_deactivated{subscription_1, isv::deactivation_reason::nonpayment}));
+  isv::apply(book, event_of(tenant_1, subscription_deactivated{subscription_1, isv::deactivation_reason::nonpayment}));
   CHECK(book.size() == 0);
   CHECK(book.groups().empty());
   CHECK(book.violations().empty());
@@ -179,9 +179,9 @@ TEST_CASE("the book counts what the subscription counts when both take the same 
 TEST_CASE("thousands of licenses through overlapping groups keep exact paths as paths come and go [D-ASSIGN-2] [D-ASSIGN-5]") {
   const auto many = [](std::uint64_t first, std::uint64_t count) { return members(first, first + count - 1); };
   isv::license_book book{subscription_1};
-  book.apply(granted(sales, many(1, 3000)));                  // 1..3000 via sales
-  book.apply(granted(support, many(3001, 1000), many(2001, 1000))); // 3001..4000 new via support; 2001..3000 gain support
-  book.apply(granted(std::nullopt, {}, many(1, 500)));          // 1..500 also direct
+  isv::apply(book, granted(sales, many(1, 3000)));                  // 1..3000 via sales
+  isv::apply(book, granted(support, many(3001, 1000), many(2001, 1000))); // 3001..4000 new via support; 2001..3000 gain support
+  isv::apply(book, granted(std::nullopt, {}, many(1, 500)));          // 1..500 also direct
   REQUIRE(book.size() == 4000);
   for (std::uint64_t n = 1; n <= 4000; ++n) {
     const auto paths = book.find(member(n));
@@ -190,8 +190,8 @@ TEST_CASE("thousands of licenses through overlapping groups keep exact paths as 
     REQUIRE(paths->via(sales) == (n <= 3000));
     REQUIRE(paths->via(support) == (n > 2000));
   }
-  book.apply(released(sales, many(1501, 500), many(2001, 1000))); // 1501..2000 lose their only path
-  book.apply(released(sales, {}, many(1, 500)));                 // 1..500 keep direct
+  isv::apply(book, released(sales, many(1501, 500), many(2001, 1000))); // 1501..2000 lose their only path
+  isv::apply(book, released(sales, {}, many(1, 500)));                 // 1..500 keep direct
   CHECK(book.size() == 3500);
   CHECK_FALSE(book.holds(member(1700)));
   CHECK(paths_of(book, member(2500)).groups == std::vector{support});
@@ -229,13 +229,33 @@ TEST_CASE("a book reports how each listed user holds a license, in the list's or
 TEST_CASE("many violations cleared in turn leave the rest in arrival order [D-GROUP-1]") {
   auto book = book_of({recorded(sales, members(1, 1000))});
   for (std::uint64_t n = 1; n <= 1000; ++n)
-    if (n % 10 != 0) book.apply(event_of(tenant_1, violations_cleared{subscription_1, sales, {member(n)}}));
+    if (n % 10 != 0) isv::apply(book, event_of(tenant_1, violations_cleared{subscription_1, sales, {member(n)}}));
   REQUIRE(book.violation_count() == 100);
   std::vector<isv::user_id> expected;
   for (std::uint64_t n = 10; n <= 1000; n += 10) expected.push_back(member(n));
   CHECK(users_of(book.violations()) == expected);
   CHECK(book.in_violation(member(500), sales));
   CHECK_FALSE(book.in_violation(member(501), sales));
-  book.apply(recorded(sales, {member(501)}));
+  isv::apply(book, recorded(sales, {member(501)}));
   CHECK(users_of(book.violations()).back() == member(501));
+}
+
+TEST_CASE("the member book.apply(e) changes the book as isv::apply(book, e) does, the one fold in evolve.hpp [D-AUDIT-1]") {
+  isv::license_book by_member{subscription_1};
+  isv::license_book by_function{subscription_1};
+  const std::vector<isv::event> events{
+      event_of(tenant_1, licenses_granted{subscription_1, std::nullopt, {member(1), member(2)}, {}}),
+      event_of(tenant_1, group_assigned{subscription_1, sales}),
+      event_of(tenant_1, licenses_granted{subscription_1, sales, {member(3)}, {member(1)}}),
+      event_of(tenant_1, violations_recorded{subscription_1, sales, {member(4)}, isv::violation_reason::count_violation}),
+      event_of(tenant_1, licenses_released{subscription_1, std::nullopt, {member(2)}, {member(1)}}),
+  };
+  for (const auto& e : events) {
+    by_member.apply(e);
+    isv::apply(by_function, e);
+    CHECK(by_member == by_function);
+  }
+  CHECK(by_member.size() == 2);
+  CHECK(by_member.find(member(1))->groups == std::vector<isv::group_id>{sales});
+  CHECK_FALSE(by_member.find(member(1))->direct);
 }

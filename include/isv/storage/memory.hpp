@@ -3,8 +3,8 @@
 
 #include "isv/error.hpp"
 #include "isv/event.hpp"
-#include "isv/evolve.hpp"
 #include "isv/repository.hpp"
+#include "isv/tenant_state.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -33,17 +33,9 @@ public:
   using subscription_id = subscription_id_t<Traits>;
 
 private:
-  struct subscription_entry {
-    basic_subscription<Traits> value;
-    basic_license_book<Traits> book;
-  };
-  struct tenant_state {
-    basic_tenant<Traits> tenant;
-    basic_directory<Traits> directory;
-    count_t directory_version = 0;
-    std::unordered_map<subscription_id, subscription_entry> subscriptions{};
-    std::unordered_map<billing_profile_id_t<Traits>, basic_billing_profile<Traits>> profiles{};
-    std::unordered_map<invoice_id_t<Traits>, basic_invoice<Traits>> invoices{};
+  // A tenant's state (changed only by isv::apply), and what the repository keeps beside it.
+  struct tenant_record {
+    basic_tenant_state<Traits> state;
     std::deque<basic_event<Traits>> log{};
     std::unordered_map<std::string, basic_idempotency_record<Traits>> idempotency{};
   };
@@ -53,52 +45,40 @@ public:
   /// A consistent read of one tenant: holds the repository's shared lock while it lives.
   class view {
   public:
-    [[nodiscard]] const basic_tenant<Traits>& tenant() const noexcept { return state_->tenant; }
-    [[nodiscard]] const basic_directory<Traits>& directory() const noexcept { return state_->directory; }
-    [[nodiscard]] count_t directory_version() const noexcept { return state_->directory_version; }
-    [[nodiscard]] std::vector<subscription_id> subscription_ids() const {
-      std::vector<subscription_id> out;
-      out.reserve(state_->subscriptions.size());
-      for (const auto& [id, entry] : state_->subscriptions) out.push_back(id);
-      std::sort(out.begin(), out.end());
-      return out;
-    }
+    [[nodiscard]] const basic_tenant<Traits>& tenant() const noexcept { return record_->state.tenant; }
+    [[nodiscard]] const basic_directory<Traits>& directory() const noexcept { return record_->state.directory; }
+    [[nodiscard]] count_t directory_version() const noexcept { return record_->state.directory_version; }
+    [[nodiscard]] std::vector<subscription_id> subscription_ids() const { return record_->state.subscription_ids(); }
     [[nodiscard]] const basic_subscription<Traits>* find_subscription(const subscription_id& id) const {
-      const auto* entry = find_entry(id);
-      return entry ? &entry->value : nullptr;
+      return record_->state.find_subscription(id);
     }
     [[nodiscard]] const basic_license_book<Traits>* find_license_book(const subscription_id& id) const {
-      const auto* entry = find_entry(id);
-      return entry ? &entry->book : nullptr;
+      return record_->state.find_license_book(id);
     }
     [[nodiscard]] const basic_billing_profile<Traits>* find_billing_profile(const billing_profile_id_t<Traits>& id) const {
-      const auto it = state_->profiles.find(id);
-      return it == state_->profiles.end() ? nullptr : &it->second;
+      return record_->state.find_billing_profile(id);
     }
     [[nodiscard]] const basic_invoice<Traits>* find_invoice(const invoice_id_t<Traits>& id) const {
-      const auto it = state_->invoices.find(id);
-      return it == state_->invoices.end() ? nullptr : &it->second;
+      return record_->state.find_invoice(id);
     }
+    /// The whole tenant state, for a host that reads more than the repository concept asks.
+    [[nodiscard]] const basic_tenant_state<Traits>& state() const noexcept { return record_->state; }
     [[nodiscard]] const basic_app<Traits>* find_app(const app_id_t<Traits>& id) const {
       const auto it = apps_->find(id);
       return it == apps_->end() ? nullptr : &it->second;
     }
     [[nodiscard]] const basic_idempotency_record<Traits>* find_idempotency(std::string_view key) const {
-      const auto it = state_->idempotency.find(std::string(key));
-      return it == state_->idempotency.end() ? nullptr : &it->second;
+      const auto it = record_->idempotency.find(std::string(key));
+      return it == record_->idempotency.end() ? nullptr : &it->second;
     }
 
   private:
     friend class basic_memory_repository;
-    view(std::shared_lock<std::shared_mutex> lock, const tenant_state* state, const app_catalog* apps)
-        : lock_(std::move(lock)), state_(state), apps_(apps) {}
-    [[nodiscard]] const subscription_entry* find_entry(const subscription_id& id) const {
-      const auto it = state_->subscriptions.find(id);
-      return it == state_->subscriptions.end() ? nullptr : &it->second;
-    }
+    view(std::shared_lock<std::shared_mutex> lock, const tenant_record* record, const app_catalog* apps)
+        : lock_(std::move(lock)), record_(record), apps_(apps) {}
 
     std::shared_lock<std::shared_mutex> lock_;
-    const tenant_state* state_;
+    const tenant_record* record_;
     const app_catalog* apps_;
   };
   using view_type = view;
@@ -111,11 +91,10 @@ public:
   [[nodiscard]] result<void> create_tenant(basic_tenant<Traits> org) {
     std::unique_lock lock(mutex_);
     if (tenants_.contains(org.id)) return fail(errc::already_exists, detail::describe(org.id) + " already exists.");
-    auto state = std::make_unique<tenant_state>();
-    state->directory = basic_directory<Traits>(org.id);
     const auto id = org.id;
-    state->tenant = std::move(org);
-    tenants_.emplace(id, std::move(state));
+    auto record = std::make_unique<tenant_record>();
+    record->state = basic_tenant_state<Traits>(std::move(org));
+    tenants_.emplace(id, std::move(record));
     return BOOST_OUTCOME_V2_NAMESPACE::success();
   }
 
@@ -140,19 +119,21 @@ public:
     std::unique_lock lock(mutex_);
     const auto it = tenants_.find(c.tenant);
     if (it == tenants_.end()) return fail(errc::not_found, detail::describe(c.tenant) + " does not exist.");
-    tenant_state& state = *it->second;
+    tenant_record& record = *it->second;
     {
       // The view shares the lock we hold exclusively; it only reads.
-      const view checker(std::shared_lock<std::shared_mutex>(), &state, &apps_);
+      const view checker(std::shared_lock<std::shared_mutex>(), &record, &apps_);
       BOOST_OUTCOME_TRY(check_commit(checker, c));
     }
+    // check_commit accepted every event: each is of this tenant and names a value that exists or
+    // that an earlier event of the commit creates.
     for (auto& e : c.events) {
-      apply_event(state, e);
-      state.log.push_back(std::move(e));
+      apply(record.state, e);
+      record.log.push_back(std::move(e));
     }
     if (c.idempotency) {
       auto key = c.idempotency->key;
-      state.idempotency.emplace(std::move(key), std::move(*c.idempotency));
+      record.idempotency.emplace(std::move(key), std::move(*c.idempotency));
     }
     return BOOST_OUTCOME_V2_NAMESPACE::success();
   }
@@ -172,8 +153,9 @@ public:
     std::unique_lock lock(mutex_);
     const auto it = tenants_.find(in_tenant);
     if (it == tenants_.end()) return fail(errc::not_found, detail::describe(in_tenant) + " does not exist.");
-    const auto entry = it->second->subscriptions.find(id);
-    if (entry == it->second->subscriptions.end())
+    auto& subscriptions = it->second->state.subscriptions;
+    const auto entry = subscriptions.find(id);
+    if (entry == subscriptions.end())
       return fail(errc::not_found, detail::describe(id) + " is not in " + detail::describe(in_tenant) + ".");
     entry->second.book.reserve(n);
     return BOOST_OUTCOME_V2_NAMESPACE::success();
@@ -184,43 +166,13 @@ public:
     std::unique_lock lock(mutex_);
     const auto it = tenants_.find(in_tenant);
     if (it == tenants_.end()) return fail(errc::not_found, detail::describe(in_tenant) + " does not exist.");
-    it->second->directory.reserve_users(n);
+    it->second->state.directory.reserve_users(n);
     return BOOST_OUTCOME_V2_NAMESPACE::success();
   }
 
 private:
-  // Called only after check_commit accepted the commit: every target exists or is created here.
-  static void apply_event(tenant_state& state, const basic_event<Traits>& e) {
-    const auto target = aggregate_of(e);
-    switch (target.kind) {
-      case aggregate_kind::tenants: state.tenant = apply(std::move(state.tenant), e); return;
-      case aggregate_kind::directories:
-        state.directory.apply(e);
-        ++state.directory_version;
-        return;
-      case aggregate_kind::billing_profiles: {
-        auto& profile = state.profiles[billing_profile_id_t<Traits>{target.id}];
-        profile = apply(std::move(profile), e);
-        return;
-      }
-      case aggregate_kind::invoices: {
-        auto& inv = state.invoices[invoice_id_t<Traits>{target.id}];
-        inv = apply(std::move(inv), e);
-        return;
-      }
-      case aggregate_kind::subscriptions: break;
-    }
-    const subscription_id id{target.id};
-    auto found = state.subscriptions.find(id);
-    if (found == state.subscriptions.end())
-      found = state.subscriptions.emplace(id, subscription_entry{basic_subscription<Traits>{}, basic_license_book<Traits>(id)}).first;
-    auto& entry = found->second;
-    entry.book.apply(e);
-    detail::apply_in_place(entry.value, e);
-  }
-
   std::shared_mutex mutex_;
-  std::unordered_map<tenant_id, std::unique_ptr<tenant_state>> tenants_{};
+  std::unordered_map<tenant_id, std::unique_ptr<tenant_record>> tenants_{};
   app_catalog apps_{};
 };
 
