@@ -130,7 +130,7 @@ struct pure_state {
     for (std::uint64_t first = 0; first < user_count; first += 100'000) {
       auto added = ok(isv::add_users(dir, admin, {users(first, std::min<std::uint64_t>(100'000, user_count - first))}, now),
                       "add users");
-      for (const auto& e : added) dir.apply(e);
+      for (const auto& e : added.events) dir.apply(e);
     }
     auto profile = ok(isv::create_billing_profile(org, admin, {profile_id, "Main", {"Ada", "1 Main St"}}, now), "profile").state;
     const isv::app product = make_app();

@@ -3,12 +3,13 @@
 # Every header must be placed in a layer here, so a new one cannot slip past the check.
 #
 # Operations return their new state by folding their own events, so the fold of an event into an
-# entity (evolve, and the license book and directory that events change in place) sits below them.
+# entity (evolve, and tenant_state, which routes an event to the value it names) sits below them.
+# The license book and the directory are values like the others: evolve says how events change them.
 set(layers
   "foundation: traits id region version money error enum_names indirect block_cache detail/describe detail/flag_set detail/fields detail/range_of detail/hash_table detail/large_array detail/group_lists"
-  "entities: actor tenant app license subscription billing_profile admin_role invoice detail/calendar"
-  "events and how they change state: event evolve directory license_book"
-  "authorization and operations: authorization portal detail/checks detail/seat_planner assignment purchase quantity lifecycle membership billing role_grants"
+  "entities: actor tenant app license subscription billing_profile admin_role invoice detail/calendar directory license_book"
+  "events and how they change state: event evolve tenant_state"
+  "authorization and operations: authorization portal detail/checks detail/seat_planner assignment purchase quantity lifecycle membership billing role_grants command"
   "repository and service: repository detail/fingerprint admin_center storage/memory licensing"
   "JSON, storage adapters and tools: json json/support json/codecs storage/detail/codec storage/detail/sql_store storage/sqlite storage/postgres")
 

@@ -357,9 +357,7 @@ private:
     const auto name = env.op->name;
     auto& c = center_;
     const auto& now = now_;
-    // Admin operations: the acting user is present (checked above).
-    const isv::user_id who = env.actor.value_or(isv::user_id{});
-
+    // The acting user is present for admin operations and absent for the platform's (checked above).
     if (name == "create_tenant"sv) return create_tenant(env);
     if (name == "add_app"sv) {
       auto product = isv::json::decode<isv::app>(env.args);
@@ -368,68 +366,12 @@ private:
       if (!added) return detail::error_line(added.error(), std::nullopt);
       return detail::ok_line({}, isv::json::encode(product.value()));
     }
-    if (name == "add_users"sv)
-      return with<isv::add_users_command>(env, [&](const auto& cmd) { return c.add_users(t, who, cmd, now, key); });
-    if (name == "create_group"sv)
-      return with<isv::create_group_command>(env, [&](const auto& cmd) { return c.create_group(t, who, cmd, now, key); });
-    if (name == "add_members"sv)
-      return with<isv::membership_command>(env, [&](const auto& cmd) { return c.add_members(t, who, cmd, now, key); });
-    if (name == "remove_members"sv)
-      return with<isv::membership_command>(env, [&](const auto& cmd) { return c.remove_members(t, who, cmd, now, key); });
-    if (name == "grant_role"sv)
-      return with<isv::role_command>(env, [&](const auto& cmd) { return c.grant_role(t, who, cmd, now, key); });
-    if (name == "revoke_role"sv)
-      return with<isv::role_command>(env, [&](const auto& cmd) { return c.revoke_role(t, who, cmd, now, key); });
-    if (name == "create_billing_profile"sv)
-      return with<isv::basic_create_billing_profile_command<traits>>(
-          env, [&](const auto& cmd) { return c.create_billing_profile(t, who, cmd, now, key); });
-    if (name == "change_contact_info"sv)
-      return with<isv::basic_contact_info_command<traits>>(env,
-                                                           [&](const auto& cmd) { return c.change_contact_info(t, who, cmd, now, key); });
-    if (name == "add_payment_method"sv)
-      return with<isv::basic_add_payment_method_command<traits>>(
-          env, [&](const auto& cmd) { return c.add_payment_method(t, who, cmd, now, key); });
-    if (name == "remove_payment_method"sv)
-      return with<isv::basic_payment_method_command<traits>>(
-          env, [&](const auto& cmd) { return c.remove_payment_method(t, who, cmd, now, key); });
-    if (name == "set_default_payment_method"sv)
-      return with<isv::basic_payment_method_command<traits>>(
-          env, [&](const auto& cmd) { return c.set_default_payment_method(t, who, cmd, now, key); });
-    if (name == "set_billing_role"sv)
-      return with<isv::basic_billing_role_command<traits>>(env, [&](const auto& cmd) { return c.set_billing_role(t, who, cmd, now, key); });
-    if (name == "purchase"sv)
-      return with<isv::purchase_command>(env, [&](const auto& cmd) { return c.purchase(t, who, cmd, now, key); });
-    if (name == "activate"sv)
-      return with<isv::activate_command>(env, [&](const auto& cmd) { return c.activate(t, who, cmd, now, key); });
-    if (name == "install"sv)
-      return with<isv::install_command>(env, [&](const auto& cmd) { return c.install(t, who, cmd, now, key); });
-    if (name == "change_quantity"sv)
-      return with<isv::change_quantity_command>(env, [&](const auto& cmd) { return c.change_quantity(t, who, cmd, now, key); });
-    if (name == "cancel"sv)
-      return with<isv::cancel_command>(env, [&](const auto& cmd) { return c.cancel(t, who, cmd, now, key); });
-    if (name == "set_auto_renew"sv)
-      return with<isv::auto_renew_command>(env, [&](const auto& cmd) { return c.set_auto_renew(t, who, cmd, now, key); });
-    if (name == "change_billing_profile"sv)
-      return with<isv::basic_change_billing_profile_command<traits>>(
-          env, [&](const auto& cmd) { return c.change_billing_profile(t, who, cmd, now, key); });
-    if (name == "assign"sv)
-      return with<isv::assign_command>(env, [&](const auto& cmd) { return c.assign(t, who, cmd, now, key); });
-    if (name == "preview_unassign"sv)
-      return with<isv::unassign_command>(env, [&](const auto& cmd) { return c.preview_unassign(t, who, cmd, now, key); });
-    if (name == "confirm_unassign"sv)
-      return with<isv::unassign_preview>(env, [&](const auto& cmd) { return c.confirm_unassign(t, who, cmd, now, key); });
-    if (name == "reprocess"sv)
-      return with<isv::reprocess_command>(env, [&](const auto& cmd) { return c.reprocess(t, who, cmd, now, key); });
-    if (name == "issue_invoice"sv)
-      return with<isv::basic_issue_invoice_command<traits>>(env, [&](const auto& cmd) { return c.issue_invoice(t, cmd, now, key); });
-    if (name == "view_invoice"sv)
-      return with<isv::view_invoice_command>(env, [&](const auto& cmd) { return c.view_invoice(t, who, cmd, now, key); });
-    if (name == "pay_invoice"sv)
-      return with<isv::basic_pay_invoice_command<traits>>(env, [&](const auto& cmd) { return c.pay_invoice(t, who, cmd, now, key); });
-    if (name == "collect_overdue"sv)
-      return with<isv::collect_overdue_command>(env, [&](const auto& cmd) { return c.collect_overdue(t, cmd, now, key); });
-    if (name == "advance_to"sv)
-      return with<isv::advance_command>(env, [&](const auto& cmd) { return c.advance_to(t, cmd, now, key); });
+    // Every command of the library: the name picks the alternative of isv::command it names.
+    if (auto done = isv::visit_command_named<traits>(name, [&](auto type) {
+          using command = typename decltype(type)::type;
+          return with<command>(env, [&](const command& cmd) { return c.execute(t, env.actor, cmd, now, key); });
+        }))
+      return *std::move(done);
 
     if (name == "find_tenant"sv || name == "subscriptions"sv || name == "events"sv) {
       if (name == "events"sv) {

@@ -90,3 +90,17 @@ TEST_CASE("a refused operation's error line has no path, and the key repeats the
   const auto reused = answer(handler, R"({"tenant": "1", "actor": "7", "op": "add_users", "args": {"users": ["21"]}, "idempotency_key": "k"})");
   CHECK(reused["error"]["code"] == "idempotency_mismatch");
 }
+
+TEST_CASE("every command of the library is an operation of the protocol, run by whom the command says [D-ROLE-3]") {
+  for (const auto name : isv::command_names<isv::default_traits>) {
+    CAPTURE(name);
+    const auto* doc = isv_admin::find_operation(name);
+    REQUIRE(doc != nullptr);
+    CHECK(doc->keyed);
+    const auto platform = isv::visit_command_named<isv::default_traits>(
+        name, [](auto type) { return isv::platform_command<typename decltype(type)::type>; });
+    REQUIRE(platform.has_value());
+    CHECK((doc->actor == isv_admin::actor_kind::platform) == *platform);
+    if (!*platform) CHECK(doc->actor == isv_admin::actor_kind::admin);
+  }
+}

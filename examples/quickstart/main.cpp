@@ -21,7 +21,7 @@ int main() {
   const isv::actor admin = contoso.actor(isv::user_id{1});
   isv::directory dir{contoso.id};
   auto users = isv::add_users(dir, admin, {{isv::user_id{2}, isv::user_id{3}}}, now).value();
-  for (const auto& e : users) dir.apply(e);
+  for (const auto& e : users.events) dir.apply(e);
 
   // A billing profile (its creator becomes owner) and a SaaS app priced per user.
   auto profile = isv::create_billing_profile(contoso, admin, {isv::billing_profile_id{10}, "Main", {}}, now).value().state;

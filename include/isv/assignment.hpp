@@ -4,6 +4,7 @@
 #include "isv/actor.hpp"
 #include "isv/authorization.hpp"
 #include "isv/detail/checks.hpp"
+#include "isv/detail/fields.hpp"
 #include "isv/detail/seat_planner.hpp"
 #include "isv/directory.hpp"
 #include "isv/error.hpp"
@@ -13,24 +14,19 @@
 #include "isv/subscription.hpp"
 
 #include <boost/describe/class.hpp>
+#include <boost/mp11/algorithm.hpp>
 
 #include <algorithm>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <type_traits>
 #include <unordered_map>
 #include <unordered_set>
+#include <variant>
 #include <vector>
 
 namespace isv {
-
-/// The list an admin builds and assigns in one step (D-ASSIGN-1).
-template <licensing_traits Traits>
-struct basic_assign_command {
-  subscription_id_t<Traits> subscription{};
-  std::vector<user_id_t<Traits>> users{};
-  std::vector<group_id_t<Traits>> groups{};
-  friend bool operator==(const basic_assign_command&, const basic_assign_command&) = default;
-  BOOST_DESCRIBE_CLASS(basic_assign_command, (), (subscription, users, groups), (), ())
-};
 
 /// What an assignment did besides its events: what was assigned already (D-ASSIGN-6) and which
 /// group members got no license, with why (D-ASSIGN-3, D-GROUP-1).
@@ -42,6 +38,19 @@ struct basic_assignment_report {
   count_t licenses_added = 0;
   friend bool operator==(const basic_assignment_report&, const basic_assignment_report&) = default;
   BOOST_DESCRIBE_CLASS(basic_assignment_report, (), (already_assigned, groups_already_assigned, violations, licenses_added), (), ())
+};
+
+/// The list an admin builds and assigns in one step (D-ASSIGN-1).
+template <licensing_traits Traits>
+struct basic_assign_command {
+  subscription_id_t<Traits> subscription{};
+  std::vector<user_id_t<Traits>> users{};
+  std::vector<group_id_t<Traits>> groups{};
+  static constexpr std::string_view operation_name = "assign";
+  static constexpr std::optional<operation> authorization = operation::assign;
+  using result_value = basic_assignment_report<Traits>;
+  friend bool operator==(const basic_assign_command&, const basic_assign_command&) = default;
+  BOOST_DESCRIBE_CLASS(basic_assign_command, (), (subscription, users, groups), (), ())
 };
 
 template <licensing_traits Traits>
@@ -198,14 +207,42 @@ template <licensing_traits T>
   return std::move(plan.out);
 }
 
-/// The admin's selection for an unassignment (D-ASSIGN-4).
+namespace detail {
+/// A record made from another whose description lists the same fields, in the same order.
+template <class To, class From>
+[[nodiscard]] To copy_fields(const From& from) {
+  using to_fields = described_fields<To>;
+  using from_fields = described_fields<From>;
+  static_assert(every_field_described<To> && every_field_described<From>);
+  static_assert(boost::mp11::mp_size<to_fields>::value == boost::mp11::mp_size<from_fields>::value);
+  To to{};
+  boost::mp11::mp_for_each<boost::mp11::mp_iota<boost::mp11::mp_size<to_fields>>>([&](auto i) {
+    using to_field = boost::mp11::mp_at_c<to_fields, decltype(i)::value>;
+    using from_field = boost::mp11::mp_at_c<from_fields, decltype(i)::value>;
+    static_assert(std::string_view(to_field::name) == std::string_view(from_field::name), "the same fields, in the same order");
+    to.*to_field::pointer = from.*from_field::pointer;
+  });
+  return to;
+}
+} // namespace detail
+
+/// Confirms an unassignment as its preview showed it (D-UNASSIGN-1): the fields of the preview.
+/// A preview converts to the command that confirms it.
 template <licensing_traits Traits>
-struct basic_unassign_command {
+struct basic_confirm_unassign_command {
   subscription_id_t<Traits> subscription{};
-  std::vector<user_id_t<Traits>> users{};   ///< remove their direct assignment
-  std::vector<group_id_t<Traits>> groups{}; ///< remove the group's assignment
-  friend bool operator==(const basic_unassign_command&, const basic_unassign_command&) = default;
-  BOOST_DESCRIBE_CLASS(basic_unassign_command, (), (subscription, users, groups), (), ())
+  count_t version = 0;
+  std::vector<user_id_t<Traits>> users{};
+  std::vector<group_id_t<Traits>> groups{};
+  std::vector<user_id_t<Traits>> losing_license{};
+  std::vector<user_id_t<Traits>> keeping_license{};
+  std::vector<user_id_t<Traits>> not_assigned{};
+  std::vector<group_id_t<Traits>> groups_not_assigned{};
+  static constexpr std::string_view operation_name = "confirm_unassign";
+  static constexpr std::optional<operation> authorization = operation::unassign;
+  using result_value = std::monostate;
+  friend bool operator==(const basic_confirm_unassign_command&, const basic_confirm_unassign_command&) = default;
+  BOOST_DESCRIBE_CLASS(basic_confirm_unassign_command, (), (subscription, version, users, groups, losing_license, keeping_license, not_assigned, groups_not_assigned), (), ())
 };
 
 /// What confirming an unassignment will do, bound to the subscription version it was computed
@@ -220,12 +257,30 @@ struct basic_unassign_preview {
   std::vector<user_id_t<Traits>> keeping_license{};  ///< lose a path but keep a license through another
   std::vector<user_id_t<Traits>> not_assigned{};     ///< selected but hold no direct assignment (D-ASSIGN-6)
   std::vector<group_id_t<Traits>> groups_not_assigned{};
+  /// The command that confirms this preview as it was made.
+  operator basic_confirm_unassign_command<Traits>() const {
+    return detail::copy_fields<basic_confirm_unassign_command<Traits>>(*this);
+  }
   friend bool operator==(const basic_unassign_preview&, const basic_unassign_preview&) = default;
   BOOST_DESCRIBE_CLASS(basic_unassign_preview, (), (subscription, version, users, groups, losing_license, keeping_license, not_assigned, groups_not_assigned), (), ())
 };
 
+/// The admin's selection for an unassignment (D-ASSIGN-4).
+template <licensing_traits Traits>
+struct basic_unassign_command {
+  subscription_id_t<Traits> subscription{};
+  std::vector<user_id_t<Traits>> users{};   ///< remove their direct assignment
+  std::vector<group_id_t<Traits>> groups{}; ///< remove the group's assignment
+  static constexpr std::string_view operation_name = "preview_unassign";
+  static constexpr std::optional<operation> authorization = operation::unassign;
+  using result_value = basic_unassign_preview<Traits>;
+  friend bool operator==(const basic_unassign_command&, const basic_unassign_command&) = default;
+  BOOST_DESCRIBE_CLASS(basic_unassign_command, (), (subscription, users, groups), (), ())
+};
+
 using unassign_command = basic_unassign_command<default_traits>;
 using unassign_preview = basic_unassign_preview<default_traits>;
+using confirm_unassign_command = basic_confirm_unassign_command<default_traits>;
 
 namespace detail {
 
@@ -324,7 +379,8 @@ template <licensing_traits T>
 template <licensing_traits T>
 [[nodiscard]] result<basic_update<basic_subscription<T>, T>> confirm_unassign(
     const basic_subscription<T>& s, const basic_license_book<T>& book, const basic_directory<T>& dir,
-    const basic_actor<T>& admin, const basic_unassign_preview<T>& preview, const typename T::time_point& now) {
+    const basic_actor<T>& admin, const std::type_identity_t<basic_confirm_unassign_command<T>>& preview,
+    const typename T::time_point& now) {
   BOOST_OUTCOME_TRY(detail::license_operation_allowed(s, book, dir, admin, preview.subscription, operation::unassign));
   if (preview.version != s.version)
     return fail(errc::stale_preview, "The preview was made from version " + std::to_string(preview.version) + " of " +
@@ -342,6 +398,9 @@ template <licensing_traits T>
 template <licensing_traits Traits>
 struct basic_reprocess_command {
   subscription_id_t<Traits> subscription{};
+  static constexpr std::string_view operation_name = "reprocess";
+  static constexpr std::optional<operation> authorization = operation::reprocess;
+  using result_value = basic_assignment_report<Traits>;
   friend bool operator==(const basic_reprocess_command&, const basic_reprocess_command&) = default;
   BOOST_DESCRIBE_CLASS(basic_reprocess_command, (), (subscription), (), ())
 };

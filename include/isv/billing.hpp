@@ -16,8 +16,11 @@
 
 #include <boost/describe/class.hpp>
 
+#include <optional>
 #include <span>
 #include <string>
+#include <string_view>
+#include <variant>
 #include <vector>
 
 namespace isv {
@@ -29,6 +32,9 @@ struct basic_create_billing_profile_command {
   billing_profile_id_t<Traits> profile{};
   typename Traits::string_type name{};
   basic_contact_info<Traits> contact{};
+  static constexpr std::string_view operation_name = "create_billing_profile";
+  static constexpr std::optional<operation> authorization = operation::create_billing_profile;
+  using result_value = std::monostate;
   friend bool operator==(const basic_create_billing_profile_command&, const basic_create_billing_profile_command&) = default;
   BOOST_DESCRIBE_CLASS(basic_create_billing_profile_command, (), (profile, name, contact), (), ())
 };
@@ -73,6 +79,9 @@ template <licensing_traits Traits>
 struct basic_contact_info_command {
   billing_profile_id_t<Traits> profile{};
   basic_contact_info<Traits> contact{};
+  static constexpr std::string_view operation_name = "change_contact_info";
+  static constexpr std::optional<operation> authorization = operation::edit_billing_profile;
+  using result_value = std::monostate;
   friend bool operator==(const basic_contact_info_command&, const basic_contact_info_command&) = default;
   BOOST_DESCRIBE_CLASS(basic_contact_info_command, (), (profile, contact), (), ())
 };
@@ -90,6 +99,9 @@ template <licensing_traits Traits>
 struct basic_add_payment_method_command {
   billing_profile_id_t<Traits> profile{};
   basic_payment_method<Traits> method{};
+  static constexpr std::string_view operation_name = "add_payment_method";
+  static constexpr std::optional<operation> authorization = operation::edit_billing_profile;
+  using result_value = std::monostate;
   friend bool operator==(const basic_add_payment_method_command&, const basic_add_payment_method_command&) = default;
   BOOST_DESCRIBE_CLASS(basic_add_payment_method_command, (), (profile, method), (), ())
 };
@@ -111,17 +123,36 @@ template <licensing_traits T>
 }
 
 template <licensing_traits Traits>
-struct basic_payment_method_command {
+struct basic_remove_payment_method_command {
   billing_profile_id_t<Traits> profile{};
   payment_method_id_t<Traits> method{};
-  friend bool operator==(const basic_payment_method_command&, const basic_payment_method_command&) = default;
-  BOOST_DESCRIBE_CLASS(basic_payment_method_command, (), (profile, method), (), ())
+  static constexpr std::string_view operation_name = "remove_payment_method";
+  static constexpr std::optional<operation> authorization = operation::edit_billing_profile;
+  using result_value = std::monostate;
+  friend bool operator==(const basic_remove_payment_method_command&, const basic_remove_payment_method_command&) = default;
+  BOOST_DESCRIBE_CLASS(basic_remove_payment_method_command, (), (profile, method), (), ())
 };
+
+template <licensing_traits Traits>
+struct basic_set_default_payment_method_command {
+  billing_profile_id_t<Traits> profile{};
+  payment_method_id_t<Traits> method{};
+  static constexpr std::string_view operation_name = "set_default_payment_method";
+  static constexpr std::optional<operation> authorization = operation::edit_billing_profile;
+  using result_value = std::monostate;
+  friend bool operator==(const basic_set_default_payment_method_command&,
+                         const basic_set_default_payment_method_command&) = default;
+  BOOST_DESCRIBE_CLASS(basic_set_default_payment_method_command, (), (profile, method), (), ())
+};
+
+/// The fields that name one payment method of a profile, as the wire format of release 0.1.0 named them.
+template <licensing_traits Traits>
+using basic_payment_method_command = basic_remove_payment_method_command<Traits>;
 
 /// Removes a payment method. The one invoices are paid with cannot go while others remain: choose another first.
 template <licensing_traits T>
 [[nodiscard]] result<basic_update<basic_billing_profile<T>, T>> remove_payment_method(
-    const basic_billing_profile<T>& b, const basic_actor<T>& admin, const basic_payment_method_command<T>& cmd,
+    const basic_billing_profile<T>& b, const basic_actor<T>& admin, const basic_remove_payment_method_command<T>& cmd,
     const typename T::time_point& now) {
   BOOST_OUTCOME_TRY(detail::profile_operation_allowed(b, admin, cmd.profile, operation::edit_billing_profile));
   if (!b.find_payment_method(cmd.method))
@@ -135,7 +166,7 @@ template <licensing_traits T>
 /// Chooses how the profile's invoices are paid (D-BILL-4).
 template <licensing_traits T>
 [[nodiscard]] result<basic_update<basic_billing_profile<T>, T>> set_default_payment_method(
-    const basic_billing_profile<T>& b, const basic_actor<T>& admin, const basic_payment_method_command<T>& cmd,
+    const basic_billing_profile<T>& b, const basic_actor<T>& admin, const basic_set_default_payment_method_command<T>& cmd,
     const typename T::time_point& now) {
   BOOST_OUTCOME_TRY(detail::profile_operation_allowed(b, admin, cmd.profile, operation::edit_billing_profile));
   if (!b.find_payment_method(cmd.method))
@@ -148,6 +179,9 @@ struct basic_billing_role_command {
   billing_profile_id_t<Traits> profile{};
   user_id_t<Traits> user{};
   std::optional<billing_role> role{}; ///< empty: revoke the user's role
+  static constexpr std::string_view operation_name = "set_billing_role";
+  static constexpr std::optional<operation> authorization = operation::manage_billing_roles;
+  using result_value = std::monostate;
   friend bool operator==(const basic_billing_role_command&, const basic_billing_role_command&) = default;
   BOOST_DESCRIBE_CLASS(basic_billing_role_command, (), (profile, user, role), (), ())
 };
@@ -177,6 +211,9 @@ template <licensing_traits Traits>
 struct basic_change_billing_profile_command {
   subscription_id_t<Traits> subscription{};
   billing_profile_id_t<Traits> profile{};
+  static constexpr std::string_view operation_name = "change_billing_profile";
+  static constexpr std::optional<operation> authorization = operation::change_billing_profile;
+  using result_value = std::monostate;
   friend bool operator==(const basic_change_billing_profile_command&, const basic_change_billing_profile_command&) = default;
   BOOST_DESCRIBE_CLASS(basic_change_billing_profile_command, (), (subscription, profile), (), ())
 };
@@ -211,6 +248,9 @@ template <licensing_traits Traits>
 struct basic_issue_invoice_command {
   invoice_id_t<Traits> invoice{};
   billing_profile_id_t<Traits> profile{};
+  static constexpr std::string_view operation_name = "issue_invoice";
+  static constexpr std::optional<operation> authorization = std::nullopt;
+  using result_value = basic_invoice<Traits>;
   friend bool operator==(const basic_issue_invoice_command&, const basic_issue_invoice_command&) = default;
   BOOST_DESCRIBE_CLASS(basic_issue_invoice_command, (), (invoice, profile), (), ())
 };
@@ -262,19 +302,37 @@ template <licensing_traits T>
   return out;
 }
 
-/// Viewing an invoice needs a role on its profile (D-BILL-4, D-ROLE-4).
+/// Which invoice to show (D-BILL-4).
+template <licensing_traits Traits>
+struct basic_view_invoice_command {
+  invoice_id_t<Traits> invoice{};
+  static constexpr std::string_view operation_name = "view_invoice";
+  static constexpr std::optional<operation> authorization = operation::view_invoices;
+  using result_value = basic_invoice<Traits>;
+  friend bool operator==(const basic_view_invoice_command&, const basic_view_invoice_command&) = default;
+  BOOST_DESCRIBE_CLASS(basic_view_invoice_command, (), (invoice), (), ())
+};
+
+using view_invoice_command = basic_view_invoice_command<default_traits>;
+
+/// Viewing an invoice needs a role on its profile (D-BILL-4, D-ROLE-4). Changes nothing: the update's state is the invoice as shown, with no events.
 template <licensing_traits T>
-[[nodiscard]] result<basic_invoice<T>> view_invoice(const basic_billing_profile<T>& b, const basic_invoice<T>& inv,
-                                                    const basic_actor<T>& admin) {
+[[nodiscard]] result<basic_update<basic_invoice<T>, T>> view_invoice(const basic_billing_profile<T>& b,
+                                                                     const basic_invoice<T>& inv, const basic_actor<T>& admin,
+                                                                     const basic_view_invoice_command<T>& cmd) {
+  BOOST_OUTCOME_TRY(detail::same_target(inv.id, cmd.invoice));
   BOOST_OUTCOME_TRY(detail::same_tenant(admin, inv.tenant, inv.id)); // profile ids may repeat across tenants (D-TENANT-1)
   BOOST_OUTCOME_TRY(detail::profile_operation_allowed(b, admin, inv.profile, operation::view_invoices));
-  return inv;
+  return basic_update<basic_invoice<T>, T>{inv, {}};
 }
 
 template <licensing_traits Traits>
 struct basic_pay_invoice_command {
   invoice_id_t<Traits> invoice{};
   std::optional<payment_method_id_t<Traits>> method{}; ///< empty: the profile's default
+  static constexpr std::string_view operation_name = "pay_invoice";
+  static constexpr std::optional<operation> authorization = operation::pay_invoice;
+  using result_value = std::monostate;
   friend bool operator==(const basic_pay_invoice_command&, const basic_pay_invoice_command&) = default;
   BOOST_DESCRIBE_CLASS(basic_pay_invoice_command, (), (invoice, method), (), ())
 };
@@ -310,6 +368,19 @@ template <licensing_traits T>
   return out;
 }
 
+/// Which invoice the platform looks at for payment (D-LIFE-4); no admin acts.
+template <licensing_traits Traits>
+struct basic_collect_overdue_command {
+  invoice_id_t<Traits> invoice{};
+  static constexpr std::string_view operation_name = "collect_overdue";
+  static constexpr std::optional<operation> authorization = std::nullopt;
+  using result_value = std::monostate;
+  friend bool operator==(const basic_collect_overdue_command&, const basic_collect_overdue_command&) = default;
+  BOOST_DESCRIBE_CLASS(basic_collect_overdue_command, (), (invoice), (), ())
+};
+
+using collect_overdue_command = basic_collect_overdue_command<default_traits>;
+
 /// The platform's daily look at an invoice: once past due and unpaid it is overdue, and every
 /// subscription it charges is suspended for the grace period (D-LIFE-4). Before that, nothing.
 template <licensing_traits T>
@@ -329,5 +400,16 @@ template <licensing_traits T>
   out.state = apply_all(inv, out.events);
   return out;
 }
+
+using create_billing_profile_command = basic_create_billing_profile_command<default_traits>;
+using contact_info_command = basic_contact_info_command<default_traits>;
+using add_payment_method_command = basic_add_payment_method_command<default_traits>;
+using remove_payment_method_command = basic_remove_payment_method_command<default_traits>;
+using set_default_payment_method_command = basic_set_default_payment_method_command<default_traits>;
+using payment_method_command = basic_payment_method_command<default_traits>;
+using billing_role_command = basic_billing_role_command<default_traits>;
+using change_billing_profile_command = basic_change_billing_profile_command<default_traits>;
+using issue_invoice_command = basic_issue_invoice_command<default_traits>;
+using pay_invoice_command = basic_pay_invoice_command<default_traits>;
 
 } // namespace isv

@@ -10,6 +10,7 @@
 #include "isv/billing.hpp"
 #include "isv/billing_profile.hpp"
 #include "isv/block_cache.hpp"
+#include "isv/command.hpp"
 #include "isv/directory.hpp"
 #include "isv/error.hpp"
 #include "isv/event.hpp"

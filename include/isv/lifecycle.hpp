@@ -18,6 +18,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
+#include <vector>
 
 namespace isv {
 
@@ -77,20 +79,33 @@ template <licensing_traits T>
 } // namespace detail
 
 template <licensing_traits Traits>
-struct basic_subscription_command {
+struct basic_activate_command {
   subscription_id_t<Traits> subscription{};
-  friend bool operator==(const basic_subscription_command&, const basic_subscription_command&) = default;
-  BOOST_DESCRIBE_CLASS(basic_subscription_command, (), (subscription), (), ())
+  static constexpr std::string_view operation_name = "activate";
+  static constexpr std::optional<operation> authorization = operation::activate;
+  using result_value = std::monostate;
+  friend bool operator==(const basic_activate_command&, const basic_activate_command&) = default;
+  BOOST_DESCRIBE_CLASS(basic_activate_command, (), (subscription), (), ())
 };
 
-using activate_command = basic_subscription_command<default_traits>;
-using cancel_command = basic_subscription_command<default_traits>;
+template <licensing_traits Traits>
+struct basic_cancel_command {
+  subscription_id_t<Traits> subscription{};
+  static constexpr std::string_view operation_name = "cancel";
+  static constexpr std::optional<operation> authorization = operation::cancel;
+  using result_value = std::monostate;
+  friend bool operator==(const basic_cancel_command&, const basic_cancel_command&) = default;
+  BOOST_DESCRIBE_CLASS(basic_cancel_command, (), (subscription), (), ())
+};
+
+using activate_command = basic_activate_command<default_traits>;
+using cancel_command = basic_cancel_command<default_traits>;
 
 /// Activates a SaaS subscription (done in the publisher's portal, D-ACT-1); its first term starts now.
 template <licensing_traits T>
 [[nodiscard]] result<basic_update<basic_subscription<T>, T>> activate(const basic_subscription<T>& s,
                                                                       const basic_actor<T>& admin,
-                                                                      const basic_subscription_command<T>& cmd,
+                                                                      const basic_activate_command<T>& cmd,
                                                                       const typename T::time_point& now) {
   BOOST_OUTCOME_TRY(detail::subscription_operation_allowed(s, admin, cmd.subscription, operation::activate));
   BOOST_OUTCOME_TRY(detail::allowed(s, lifecycle_trigger::activate, "activate"));
@@ -105,7 +120,7 @@ template <licensing_traits T>
 /// subscription bought from the vendor is cancelled with the vendor (D-QTY-2, D-PORTAL-1).
 template <licensing_traits T>
 [[nodiscard]] result<basic_update<basic_subscription<T>, T>> cancel(const basic_subscription<T>& s, const basic_actor<T>& admin,
-                                                                    const basic_subscription_command<T>& cmd,
+                                                                    const basic_cancel_command<T>& cmd,
                                                                     const typename T::time_point& now) {
   BOOST_OUTCOME_TRY(detail::subscription_operation_allowed(s, admin, cmd.subscription, operation::cancel));
   if (!s.bought_through_platform())
@@ -122,6 +137,9 @@ template <licensing_traits Traits>
 struct basic_auto_renew_command {
   subscription_id_t<Traits> subscription{};
   bool auto_renew = true;
+  static constexpr std::string_view operation_name = "set_auto_renew";
+  static constexpr std::optional<operation> authorization = operation::set_auto_renew;
+  using result_value = std::monostate;
   friend bool operator==(const basic_auto_renew_command&, const basic_auto_renew_command&) = default;
   BOOST_DESCRIBE_CLASS(basic_auto_renew_command, (), (subscription, auto_renew), (), ())
 };
@@ -142,6 +160,20 @@ template <licensing_traits T>
   out.state = apply_all(s, out.events);
   return out;
 }
+
+/// Which subscriptions the platform moves to the current time (D-TERM-1); empty: all of the tenant's.
+/// The platform's clock: no admin acts, so no row of the authorization table guards it.
+template <licensing_traits Traits>
+struct basic_advance_command {
+  std::vector<subscription_id_t<Traits>> subscriptions{};
+  static constexpr std::string_view operation_name = "advance_to";
+  static constexpr std::optional<operation> authorization = std::nullopt;
+  using result_value = std::monostate;
+  friend bool operator==(const basic_advance_command&, const basic_advance_command&) = default;
+  BOOST_DESCRIBE_CLASS(basic_advance_command, (), (subscriptions), (), ())
+};
+
+using advance_command = basic_advance_command<default_traits>;
 
 /// The platform suspends a subscription whose invoice went unpaid: licenses stay, none can be
 /// added, and the grace period starts (D-LIFE-4). A subscription already suspended or not active is left as it is.
@@ -177,9 +209,9 @@ template <licensing_traits T>
 /// (auto-renew on) or expires it (off); a grace period that ended unpaid deactivates it for
 /// nonpayment. A pure function of the state and the time: events carry the moment each happened.
 template <licensing_traits T>
-[[nodiscard]] basic_update<basic_subscription<T>, T> advance_to(const basic_subscription<T>& s, const typename T::time_point& now,
-                                                             const lifecycle_policy& policy = {}) {
-  (void)policy; // the grace end was fixed when the subscription was suspended
+[[nodiscard]] basic_update<basic_subscription<T>, T> advance_to(const basic_subscription<T>& s,
+                                                                const typename T::time_point& now) {
+  // No policy: the end of a grace period was fixed when the subscription was suspended.
   basic_update<basic_subscription<T>, T> out;
   out.state = s;
   auto& cur = out.state;

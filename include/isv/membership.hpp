@@ -14,8 +14,11 @@
 
 #include <boost/describe/class.hpp>
 
+#include <optional>
 #include <span>
 #include <string>
+#include <string_view>
+#include <variant>
 #include <vector>
 
 namespace isv {
@@ -30,6 +33,9 @@ struct basic_subscription_ref {
 template <licensing_traits Traits>
 struct basic_add_users_command {
   std::vector<user_id_t<Traits>> users{};
+  static constexpr std::string_view operation_name = "add_users";
+  static constexpr std::optional<operation> authorization = operation::manage_directory;
+  using result_value = std::monostate;
   friend bool operator==(const basic_add_users_command&, const basic_add_users_command&) = default;
   BOOST_DESCRIBE_CLASS(basic_add_users_command, (), (users), (), ())
 };
@@ -38,27 +44,58 @@ template <licensing_traits Traits>
 struct basic_create_group_command {
   group_id_t<Traits> group{};
   typename Traits::string_type name{};
+  static constexpr std::string_view operation_name = "create_group";
+  static constexpr std::optional<operation> authorization = operation::manage_directory;
+  using result_value = std::monostate;
   friend bool operator==(const basic_create_group_command&, const basic_create_group_command&) = default;
   BOOST_DESCRIBE_CLASS(basic_create_group_command, (), (group, name), (), ())
 };
 
-/// Adds or removes members of one group (which command it is decides the direction).
+/// Adds members to one group.
 template <licensing_traits Traits>
-struct basic_membership_command {
+struct basic_add_members_command {
   group_id_t<Traits> group{};
   std::vector<user_id_t<Traits>> users{};
-  friend bool operator==(const basic_membership_command&, const basic_membership_command&) = default;
-  BOOST_DESCRIBE_CLASS(basic_membership_command, (), (group, users), (), ())
+  static constexpr std::string_view operation_name = "add_members";
+  static constexpr std::optional<operation> authorization = operation::manage_directory;
+  using result_value = std::monostate;
+  friend bool operator==(const basic_add_members_command&, const basic_add_members_command&) = default;
+  BOOST_DESCRIBE_CLASS(basic_add_members_command, (), (group, users), (), ())
 };
+
+/// Removes members from one group.
+template <licensing_traits Traits>
+struct basic_remove_members_command {
+  group_id_t<Traits> group{};
+  std::vector<user_id_t<Traits>> users{};
+  static constexpr std::string_view operation_name = "remove_members";
+  static constexpr std::optional<operation> authorization = operation::manage_directory;
+  using result_value = std::monostate;
+  friend bool operator==(const basic_remove_members_command&, const basic_remove_members_command&) = default;
+  BOOST_DESCRIBE_CLASS(basic_remove_members_command, (), (group, users), (), ())
+};
+
+/// The fields of a membership change, as the wire format of release 0.1.0 named them.
+template <licensing_traits Traits>
+using basic_membership_command = basic_add_members_command<Traits>;
+
+/// What a directory operation produced: its events. The directory is changed in place by applying
+/// them (like the license book), never returned as a copy: copying a directory of a million users
+/// on every call would cost more than the operation itself.
+template <licensing_traits Traits>
+using basic_directory_update = basic_update<std::monostate, Traits>;
 
 using add_users_command = basic_add_users_command<default_traits>;
 using create_group_command = basic_create_group_command<default_traits>;
+using add_members_command = basic_add_members_command<default_traits>;
+using remove_members_command = basic_remove_members_command<default_traits>;
 using membership_command = basic_membership_command<default_traits>;
+using directory_update = basic_directory_update<default_traits>;
 using subscription_ref = basic_subscription_ref<default_traits>;
 
 /// Adds users to the tenant's directory. Users already there are left as they are.
 template <licensing_traits T>
-[[nodiscard]] result<std::vector<basic_event<T>>> add_users(const basic_directory<T>& dir, const basic_actor<T>& admin,
+[[nodiscard]] result<basic_directory_update<T>> add_users(const basic_directory<T>& dir, const basic_actor<T>& admin,
                                                             const basic_add_users_command<T>& cmd,
                                                             const typename T::time_point& now) {
   BOOST_OUTCOME_TRY(detail::same_tenant(admin, dir.tenant(), dir.tenant()));
@@ -68,27 +105,28 @@ template <licensing_traits T>
   basic_users_added<T> added;
   for (const auto& user : cmd.users)
     if (!dir.has_user(user)) added.users.push_back(user);
-  std::vector<basic_event<T>> events;
-  if (!added.users.empty()) events.push_back(detail::make_event(admin, now, std::move(added)));
-  return events;
+  basic_directory_update<T> out;
+  if (!added.users.empty()) out.events.push_back(detail::make_event(admin, now, std::move(added)));
+  return out;
 }
 
 /// Creates an empty group.
 template <licensing_traits T>
-[[nodiscard]] result<std::vector<basic_event<T>>> create_group(const basic_directory<T>& dir, const basic_actor<T>& admin,
+[[nodiscard]] result<basic_directory_update<T>> create_group(const basic_directory<T>& dir, const basic_actor<T>& admin,
                                                                const basic_create_group_command<T>& cmd,
                                                                const typename T::time_point& now) {
   BOOST_OUTCOME_TRY(detail::same_tenant(admin, dir.tenant(), dir.tenant()));
   BOOST_OUTCOME_TRY(authorize(operation::manage_directory, admin.roles));
   if (dir.has_group(cmd.group))
     return fail(errc::already_exists, detail::describe(cmd.group) + " already exists in " + detail::describe(dir.tenant()) + ".");
-  return std::vector<basic_event<T>>{detail::make_event(admin, now, basic_group_created<T>{cmd.group, cmd.name})};
+  basic_directory_update<T> out;
+  out.events.push_back(detail::make_event(admin, now, basic_group_created<T>{cmd.group, cmd.name}));
+  return out;
 }
 
 namespace detail {
-template <licensing_traits T>
-[[nodiscard]] result<void> valid_membership(const basic_directory<T>& dir, const basic_actor<T>& admin,
-                                            const basic_membership_command<T>& cmd,
+template <licensing_traits T, class Command>
+[[nodiscard]] result<void> valid_membership(const basic_directory<T>& dir, const basic_actor<T>& admin, const Command& cmd,
                                             detail::range_of<basic_subscription_ref<T>> subscriptions) {
   BOOST_OUTCOME_TRY(same_tenant(admin, dir.tenant(), dir.tenant()));
   BOOST_OUTCOME_TRY(authorize(operation::manage_directory, admin.roles));
@@ -114,18 +152,19 @@ template <licensing_traits T>
 /// license, or lists them in violation when no seat is left (D-ASSIGN-2, D-ASSIGN-3). Pass the
 /// tenant's subscriptions (or just those the group is assigned to; others are skipped).
 template <licensing_traits T>
-[[nodiscard]] result<std::vector<basic_event<T>>> add_members(const basic_directory<T>& dir,
+[[nodiscard]] result<basic_directory_update<T>> add_members(const basic_directory<T>& dir,
                                                               detail::range_of<basic_subscription_ref<T>> subscriptions,
                                                               const basic_actor<T>& admin,
-                                                              const basic_membership_command<T>& cmd,
+                                                              const basic_add_members_command<T>& cmd,
                                                               const typename T::time_point& now) {
   BOOST_OUTCOME_TRY(detail::valid_membership(dir, admin, cmd, subscriptions));
   basic_members_added<T> added{cmd.group, {}};
   for (const auto& user : cmd.users)
     if (!dir.is_member(cmd.group, user)) added.users.push_back(user);
   std::sort(added.users.begin(), added.users.end());
-  std::vector<basic_event<T>> events;
-  if (added.users.empty()) return events;
+  basic_directory_update<T> out;
+  auto& events = out.events;
+  if (added.users.empty()) return out;
   const auto stamp = detail::make_event(admin, now, added);
   events.push_back(stamp);
   for (const auto& ref : subscriptions) {
@@ -134,24 +173,25 @@ template <licensing_traits T>
     detail::seat_planner<T> planner(s, *ref.book);
     (void)detail::grant_via_group(planner, s.id, cmd.group, added.users, stamp, events);
   }
-  return events;
+  return out;
 }
 
 /// Removes members from a group. Each loses the license the group gave, unless another path still
 /// gives one (D-ASSIGN-5); their violations for the group are cleared.
 template <licensing_traits T>
-[[nodiscard]] result<std::vector<basic_event<T>>> remove_members(const basic_directory<T>& dir,
+[[nodiscard]] result<basic_directory_update<T>> remove_members(const basic_directory<T>& dir,
                                                                  detail::range_of<basic_subscription_ref<T>> subscriptions,
                                                                  const basic_actor<T>& admin,
-                                                                 const basic_membership_command<T>& cmd,
+                                                                 const basic_remove_members_command<T>& cmd,
                                                                  const typename T::time_point& now) {
   BOOST_OUTCOME_TRY(detail::valid_membership(dir, admin, cmd, subscriptions));
   basic_members_removed<T> removed{cmd.group, {}};
   for (const auto& user : cmd.users)
     if (dir.is_member(cmd.group, user)) removed.users.push_back(user);
   std::sort(removed.users.begin(), removed.users.end());
-  std::vector<basic_event<T>> events;
-  if (removed.users.empty()) return events;
+  basic_directory_update<T> out;
+  auto& events = out.events;
+  if (removed.users.empty()) return out;
   const auto stamp = detail::make_event(admin, now, removed);
   events.push_back(stamp);
   for (const auto& ref : subscriptions) {
@@ -176,7 +216,7 @@ template <licensing_traits T>
       events.back().payload = std::move(cleared);
     }
   }
-  return events;
+  return out;
 }
 
 } // namespace isv

@@ -17,7 +17,9 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <type_traits>
+#include <variant>
 
 namespace isv {
 
@@ -31,6 +33,9 @@ struct basic_purchase_command {
   bool agreement_accepted = false;   ///< the customer agreement (D-BUY-3)
   std::optional<billing_profile_id_t<Traits>> billing_profile{}; ///< required unless bought from the vendor
   bool auto_renew = true;
+  static constexpr std::string_view operation_name = "purchase";
+  static constexpr std::optional<operation> authorization = operation::purchase;
+  using result_value = std::monostate;
 
   friend bool operator==(const basic_purchase_command&, const basic_purchase_command&) = default;
   BOOST_DESCRIBE_CLASS(basic_purchase_command, (), (subscription, app, channel, term, quantity, agreement_accepted, billing_profile, auto_renew), (), ())
@@ -134,6 +139,9 @@ template <licensing_traits T>
 template <licensing_traits Traits>
 struct basic_install_command {
   subscription_id_t<Traits> subscription{};
+  static constexpr std::string_view operation_name = "install";
+  static constexpr std::optional<operation> authorization = operation::install;
+  using result_value = typename Traits::string_type;
   friend bool operator==(const basic_install_command&, const basic_install_command&) = default;
   BOOST_DESCRIBE_CLASS(basic_install_command, (), (subscription), (), ())
 };

@@ -12,7 +12,10 @@
 
 #include <boost/describe/class.hpp>
 
+#include <optional>
 #include <string>
+#include <string_view>
+#include <variant>
 
 namespace isv {
 
@@ -20,6 +23,9 @@ template <licensing_traits Traits>
 struct basic_change_quantity_command {
   subscription_id_t<Traits> subscription{};
   count_t quantity = 0; ///< the new number of seats
+  static constexpr std::string_view operation_name = "change_quantity";
+  static constexpr std::optional<operation> authorization = operation::change_quantity;
+  using result_value = std::monostate;
   friend bool operator==(const basic_change_quantity_command&, const basic_change_quantity_command&) = default;
   BOOST_DESCRIBE_CLASS(basic_change_quantity_command, (), (subscription, quantity), (), ())
 };

@@ -13,23 +13,46 @@
 #include <boost/describe/class.hpp>
 
 #include <algorithm>
+#include <optional>
+#include <string_view>
+#include <variant>
 
 namespace isv {
 
 template <licensing_traits Traits>
-struct basic_role_command {
+struct basic_grant_role_command {
   user_id_t<Traits> user{};
   directory_role role{};
-  friend bool operator==(const basic_role_command&, const basic_role_command&) = default;
-  BOOST_DESCRIBE_CLASS(basic_role_command, (), (user, role), (), ())
+  static constexpr std::string_view operation_name = "grant_role";
+  static constexpr std::optional<operation> authorization = operation::manage_admin_roles;
+  using result_value = std::monostate;
+  friend bool operator==(const basic_grant_role_command&, const basic_grant_role_command&) = default;
+  BOOST_DESCRIBE_CLASS(basic_grant_role_command, (), (user, role), (), ())
 };
 
+template <licensing_traits Traits>
+struct basic_revoke_role_command {
+  user_id_t<Traits> user{};
+  directory_role role{};
+  static constexpr std::string_view operation_name = "revoke_role";
+  static constexpr std::optional<operation> authorization = operation::manage_admin_roles;
+  using result_value = std::monostate;
+  friend bool operator==(const basic_revoke_role_command&, const basic_revoke_role_command&) = default;
+  BOOST_DESCRIBE_CLASS(basic_revoke_role_command, (), (user, role), (), ())
+};
+
+/// The fields of a role change, as the wire format of release 0.1.0 named them.
+template <licensing_traits Traits>
+using basic_role_command = basic_grant_role_command<Traits>;
+
+using grant_role_command = basic_grant_role_command<default_traits>;
+using revoke_role_command = basic_revoke_role_command<default_traits>;
 using role_command = basic_role_command<default_traits>;
 
 /// Grants `cmd.role` to `cmd.user` in the admin's tenant. Granting a role held already changes nothing.
 template <licensing_traits T>
 [[nodiscard]] result<basic_update<basic_tenant<T>, T>> grant_role(const basic_tenant<T>& org, const basic_actor<T>& admin,
-                                                                  const basic_role_command<T>& cmd,
+                                                                  const basic_grant_role_command<T>& cmd,
                                                                   const typename T::time_point& now) {
   BOOST_OUTCOME_TRY(detail::same_tenant(admin, org.id, org.id));
   BOOST_OUTCOME_TRY(authorize(operation::manage_admin_roles, admin.roles));
@@ -44,7 +67,7 @@ template <licensing_traits T>
 /// left to grant roles.
 template <licensing_traits T>
 [[nodiscard]] result<basic_update<basic_tenant<T>, T>> revoke_role(const basic_tenant<T>& org, const basic_actor<T>& admin,
-                                                                   const basic_role_command<T>& cmd,
+                                                                   const basic_revoke_role_command<T>& cmd,
                                                                    const typename T::time_point& now) {
   BOOST_OUTCOME_TRY(detail::same_tenant(admin, org.id, org.id));
   BOOST_OUTCOME_TRY(authorize(operation::manage_admin_roles, admin.roles));

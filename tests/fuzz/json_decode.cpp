@@ -44,7 +44,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
              isv::error>(doc);
   decode_all<isv::purchase_command, isv::install_command, isv::assign_command, isv::unassign_command, isv::unassign_preview,
              isv::reprocess_command, isv::assignment_report, isv::add_users_command, isv::create_group_command,
-             isv::membership_command, isv::role_command, isv::change_quantity_command, isv::basic_subscription_command<T>,
+             isv::membership_command, isv::role_command, isv::change_quantity_command, isv::basic_activate_command<T>,
              isv::auto_renew_command, isv::basic_change_billing_profile_command<T>, isv::basic_create_billing_profile_command<T>,
              isv::basic_contact_info_command<T>, isv::basic_add_payment_method_command<T>, isv::basic_payment_method_command<T>,
              isv::basic_billing_role_command<T>, isv::basic_issue_invoice_command<T>, isv::basic_pay_invoice_command<T>,

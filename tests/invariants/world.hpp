@@ -56,7 +56,7 @@ inline constexpr std::size_t op_count = std::size(op_names);
 }
 [[nodiscard]] inline bool is_forgery(op o) { return o == op::forge_over_assignment || o == op::forge_other_tenant; }
 
-using command = std::variant<std::monostate, isv::purchase_command, isv::basic_subscription_command<T>, isv::install_command,
+using command = std::variant<std::monostate, isv::purchase_command, isv::activate_command, isv::install_command,
                              isv::change_quantity_command, isv::auto_renew_command,
                              isv::basic_change_billing_profile_command<T>, isv::assign_command, isv::unassign_command,
                              isv::unassign_preview, isv::reprocess_command, isv::add_users_command, isv::create_group_command,
@@ -133,43 +133,15 @@ inline const time_point epoch{std::chrono::sys_days{std::chrono::January / 1 / 2
 
 // ---- The replayed state: the log folded with the library's apply functions ------------------------
 
-/// One tenant as its event log says it is. Rebuilt only by applying events, so comparing it with the
-/// repository proves that the log rebuilds the state (D-AUDIT-1).
+/// One tenant as its event log says it is: a tenant state rebuilt only by isv::apply, so comparing
+/// it with the repository proves that the log rebuilds the state (D-AUDIT-1).
 struct shadow_tenant {
-  isv::tenant org{};
-  isv::directory dir{};
-  isv::count_t directory_version = 0;
-  std::map<isv::subscription_id, std::pair<isv::subscription, isv::license_book>> subscriptions{};
-  std::map<isv::billing_profile_id, isv::billing_profile> profiles{};
-  std::map<isv::invoice_id, isv::invoice> invoices{};
+  isv::tenant_state state{};
   std::size_t log_length = 0;
 
   void apply(const isv::event& e) {
     ++log_length;
-    const auto target = isv::aggregate_of(e);
-    switch (target.kind) {
-      case isv::aggregate_kind::tenants: org = isv::apply(std::move(org), e); return;
-      case isv::aggregate_kind::directories:
-        dir.apply(e);
-        ++directory_version;
-        return;
-      case isv::aggregate_kind::billing_profiles: {
-        auto& b = profiles[isv::billing_profile_id{target.id}];
-        b = isv::apply(std::move(b), e);
-        return;
-      }
-      case isv::aggregate_kind::invoices: {
-        auto& inv = invoices[isv::invoice_id{target.id}];
-        inv = isv::apply(std::move(inv), e);
-        return;
-      }
-      case isv::aggregate_kind::subscriptions: break;
-    }
-    const isv::subscription_id id{target.id};
-    auto it = subscriptions.find(id);
-    if (it == subscriptions.end()) it = subscriptions.emplace(id, std::pair{isv::subscription{}, isv::license_book{id}}).first;
-    it->second.first = isv::apply(std::move(it->second.first), e);
-    it->second.second.apply(e);
+    isv::apply(state, e);
   }
 };
 
@@ -192,10 +164,7 @@ public:
     for (std::uint64_t i = 1; i <= tenant_count; ++i) {
       const isv::tenant_id t{i};
       auto v = repo_->read(t).value();
-      shadow_tenant s;
-      s.org = v.tenant();
-      s.dir = isv::directory(t);
-      shadows_.emplace(t, std::move(s));
+      shadows_.emplace(t, shadow_tenant{isv::tenant_state(v.tenant()), 0});
       initial_.emplace(t, v.tenant());
     }
   }
@@ -215,7 +184,7 @@ public:
     const std::size_t index = index_++;
     const bool keyed_repeat = !s.key.empty() && keys_.contains({s.tenant, s.key});
     // Before: what a refusal must leave as it was.
-    const auto before_tenant = shadows_.at(s.tenant).org;
+    const auto before_tenant = shadows_.at(s.tenant).state.tenant;
     const auto named = named_subscription(s);
     std::optional<std::pair<isv::subscription, isv::license_book>> before_named;
     if (named) before_named = current_subscription(s.tenant, *named);
@@ -239,7 +208,7 @@ public:
     for (const auto& [t, shadow] : shadows_) {
       if (t == s.tenant) continue;
       auto v = repo_->read(t).value();
-      if (v.tenant() != shadow.org || v.directory_version() != shadow.directory_version)
+      if (v.tenant() != shadow.state.tenant || v.directory_version() != shadow.state.directory_version)
         return failure{index, "tenant isolation", "tenant " + std::to_string(t.value()) + " changed through a step of tenant " +
                                                       std::to_string(s.tenant.value()) + " (D-TENANT-1)"};
     }
@@ -273,8 +242,8 @@ public:
     }
     {
       auto v = repo_->read(s.tenant).value();
-      if (v.tenant() != shadow.org) return failure{index, "replay", "the tenant differs from its replayed log (D-AUDIT-1)"};
-      if (v.directory_version() != shadow.directory_version || v.directory() != shadow.dir)
+      if (v.tenant() != shadow.state.tenant) return failure{index, "replay", "the tenant differs from its replayed log (D-AUDIT-1)"};
+      if (v.directory_version() != shadow.state.directory_version || v.directory() != shadow.state.directory)
         return failure{index, "replay", "the directory differs from its replayed log (D-AUDIT-1)"};
       if (!last_ok_ && v.tenant() != before_tenant)
         return failure{index, "refusal changed something", "a refused step changed the tenant (D-ERR-1)"};
@@ -285,8 +254,8 @@ public:
         return failure{index, "refusal changed something",
                        "a refused step changed subscription " + std::to_string(id.value()) + " (D-ERR-1)"};
       if (!now) continue;
-      const auto found = shadow.subscriptions.find(id);
-      if (found == shadow.subscriptions.end() || found->second != *now)
+      const auto* found = shadow.state.find_subscription_state(id);
+      if (found == nullptr || found->subscription != now->first || found->book != now->second)
         return failure{index, "replay", "subscription " + std::to_string(id.value()) + " differs from its replayed log (D-AUDIT-1)"};
       if (auto broken = check_subscription(s.tenant, now->first, now->second)) return failure{index, broken->first, broken->second};
     }
@@ -300,22 +269,22 @@ public:
   /// subscription: done at the end of a run, not every few thousand steps).
   [[nodiscard]] std::optional<failure> check_everything(std::size_t index, bool each_subscription_alone = true) {
     for (const auto& [t, incremental] : shadows_) {
-      shadow_tenant replayed;
-      replayed.org = initial_.at(t);
-      replayed.dir = isv::directory(t);
+      shadow_tenant replayed{isv::tenant_state(initial_.at(t)), 0};
       auto log = repo_->events(t, 0);
       if (!log) return failure{index, "log", "the log cannot be read"};
       for (const auto& e : log.value()) replayed.apply(e);
       auto v = repo_->read(t).value();
       const std::string who = "tenant " + std::to_string(t.value());
-      if (replayed.org != v.tenant() || replayed.dir != v.directory() || replayed.directory_version != v.directory_version())
+      if (replayed.state.tenant != v.tenant() || replayed.state.directory != v.directory() ||
+          replayed.state.directory_version != v.directory_version())
         return failure{index, "replay", who + ": the tenant or directory differs from a replay of the whole log (D-AUDIT-1)"};
-      if (v.subscription_ids().size() != replayed.subscriptions.size())
+      if (v.subscription_ids().size() != replayed.state.subscriptions.size())
         return failure{index, "replay", who + ": the number of subscriptions differs from a replay of the whole log"};
-      for (const auto& [id, pair] : replayed.subscriptions) {
+      for (const auto& id : replayed.state.subscription_ids()) {
+        const auto& entry = replayed.state.subscriptions.at(id);
         const auto* sub = v.find_subscription(id);
         const auto* book = v.find_license_book(id);
-        if (!sub || !book || *sub != pair.first || *book != pair.second)
+        if (!sub || !book || *sub != entry.subscription || *book != entry.book)
           return failure{index, "replay", who + ": subscription " + std::to_string(id.value()) + " differs from a replay of the whole log"};
         if (each_subscription_alone) {
           auto alone = isv::replay_subscription<T>(id, log.value());
@@ -324,10 +293,10 @@ public:
         }
         if (auto broken = check_subscription(t, *sub, *book)) return failure{index, broken->first, broken->second};
       }
-      for (const auto& [id, b] : replayed.profiles)
+      for (const auto& [id, b] : replayed.state.profiles)
         if (const auto* stored = v.find_billing_profile(id); !stored || *stored != b)
           return failure{index, "replay", who + ": billing profile " + std::to_string(id.value()) + " differs from the replay"};
-      for (const auto& [id, inv] : replayed.invoices)
+      for (const auto& [id, inv] : replayed.state.invoices)
         if (const auto* stored = v.find_invoice(id); !stored || *stored != inv)
           return failure{index, "replay", who + ": invoice " + std::to_string(id.value()) + " differs from the replay"};
       if (replayed.log_length != incremental.log_length)
@@ -358,7 +327,7 @@ private:
     if (dead.contains(sub.id) && sub.status != isv::subscription_status::deactivated)
       return std::pair{"never reactivated", who + " was deactivated and is " + std::string(isv::to_string(sub.status)) + " again (D-LIFE-2)"};
     if (sub.status == isv::subscription_status::deactivated) dead.insert(sub.id);
-    const auto& dir = shadows_.at(t).dir;
+    const auto& dir = shadows_.at(t).state.directory;
     std::optional<std::pair<std::string, std::string>> broken;
     book.for_each_license([&](const isv::user_id& user, const auto& paths) {
       if (broken) return;
@@ -417,13 +386,12 @@ private:
     const auto& u = s.actor;
     const auto& at = s.at;
     const std::string_view k = s.key;
-    using isv::basic_subscription_command;
     switch (s.kind) {
       case op::purchase: return record(c.purchase(t, u, as<isv::purchase_command>(s), at, k));
-      case op::activate: return record(c.activate(t, u, as<basic_subscription_command<T>>(s), at, k));
+      case op::activate: return record(c.activate(t, u, as<isv::activate_command>(s), at, k));
       case op::install: return record(c.install(t, u, as<isv::install_command>(s), at, k));
       case op::change_quantity: return record(c.change_quantity(t, u, as<isv::change_quantity_command>(s), at, k));
-      case op::cancel: return record(c.cancel(t, u, as<basic_subscription_command<T>>(s), at, k));
+      case op::cancel: return record(c.cancel(t, u, {as<isv::activate_command>(s).subscription}, at, k));
       case op::set_auto_renew: return record(c.set_auto_renew(t, u, as<isv::auto_renew_command>(s), at, k));
       case op::change_billing_profile:
         return record(c.change_billing_profile(t, u, as<isv::basic_change_billing_profile_command<T>>(s), at, k));
@@ -434,9 +402,9 @@ private:
       case op::add_users: return record(c.add_users(t, u, as<isv::add_users_command>(s), at, k));
       case op::create_group: return record(c.create_group(t, u, as<isv::create_group_command>(s), at, k));
       case op::add_members: return record(c.add_members(t, u, as<isv::membership_command>(s), at, k));
-      case op::remove_members: return record(c.remove_members(t, u, as<isv::membership_command>(s), at, k));
+      case op::remove_members: return record(c.remove_members(t, u, {as<isv::membership_command>(s).group, as<isv::membership_command>(s).users}, at, k));
       case op::grant_role: return record(c.grant_role(t, u, as<isv::role_command>(s), at, k));
-      case op::revoke_role: return record(c.revoke_role(t, u, as<isv::role_command>(s), at, k));
+      case op::revoke_role: return record(c.revoke_role(t, u, {as<isv::role_command>(s).user, as<isv::role_command>(s).role}, at, k));
       case op::create_billing_profile:
         return record(c.create_billing_profile(t, u, as<isv::basic_create_billing_profile_command<T>>(s), at, k));
       case op::change_contact_info: return record(c.change_contact_info(t, u, as<isv::basic_contact_info_command<T>>(s), at, k));
@@ -445,7 +413,7 @@ private:
       case op::remove_payment_method:
         return record(c.remove_payment_method(t, u, as<isv::basic_payment_method_command<T>>(s), at, k));
       case op::set_default_payment_method:
-        return record(c.set_default_payment_method(t, u, as<isv::basic_payment_method_command<T>>(s), at, k));
+        return record(c.set_default_payment_method(t, u, {as<isv::basic_payment_method_command<T>>(s).profile, as<isv::basic_payment_method_command<T>>(s).method}, at, k));
       case op::set_billing_role: return record(c.set_billing_role(t, u, as<isv::basic_billing_role_command<T>>(s), at, k));
       case op::issue_invoice: return record(c.issue_invoice(t, as<isv::basic_issue_invoice_command<T>>(s), at, k));
       case op::view_invoice: return record(c.view_invoice(t, u, as<isv::view_invoice_command>(s), at, k));
@@ -804,7 +772,7 @@ private:
         break;
       }
       case op::activate:
-      case op::cancel: s.cmd = isv::basic_subscription_command<T>{subscription(t)}; break;
+      case op::cancel: s.cmd = isv::activate_command{subscription(t)}; break;
       case op::install: s.cmd = isv::install_command{subscription(t)}; break;
       case op::change_quantity: s.cmd = isv::change_quantity_command{subscription(t), quantity()}; break;
       case op::set_auto_renew: s.cmd = isv::auto_renew_command{subscription(t), chance(0.5)}; break;

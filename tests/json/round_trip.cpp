@@ -159,8 +159,8 @@ TEST_CASE("events produced by the operations round-trip, and replaying the decod
   isv::directory dir{tenant_id};
   const auto users = isv::add_users(dir, admin, isv::add_users_command{{isv::user_id{100}, isv::user_id{101}}}, now);
   REQUIRE(users.has_value());
-  for (const auto& e : users.value()) dir.apply(e);
-  append(users.value());
+  for (const auto& e : users.value().events) dir.apply(e);
+  append(users.value().events);
   const isv::license_book book{subscription_id};
   const auto assigned =
       isv::assign(bought.value().state, book, dir, admin, isv::assign_command{subscription_id, {isv::user_id{100}}, {}}, now);

@@ -186,7 +186,7 @@ TEST_CASE("payment methods: the first is the default, the default goes last [D-B
              has("payment method 7"));
 
   const auto switched = must(isv::set_default_payment_method(w.profile(main_profile), w.actor(global_admin),
-                                                             method_command{main_profile, wire.id}, t0));
+                                                             isv::set_default_payment_method_command{main_profile, wire.id}, t0));
   CHECK(switched.state.default_payment_method == wire.id);
   w.record(switched.events);
   const auto removed = must(isv::remove_payment_method(w.profile(main_profile), w.actor(global_admin),
@@ -195,7 +195,7 @@ TEST_CASE("payment methods: the first is the default, the default goes last [D-B
   CHECK(removed.state.payment_methods.size() == 1);
   CHECK(removed.state.default_payment_method == wire.id);
 
-  CHECK(refused(isv::set_default_payment_method(removed.state, w.actor(global_admin), method_command{main_profile, main_card}, t0),
+  CHECK(refused(isv::set_default_payment_method(removed.state, w.actor(global_admin), isv::set_default_payment_method_command{main_profile, main_card}, t0),
                 errc::not_found) != "");
 }
 
@@ -339,8 +339,8 @@ TEST_CASE("invoices are viewed with any role on the profile and paid with the de
   w.grant_billing_role(main_profile, member(2), isv::billing_role::invoice_manager);
   const auto& inv = w.invoice(invoice_id);
 
-  CHECK(must(isv::view_invoice(w.profile(main_profile), inv, w.actor(member(1)))) == inv);
-  CHECK_THAT(refused(isv::view_invoice(w.profile(main_profile), inv, w.actor(member(3))), errc::permission_denied),
+  CHECK(must(isv::view_invoice(w.profile(main_profile), inv, w.actor(member(1)), {inv.id})).state == inv);
+  CHECK_THAT(refused(isv::view_invoice(w.profile(main_profile), inv, w.actor(member(3)), {inv.id}), errc::permission_denied),
              has("view invoices") && has("on the billing profile"));
 
   const auto subs = w.all_subs();
@@ -379,7 +379,7 @@ TEST_CASE("paying with a chosen method, a new default, or none at all [D-BILL-4]
   CHECK(must(pay(w.profile(main_profile), std::nullopt)).state.paid_with == main_card);
 
   w.record(must(isv::set_default_payment_method(w.profile(main_profile), w.actor(global_admin),
-                                                method_command{main_profile, wire.id}, t0))
+                                                isv::set_default_payment_method_command{main_profile, wire.id}, t0))
                .events);
   CHECK(must(pay(w.profile(main_profile), std::nullopt)).state.paid_with == wire.id);
 
@@ -423,10 +423,10 @@ TEST_CASE("each billing role may do exactly what the rule says, checked on the r
     CHECK(allowed(isv::change_contact_info(b, admin, contact_command{main_profile, {"N", "A"}}, t0)) == r.edit);
     CHECK(allowed(isv::add_payment_method(b, admin, add_method_command{main_profile, {isv::payment_method_id{5}, {}, "Card"}}, t0)) ==
           r.edit);
-    CHECK(allowed(isv::set_default_payment_method(b, admin, method_command{main_profile, main_card}, t0)) == r.edit);
+    CHECK(allowed(isv::set_default_payment_method(b, admin, isv::set_default_payment_method_command{main_profile, main_card}, t0)) == r.edit);
     CHECK(allowed(isv::set_billing_role(b, admin, billing_role_command{main_profile, member(9), isv::billing_role::reader}, t0)) ==
           r.roles);
-    CHECK(allowed(isv::view_invoice(b, w.invoice(invoice_id), admin)) == r.view);
+    CHECK(allowed(isv::view_invoice(b, w.invoice(invoice_id), admin, {invoice_id})) == r.view);
     CHECK(allowed(isv::pay_invoice(b, w.invoice(invoice_id), subs, admin,
                                    pay_command{invoice_id, std::nullopt}, t0)) == r.pay);
     CHECK(allowed(isv::purchase(w.org, saas_per_user(), &b, admin,

@@ -73,12 +73,12 @@ TEST_CASE("the whole flow with string ids: buy, activate, assign, reprocess, una
   const auto admin = s.org.actor(alice);
   const auto licenser = s.org.actor(lars);
 
-  s.record(must(isv::add_users(s.dir, admin, isv::basic_add_users_command<T>{{alice, bob, carol, dave, erin, lars}}, t0)));
-  s.record(must(isv::create_group(s.dir, admin, isv::basic_create_group_command<T>{sales, "Sales"}, t0)));
+  s.record(must(isv::add_users(s.dir, admin, isv::basic_add_users_command<T>{{alice, bob, carol, dave, erin, lars}}, t0)).events);
+  s.record(must(isv::create_group(s.dir, admin, isv::basic_create_group_command<T>{sales, "Sales"}, t0)).events);
   {
     const std::vector<isv::basic_subscription_ref<T>> none;
     s.record(must(isv::add_members(s.dir, none, admin,
-                                   isv::basic_membership_command<T>{sales, {dave, carol}}, t0)));
+                                   isv::basic_membership_command<T>{sales, {dave, carol}}, t0)).events);
   }
   CHECK(s.dir.members(sales).size() == 2);
 
@@ -97,7 +97,7 @@ TEST_CASE("the whole flow with string ids: buy, activate, assign, reprocess, una
                               t0))
                .events);
   CHECK(s.sub.id == sub_id);
-  s.record(must(isv::activate(s.sub, admin, isv::basic_subscription_command<T>{sub_id}, t0)).events);
+  s.record(must(isv::activate(s.sub, admin, isv::basic_activate_command<T>{sub_id}, t0)).events);
   CHECK(s.sub.status == isv::subscription_status::active);
 
   // Two seats: bob directly, then the group; carol gets the last seat, dave is listed.
@@ -117,7 +117,7 @@ TEST_CASE("the whole flow with string ids: buy, activate, assign, reprocess, una
   const auto stranger = isv::basic_tenant<T>{isv::tenant_id_t<T>{"fabrikam"}, "Fabrikam", "France",
                                              {{isv::tenant_id_t<T>{"fabrikam"}, alice, isv::directory_role::global_administrator}}, 0}
                             .actor(alice);
-  const auto foreign = isv::cancel(s.sub, stranger, isv::basic_subscription_command<T>{sub_id}, t0);
+  const auto foreign = isv::cancel(s.sub, stranger, isv::basic_cancel_command<T>{sub_id}, t0);
   REQUIRE_FALSE(foreign);
   CHECK(foreign.error().code == isv::errc::wrong_tenant);
   CHECK(contains(foreign.error().message, "subscription timesheets-2026 belongs to tenant contoso, not to tenant fabrikam"));
@@ -154,7 +154,7 @@ TEST_CASE("the whole flow with string ids: buy, activate, assign, reprocess, una
   CHECK(s.sub.term_start == std::chrono::sys_seconds{std::chrono::sys_days{std::chrono::year{2026} / 2 / 15}});
   s.record(must(isv::grant_role(s.org, admin, isv::basic_role_command<T>{bob, isv::directory_role::user_administrator}, t0)).events);
   CHECK(s.org.has_role(bob, isv::directory_role::user_administrator));
-  s.record(must(isv::cancel(s.sub, admin, isv::basic_subscription_command<T>{sub_id}, t0 + std::chrono::days{41})).events);
+  s.record(must(isv::cancel(s.sub, admin, isv::basic_cancel_command<T>{sub_id}, t0 + std::chrono::days{41})).events);
   CHECK(s.sub.status == isv::subscription_status::deactivated);
   CHECK(s.book.size() == 0);
 

@@ -11,7 +11,7 @@ namespace {
 
 isv::directory directory_of(const std::vector<isv::event>& events, isv::tenant_id tenant = tenant_1) {
   isv::directory dir{tenant};
-  for (const auto& e : events) dir.apply(e);
+  for (const auto& e : events) isv::apply(dir, e);
   return dir;
 }
 
@@ -23,7 +23,7 @@ TEST_CASE("users added are in the directory, once each [D-TENANT-1]") {
   CHECK(dir.user_count() == 3);
   CHECK(dir.has_user(member(2)));
   CHECK_FALSE(dir.has_user(stranger));
-  dir.apply(event_of(tenant_1, users_added{members(2, 4)}));
+  isv::apply(dir, event_of(tenant_1, users_added{members(2, 4)}));
   CHECK(dir.user_count() == 4);
 }
 
@@ -31,10 +31,10 @@ TEST_CASE("a directory ignores the events of another tenant [D-TENANT-1]") {
   auto dir = directory_of({event_of(tenant_1, users_added{members(1, 2)}), event_of(tenant_1, group_created{sales, "Sales"}),
                            event_of(tenant_1, members_added{sales, {member(1)}})});
   const auto before = dir;
-  dir.apply(event_of(tenant_2, users_added{{stranger}}));
-  dir.apply(event_of(tenant_2, group_created{support, "Support"}));
-  dir.apply(event_of(tenant_2, members_added{sales, {member(2)}}));
-  dir.apply(event_of(tenant_2, members_removed{sales, {member(1)}}));
+  isv::apply(dir, event_of(tenant_2, users_added{{stranger}}));
+  isv::apply(dir, event_of(tenant_2, group_created{support, "Support"}));
+  isv::apply(dir, event_of(tenant_2, members_added{sales, {member(2)}}));
+  isv::apply(dir, event_of(tenant_2, members_removed{sales, {member(1)}}));
   CHECK(dir == before);
   CHECK_FALSE(dir.has_user(stranger));
   CHECK_FALSE(dir.has_group(support));
@@ -44,8 +44,8 @@ TEST_CASE("a directory ignores the events of another tenant [D-TENANT-1]") {
 TEST_CASE("a directory ignores events that are not about users or groups [D-TENANT-1]") {
   auto dir = directory_of({event_of(tenant_1, users_added{members(1, 2)})});
   const auto before = dir;
-  dir.apply(event_of(tenant_1, licenses_granted{subscription_1, std::nullopt, {stranger}, {}}));
-  dir.apply(event_of(tenant_1, group_assigned{subscription_1, sales}));
+  isv::apply(dir, event_of(tenant_1, licenses_granted{subscription_1, std::nullopt, {stranger}, {}}));
+  isv::apply(dir, event_of(tenant_1, group_assigned{subscription_1, sales}));
   CHECK(dir == before);
   CHECK_FALSE(dir.has_group(sales));
 }
@@ -65,7 +65,7 @@ TEST_CASE("group members are kept sorted, the order a group assignment serves th
 TEST_CASE("removing members leaves the others, and an unknown group has no members [D-ASSIGN-5]") {
   auto dir = directory_of({event_of(tenant_1, users_added{members(1, 3)}), event_of(tenant_1, group_created{sales, "Sales"}),
                            event_of(tenant_1, members_added{sales, members(1, 3)})});
-  dir.apply(event_of(tenant_1, members_removed{sales, {member(2), stranger}}));
+  isv::apply(dir, event_of(tenant_1, members_removed{sales, {member(2), stranger}}));
   CHECK(dir.members(sales) == std::set{member(1), member(3)});
   CHECK(dir.has_user(member(2))); // leaving a group does not leave the tenant
   CHECK(dir.members(engineering).empty());
@@ -80,10 +80,10 @@ TEST_CASE("directories are equal when built from the same users, groups and memb
                                event_of(tenant_1, members_added{sales, {member(2)}}), event_of(tenant_1, members_added{sales, {member(1)}})});
   CHECK(a == b);
   auto c = a;
-  c.apply(event_of(tenant_1, members_removed{sales, {member(2)}}));
+  isv::apply(c, event_of(tenant_1, members_removed{sales, {member(2)}}));
   CHECK_FALSE(a == c);
   auto renamed = a;
-  renamed.apply(event_of(tenant_1, group_created{sales, "Sales EMEA"}));
+  isv::apply(renamed, event_of(tenant_1, group_created{sales, "Sales EMEA"}));
   CHECK_FALSE(a == renamed);
   CHECK_FALSE(directory_of({}, tenant_1) == directory_of({}, tenant_2));
 }
@@ -92,16 +92,16 @@ TEST_CASE("the directory built by the membership operations lists what they did 
   isv::directory dir{tenant_1};
   const auto org = make_tenant(tenant_1);
   const auto admin = org.actor(user_admin);
-  const auto apply = [&](const isv::result<std::vector<isv::event>>& r) {
+  const auto apply = [&](const isv::result<isv::directory_update>& r) {
     REQUIRE(r.has_value());
-    for (const auto& e : r.value()) dir.apply(e);
+    for (const auto& e : r.value().events) isv::apply(dir, e);
   };
   apply(isv::add_users(dir, admin, isv::add_users_command{members(1, 3)}, now));
   apply(isv::create_group(dir, admin, isv::create_group_command{sales, "Sales"}, now));
   apply(isv::add_members(dir, std::span<const isv::subscription_ref>{}, admin, isv::membership_command{sales, {member(3), member(1)}}, now));
   CHECK(dir.user_count() == 3);
   CHECK(dir.members(sales) == std::set{member(1), member(3)});
-  apply(isv::remove_members(dir, std::span<const isv::subscription_ref>{}, admin, isv::membership_command{sales, {member(1)}}, now));
+  apply(isv::remove_members(dir, std::span<const isv::subscription_ref>{}, admin, isv::remove_members_command{sales, {member(1)}}, now));
   CHECK(dir.members(sales) == std::set{member(3)});
 }
 
@@ -109,8 +109,8 @@ TEST_CASE("a membership event for a group that was never created does not create
   // Otherwise a stray event would make an id pass for one of the tenant's groups.
   auto dir = directory_of({event_of(tenant_1, users_added{members(1, 2)})});
   const auto before = dir;
-  dir.apply(event_of(tenant_1, members_removed{engineering, {member(1)}}));
-  dir.apply(event_of(tenant_1, members_added{engineering, {member(2)}}));
+  isv::apply(dir, event_of(tenant_1, members_removed{engineering, {member(1)}}));
+  isv::apply(dir, event_of(tenant_1, members_added{engineering, {member(2)}}));
   CHECK_FALSE(dir.has_group(engineering));
   CHECK(dir.groups().empty());
   CHECK(dir == before);
@@ -127,4 +127,21 @@ TEST_CASE("a directory names the first listed user who is not in it [D-TENANT-1]
   CHECK(*unknown == stranger);
   CHECK(dir.first_unknown({}) == nullptr);
   CHECK(dir.user_count() == 800);
+}
+
+TEST_CASE("the member dir.apply(e) changes the directory as isv::apply(dir, e) does, the one fold in evolve.hpp [D-AUDIT-1] [D-TENANT-1]") {
+  isv::directory by_member{tenant_1};
+  isv::directory by_function{tenant_1};
+  const std::vector<isv::event> events{
+      event_of(tenant_1, users_added{members(1, 3)}),     event_of(tenant_1, group_created{sales, "Sales"}),
+      event_of(tenant_1, members_added{sales, members(1, 2)}), event_of(tenant_1, members_removed{sales, {member(1)}}),
+      event_of(tenant_2, users_added{{stranger}}),
+  };
+  for (const auto& e : events) {
+    by_member.apply(e);
+    isv::apply(by_function, e);
+    CHECK(by_member == by_function);
+  }
+  CHECK(by_member.members(sales) == std::set<isv::user_id>{member(2)});
+  CHECK_FALSE(by_member.has_user(stranger));
 }

@@ -143,59 +143,35 @@ inline isv::tenant make_tenant(isv::tenant_id id = home_tenant, std::string regi
   return org;
 }
 
-/// One subscription and its license book, kept up to date by world::record.
-struct tracked {
-  isv::subscription sub;
-  isv::license_book book;
-};
-
-/// Everything of one tenant, changed only by recording the events that operations return. The log
-/// keeps every event in order, so a test can replay it.
+/// Everything of one tenant, changed only by recording the events that operations return: an
+/// isv::tenant_state that isv::apply changes. The log keeps every event in order, so a test can
+/// replay it.
 struct world {
-  isv::tenant org = make_tenant();
-  isv::directory dir{org.id};
-  std::map<isv::subscription_id, tracked> subs;
-  std::map<isv::billing_profile_id, isv::billing_profile> profiles;
-  std::map<isv::invoice_id, isv::invoice> invoices;
+  isv::tenant_state state{make_tenant()};
   std::vector<isv::event> log;
+  isv::tenant& org = state.tenant;
+  isv::directory& dir = state.directory;
+
+  world() = default;
+  // `org` and `dir` refer to this world's own state, never to the state copied from.
+  world(const world& other) : state(other.state), log(other.log) {}
+  world(world&& other) noexcept : state(std::move(other.state)), log(std::move(other.log)) {}
+  world& operator=(const world&) = delete;
+  world& operator=(world&&) = delete;
+  ~world() = default;
 
   [[nodiscard]] isv::actor actor(isv::user_id user) const { return org.actor(user); }
-  [[nodiscard]] const isv::subscription& sub(isv::subscription_id id) const { return subs.at(id).sub; }
-  [[nodiscard]] const isv::license_book& book(isv::subscription_id id) const { return subs.at(id).book; }
-  [[nodiscard]] const isv::billing_profile& profile(isv::billing_profile_id id) const { return profiles.at(id); }
-  [[nodiscard]] const isv::invoice& invoice(isv::invoice_id id) const { return invoices.at(id); }
-  [[nodiscard]] std::vector<isv::subscription> all_subs() const {
-    std::vector<isv::subscription> out;
-    for (const auto& [id, t] : subs) out.push_back(t.sub);
-    return out;
-  }
+  [[nodiscard]] const isv::subscription& sub(isv::subscription_id id) const { return state.subscriptions.at(id).subscription; }
+  [[nodiscard]] const isv::license_book& book(isv::subscription_id id) const { return state.subscriptions.at(id).book; }
+  [[nodiscard]] const isv::billing_profile& profile(isv::billing_profile_id id) const { return state.profiles.at(id); }
+  [[nodiscard]] const isv::invoice& invoice(isv::invoice_id id) const { return state.invoices.at(id); }
+  /// The subscriptions, sorted by id.
+  [[nodiscard]] std::vector<isv::subscription> all_subs() const { return state.subscription_values(); }
 
-  /// Applies events to every entity they concern, and logs them.
+  /// Applies events to every value they concern, and logs them.
   void record(const std::vector<isv::event>& events) {
-    for (const auto& e : events) {
-      log.push_back(e);
-      org = isv::apply(org, e);
-      dir.apply(e);
-      if (const auto* bought = std::get_if<purchased>(&e.payload)) {
-        const auto id = bought->subscription->id;
-        subs.emplace(id, tracked{isv::apply(isv::subscription{}, e), isv::license_book{id}});
-      } else {
-        for (auto& [id, t] : subs) {
-          t.sub = isv::apply(t.sub, e);
-          t.book.apply(e);
-        }
-      }
-      if (const auto* created = std::get_if<profile_created>(&e.payload)) {
-        profiles.emplace(created->profile, isv::apply(isv::billing_profile{}, e));
-      } else {
-        for (auto& [id, b] : profiles) b = isv::apply(b, e);
-      }
-      if (const auto* issued = std::get_if<invoice_issued>(&e.payload)) {
-        invoices.emplace(issued->invoice->id, isv::apply(isv::invoice{}, e));
-      } else {
-        for (auto& [id, inv] : invoices) inv = isv::apply(inv, e);
-      }
-    }
+    log.insert(log.end(), events.begin(), events.end());
+    isv::apply(state, events);
   }
 
   // ---- Set-up through the library's operations --------------------------------------------
@@ -203,9 +179,9 @@ struct world {
   void add_directory() {
     std::vector<isv::user_id> users{global_admin, billing_admin, license_admin, user_admin, global_reader, no_role};
     for (std::uint64_t n = 1; n <= 20; ++n) users.push_back(member(n));
-    record(must(isv::add_users(dir, actor(global_admin), isv::add_users_command{users}, t0)));
-    record(must(isv::create_group(dir, actor(global_admin), isv::create_group_command{sales, "Sales"}, t0)));
-    record(must(isv::create_group(dir, actor(global_admin), isv::create_group_command{support, "Support"}, t0)));
+    record(must(isv::add_users(dir, actor(global_admin), isv::add_users_command{users}, t0)).events);
+    record(must(isv::create_group(dir, actor(global_admin), isv::create_group_command{sales, "Sales"}, t0)).events);
+    record(must(isv::create_group(dir, actor(global_admin), isv::create_group_command{support, "Support"}, t0)).events);
   }
 
   void add_profile(isv::billing_profile_id id, std::string name) {
@@ -252,18 +228,26 @@ struct world {
     return out;
   }
 
-  void add_members(isv::group_id group, std::vector<isv::user_id> users, std::chrono::sys_seconds at = t0) {
+  /// Every subscription with its book, by id: what a membership change reaches.
+  [[nodiscard]] std::vector<isv::subscription_ref> subscription_refs() const {
     std::vector<isv::subscription_ref> refs;
-    for (const auto& [id, t] : subs) refs.push_back({&t.sub, &t.book});
+    for (const auto& id : state.subscription_ids()) {
+      const auto& entry = state.subscriptions.at(id);
+      refs.push_back({&entry.subscription, &entry.book});
+    }
+    return refs;
+  }
+
+  void add_members(isv::group_id group, std::vector<isv::user_id> users, std::chrono::sys_seconds at = t0) {
+    const auto refs = subscription_refs();
     record(must(isv::add_members(dir, std::span<const isv::subscription_ref>(refs), actor(user_admin),
-                                 isv::membership_command{group, std::move(users)}, at)));
+                                 isv::add_members_command{group, std::move(users)}, at)).events);
   }
 
   void remove_members(isv::group_id group, std::vector<isv::user_id> users, std::chrono::sys_seconds at = t0) {
-    std::vector<isv::subscription_ref> refs;
-    for (const auto& [id, t] : subs) refs.push_back({&t.sub, &t.book});
+    const auto refs = subscription_refs();
     record(must(isv::remove_members(dir, std::span<const isv::subscription_ref>(refs), actor(user_admin),
-                                    isv::membership_command{group, std::move(users)}, at)));
+                                    isv::remove_members_command{group, std::move(users)}, at)).events);
   }
 };
 

@@ -351,8 +351,8 @@ TEST_CASE("the caller's lifecycle policy sets the payment terms and the grace pe
   CHECK(payload<suspended>(overdue.events.at(1)).grace_ends == t0 + days{24});
   CHECK(w.sub(sub_id).grace_ends == t0 + days{24});
 
-  CHECK(isv::advance_to(w.sub(sub_id), t0 + days{24} - seconds{1}, policy).events.empty());
-  const auto ended = isv::advance_to(w.sub(sub_id), t0 + days{24}, policy);
+  CHECK(isv::advance_to(w.sub(sub_id), t0 + days{24} - seconds{1}).events.empty());
+  const auto ended = isv::advance_to(w.sub(sub_id), t0 + days{24});
   REQUIRE(ended.events.size() == 1);
   CHECK(payload<deactivated>(ended.events[0]).reason == isv::deactivation_reason::nonpayment);
 }

@@ -11,15 +11,22 @@ namespace {
 
 using refs = std::vector<isv::subscription_ref>;
 
+/// The events of a directory operation's update, or its refusal.
+isv::result<std::vector<isv::event>> events_of(isv::result<isv::directory_update> r) {
+  if (!r) return r.error();
+  return std::move(r.value().events);
+}
+
 auto try_add(const isv::directory& dir, const refs& subs, const isv::actor& who, isv::group_id group,
              std::vector<isv::user_id> users) {
-  return isv::add_members(dir, std::span<const isv::subscription_ref>(subs), who, isv::membership_command{group, std::move(users)}, now);
+  return events_of(
+      isv::add_members(dir, std::span<const isv::subscription_ref>(subs), who, isv::add_members_command{group, std::move(users)}, now));
 }
 
 auto try_remove(const isv::directory& dir, const refs& subs, const isv::actor& who, isv::group_id group,
                 std::vector<isv::user_id> users) {
-  return isv::remove_members(dir, std::span<const isv::subscription_ref>(subs), who, isv::membership_command{group, std::move(users)},
-                             now);
+  return events_of(isv::remove_members(dir, std::span<const isv::subscription_ref>(subs), who,
+                                       isv::remove_members_command{group, std::move(users)}, now));
 }
 
 /// The payloads of type P among `events`.
@@ -283,7 +290,7 @@ TEST_CASE("a membership change cannot reach another tenant's subscription or dir
 
 TEST_CASE("adding users records only those not in the directory yet [D-TENANT-1] [D-ERR-1]") {
   auto w = world::with_seats(5);
-  const auto r = isv::add_users(w.dir, w.as(user_admin), isv::add_users_command{{member(1), isv::user_id{500}, isv::user_id{501}}}, now);
+  const auto r = events_of(isv::add_users(w.dir, w.as(user_admin), isv::add_users_command{{member(1), isv::user_id{500}, isv::user_id{501}}}, now));
   REQUIRE(r.has_value());
   const auto added = payloads<users_added>(r.value());
   REQUIRE(added.size() == 1);
@@ -295,7 +302,7 @@ TEST_CASE("adding users records only those not in the directory yet [D-TENANT-1]
 
   const auto again = isv::add_users(w.dir, w.as(user_admin), isv::add_users_command{{isv::user_id{500}}}, now);
   REQUIRE(again.has_value());
-  CHECK(again.value().empty());
+  CHECK(again.value().events.empty());
   const auto none = isv::add_users(w.dir, w.as(user_admin), isv::add_users_command{}, now);
   REQUIRE_FALSE(none.has_value());
   CHECK(none.error().code == isv::errc::invalid_argument);
@@ -305,7 +312,7 @@ TEST_CASE("a group id can be created once [D-ERR-1]") {
   auto w = world::with_seats(5);
   const auto r = isv::create_group(w.dir, w.as(global_admin), isv::create_group_command{support, "Support"}, now);
   REQUIRE(r.has_value());
-  w.apply(r.value());
+  w.apply(r.value().events);
   REQUIRE(w.dir.find_group(support) != nullptr);
   CHECK(w.dir.find_group(support)->name == "Support");
   const auto again = isv::create_group(w.dir, w.as(global_admin), isv::create_group_command{support, "Helpdesk"}, now);

@@ -146,7 +146,7 @@ std::optional<isv::error> attempt(op o, const world& w, bool partner) {
     case op::manage_billing_roles:
       return outcome(isv::set_billing_role(w.profile(main_profile), a, billing_role_command{main_profile, member(9), br::reader}, t0));
     case op::view_invoices:
-      return outcome(isv::view_invoice(w.profile(main_profile), w.invoice(open_invoice), a));
+      return outcome(isv::view_invoice(w.profile(main_profile), w.invoice(open_invoice), a, {open_invoice}));
     case op::pay_invoice:
       return outcome(isv::pay_invoice(w.profile(main_profile), w.invoice(open_invoice), std::span<const isv::subscription>(subs), a,
                                       pay_command{open_invoice, std::nullopt}, t0));

@@ -68,9 +68,9 @@ TEST_CASE("every operation family refuses an admin of another tenant [D-TENANT-1
       {"change_contact_info", [&] { return refusal(isv::change_contact_info(b, stranger, contact_command{main_profile, {"X", "Y"}}, t0)); }},
       {"add_payment_method", [&] { return refusal(isv::add_payment_method(b, stranger, add_method_command{main_profile, {isv::payment_method_id{5}, {}, "Card"}}, t0)); }},
       {"remove_payment_method", [&] { return refusal(isv::remove_payment_method(b, stranger, method_command{main_profile, main_card}, t0)); }},
-      {"set_default_payment_method", [&] { return refusal(isv::set_default_payment_method(b, stranger, method_command{main_profile, main_card}, t0)); }},
+      {"set_default_payment_method", [&] { return refusal(isv::set_default_payment_method(b, stranger, isv::set_default_payment_method_command{main_profile, main_card}, t0)); }},
       {"set_billing_role", [&] { return refusal(isv::set_billing_role(b, stranger, billing_role_command{main_profile, member(1), isv::billing_role::reader}, t0)); }},
-      {"view_invoice", [&] { return refusal(isv::view_invoice(b, w.invoice(invoice_id), stranger)); }},
+      {"view_invoice", [&] { return refusal(isv::view_invoice(b, w.invoice(invoice_id), stranger, {invoice_id})); }},
       {"pay_invoice", [&] { return refusal(isv::pay_invoice(b, w.invoice(invoice_id), std::span<const isv::subscription>(subs), stranger,
                                                             pay_command{invoice_id, std::nullopt}, t0)); }},
       {"add_users", [&] { return refusal(isv::add_users(w.dir, stranger, isv::add_users_command{{isv::user_id{900}}}, t0)); }},
@@ -78,9 +78,9 @@ TEST_CASE("every operation family refuses an admin of another tenant [D-TENANT-1
       {"add_members", [&] { return refusal(isv::add_members(w.dir, std::span<const isv::subscription_ref>(refs), stranger,
                                                             isv::membership_command{sales, {member(3)}}, t0)); }},
       {"remove_members", [&] { return refusal(isv::remove_members(w.dir, std::span<const isv::subscription_ref>(refs), stranger,
-                                                                  isv::membership_command{sales, {member(2)}}, t0)); }},
+                                                                  isv::remove_members_command{sales, {member(2)}}, t0)); }},
       {"grant_role", [&] { return refusal(isv::grant_role(w.org, stranger, isv::role_command{member(1), dr::license_administrator}, t0)); }},
-      {"revoke_role", [&] { return refusal(isv::revoke_role(w.org, stranger, isv::role_command{license_admin, dr::license_administrator}, t0)); }},
+      {"revoke_role", [&] { return refusal(isv::revoke_role(w.org, stranger, isv::revoke_role_command{license_admin, dr::license_administrator}, t0)); }},
   };
   for (const auto& [name, attempt] : attempts) {
     INFO(name);
@@ -116,7 +116,7 @@ TEST_CASE("a state or subscription of another tenant is refused, never looked up
   // tenant's to view or pay.
   auto theirs = w.invoice(invoice_id);
   theirs.tenant = other_tenant;
-  CHECK_THAT(refused(isv::view_invoice(w.profile(main_profile), theirs, w.actor(global_admin)), errc::wrong_tenant),
+  CHECK_THAT(refused(isv::view_invoice(w.profile(main_profile), theirs, w.actor(global_admin), {theirs.id}), errc::wrong_tenant),
              has("invoice 30 belongs to tenant 2"));
   const std::vector<isv::subscription> own = w.all_subs();
   CHECK_THAT(refused(isv::pay_invoice(w.profile(main_profile), theirs, std::span<const isv::subscription>(own), w.actor(global_admin),
@@ -159,7 +159,7 @@ TEST_CASE("a Global administrator grants directory roles, a grant is recorded on
     INFO("user " << user.value());
     CHECK_THAT(refused(isv::grant_role(w.org, w.actor(user), isv::role_command{member(3), dr::global_reader}, t0), errc::permission_denied),
                has("To manage admin roles you need the Global administrator role."));
-    CHECK_THAT(refused(isv::revoke_role(w.org, w.actor(user), isv::role_command{member(1), dr::license_administrator}, t0),
+    CHECK_THAT(refused(isv::revoke_role(w.org, w.actor(user), isv::revoke_role_command{member(1), dr::license_administrator}, t0),
                        errc::permission_denied),
                has("manage admin roles"));
   }
@@ -167,15 +167,15 @@ TEST_CASE("a Global administrator grants directory roles, a grant is recorded on
 
 TEST_CASE("roles are revoked, but never the last Global administrator [D-ROLE-5, D-ERR-1]") {
   auto w = make_world();
-  const auto last = refused(isv::revoke_role(w.org, w.actor(global_admin), isv::role_command{global_admin, dr::global_administrator}, t0),
+  const auto last = refused(isv::revoke_role(w.org, w.actor(global_admin), isv::revoke_role_command{global_admin, dr::global_administrator}, t0),
                             errc::invalid_argument);
   CHECK(last == "Cannot revoke the last Global administrator of tenant 1: grant the role to someone else first.");
 
-  CHECK_THAT(refused(isv::revoke_role(w.org, w.actor(global_admin), isv::role_command{member(1), dr::license_administrator}, t0),
+  CHECK_THAT(refused(isv::revoke_role(w.org, w.actor(global_admin), isv::revoke_role_command{member(1), dr::license_administrator}, t0),
                      errc::not_found),
              has("user 101 does not hold the License administrator role"));
 
-  const auto revoked = must(isv::revoke_role(w.org, w.actor(global_admin), isv::role_command{license_admin, dr::license_administrator}, t0));
+  const auto revoked = must(isv::revoke_role(w.org, w.actor(global_admin), isv::revoke_role_command{license_admin, dr::license_administrator}, t0));
   CHECK(payload<role_revoked>(revoked.events.at(0)) == role_revoked{license_admin, dr::license_administrator});
   CHECK(revoked.state.actor(license_admin).roles.empty());
   w.record(revoked.events);
@@ -186,9 +186,9 @@ TEST_CASE("roles are revoked, but never the last Global administrator [D-ROLE-5,
 
   // With a second Global administrator, the first may step down; then the second is the last.
   w.record(must(isv::grant_role(w.org, w.actor(global_admin), isv::role_command{member(1), dr::global_administrator}, t0)).events);
-  w.record(must(isv::revoke_role(w.org, w.actor(member(1)), isv::role_command{global_admin, dr::global_administrator}, t0)).events);
+  w.record(must(isv::revoke_role(w.org, w.actor(member(1)), isv::revoke_role_command{global_admin, dr::global_administrator}, t0)).events);
   CHECK_FALSE(w.org.has_role(global_admin, dr::global_administrator));
-  CHECK(refused(isv::revoke_role(w.org, w.actor(member(1)), isv::role_command{member(1), dr::global_administrator}, t0),
+  CHECK(refused(isv::revoke_role(w.org, w.actor(member(1)), isv::revoke_role_command{member(1), dr::global_administrator}, t0),
                 errc::invalid_argument) != "");
   // The former Global administrator can no longer grant anything.
   CHECK(refused(isv::grant_role(w.org, w.actor(global_admin), isv::role_command{global_admin, dr::global_administrator}, t0),

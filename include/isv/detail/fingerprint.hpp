@@ -89,4 +89,11 @@ template <class UserId, class Command>
   return b.value();
 }
 
+/// The fingerprint of a request under the operation name its command type carries (Command::operation_name).
+template <class UserId, class Command>
+  requires requires { Command::operation_name; }
+[[nodiscard]] std::uint64_t fingerprint(const std::optional<UserId>& acting, const Command& cmd) {
+  return fingerprint(std::string_view(Command::operation_name), acting, cmd);
+}
+
 } // namespace isv::detail

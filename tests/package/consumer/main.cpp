@@ -71,7 +71,7 @@ int main() {
     std::cerr << "isv-licensing consumer: adding users was refused: " << added.error().message << '\n';
     return EXIT_FAILURE;
   }
-  for (const auto& e : added.value()) dir.apply(e);
+  for (const auto& e : added.value().events) dir.apply(e);
 
   // Assign both seats (D-ASSIGN-1), then apply the events to the subscription's license book.
   isv::license_book book{sub.id};

@@ -1,0 +1,233 @@
+// Unit tests of isv/command.hpp and basic_admin_center::execute: commands as values, one entry point, one receipt per command.
+#include "support/catch.hpp"
+
+#include <isv/admin_center.hpp>
+#include <isv/command.hpp>
+#include <isv/storage/memory.hpp>
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace {
+
+using namespace std::chrono;
+using center = isv::basic_admin_center<isv::memory_repository>;
+
+const isv::tenant_id contoso{1};
+const isv::user_id global_admin{1};
+const isv::user_id nobody{2};
+const isv::user_id alice{20};
+const isv::user_id bob{21};
+const isv::group_id sales{30};
+const isv::billing_profile_id main_profile{50};
+const isv::billing_profile_id second_profile{51};
+const isv::payment_method_id card{60};
+const isv::payment_method_id second_card{61};
+const isv::subscription_id crm_sub{100};
+const isv::subscription_id sign_sub{101};
+const isv::invoice_id january{70};
+const isv::app_id crm{3};
+const isv::app_id sign{4};
+const sys_seconds t0 = sys_days{year{2026} / 1 / 15};
+
+isv::app make_app(isv::app_id id, isv::app_kind kind, std::optional<std::string> link) {
+  return isv::app{id, "App", "Fabrikam", kind, isv::pricing_model::per_user, isv::money{1000, isv::currency{"EUR"}},
+                  isv::money{10000, isv::currency{"EUR"}}, std::move(link)};
+}
+
+void set_up(isv::memory_repository& repo) {
+  REQUIRE(repo.create_tenant(isv::tenant{contoso, "Contoso", "Germany",
+                                         {{contoso, global_admin, isv::directory_role::global_administrator}}})
+              .has_value());
+  REQUIRE(repo.add_app(make_app(crm, isv::app_kind::saas, std::nullopt)).has_value());
+  REQUIRE(repo.add_app(make_app(sign, isv::app_kind::isv, "https://sign.example/install")).has_value());
+}
+
+isv::purchase_command buy(isv::subscription_id id, isv::app_id app, isv::count_t seats) {
+  return {.subscription = id, .app = app, .quantity = seats, .agreement_accepted = true, .billing_profile = main_profile};
+}
+
+/// One command of each operation, in an order in which each is accepted (the preview's version is filled in on the way).
+std::vector<isv::command> script() {
+  return {
+      isv::add_users_command{{alice, bob}},
+      isv::create_group_command{sales, "Sales"},
+      isv::add_members_command{sales, {alice, bob}},
+      isv::remove_members_command{sales, {bob}},
+      isv::grant_role_command{nobody, isv::directory_role::global_reader},
+      isv::revoke_role_command{nobody, isv::directory_role::global_reader},
+      isv::create_billing_profile_command{main_profile, "Main", {}},
+      isv::create_billing_profile_command{second_profile, "Second", {}},
+      isv::contact_info_command{main_profile, {"Ada", "1 Main Street"}},
+      isv::add_payment_method_command{main_profile, {card, isv::payment_method_kind::credit_card, "Visa"}},
+      isv::add_payment_method_command{main_profile, {second_card, isv::payment_method_kind::credit_card, "Amex"}},
+      isv::set_default_payment_method_command{main_profile, second_card},
+      isv::remove_payment_method_command{main_profile, card},
+      isv::billing_role_command{main_profile, nobody, isv::billing_role::reader},
+      buy(crm_sub, crm, 5),
+      buy(sign_sub, sign, 2),
+      isv::activate_command{crm_sub},
+      isv::install_command{sign_sub},
+      isv::change_quantity_command{crm_sub, 6},
+      isv::auto_renew_command{crm_sub, false},
+      isv::change_billing_profile_command{sign_sub, second_profile},
+      isv::assign_command{crm_sub, {bob}, {sales}},
+      isv::unassign_command{crm_sub, {bob}, {}},
+      isv::confirm_unassign_command{},
+      isv::reprocess_command{crm_sub},
+      isv::issue_invoice_command{january, main_profile},
+      isv::view_invoice_command{january},
+      isv::pay_invoice_command{january, std::nullopt},
+      isv::collect_overdue_command{january},
+      isv::cancel_command{sign_sub},
+      isv::advance_command{{}},
+  };
+}
+
+std::optional<isv::user_id> acting_for(const isv::command& c) {
+  return std::visit([](const auto& x) -> std::optional<isv::user_id> {
+    if constexpr (isv::platform_command<std::remove_cvref_t<decltype(x)>>) return std::nullopt;
+    else return global_admin;
+  }, c);
+}
+
+/// The same command through its named member function, as a receipt of the variant's value.
+isv::result<center::receipt<isv::command_value>> by_name(center& c, const isv::command& cmd, std::string_view key = {}) {
+  const auto widen = [](auto done) -> isv::result<center::receipt<isv::command_value>> {
+    if (!done) return done.error();
+    return center::receipt<isv::command_value>{done.value().events, isv::command_value(done.value().value)};
+  };
+  return std::visit(isv::detail::overloaded{
+      [&](const isv::purchase_command& x) { return widen(c.purchase(contoso, global_admin, x, t0, key)); },
+      [&](const isv::activate_command& x) { return widen(c.activate(contoso, global_admin, x, t0, key)); },
+      [&](const isv::install_command& x) { return widen(c.install(contoso, global_admin, x, t0, key)); },
+      [&](const isv::change_quantity_command& x) { return widen(c.change_quantity(contoso, global_admin, x, t0, key)); },
+      [&](const isv::cancel_command& x) { return widen(c.cancel(contoso, global_admin, x, t0, key)); },
+      [&](const isv::auto_renew_command& x) { return widen(c.set_auto_renew(contoso, global_admin, x, t0, key)); },
+      [&](const isv::change_billing_profile_command& x) { return widen(c.change_billing_profile(contoso, global_admin, x, t0, key)); },
+      [&](const isv::assign_command& x) { return widen(c.assign(contoso, global_admin, x, t0, key)); },
+      [&](const isv::unassign_command& x) { return widen(c.preview_unassign(contoso, global_admin, x, t0, key)); },
+      [&](const isv::confirm_unassign_command& x) { return widen(c.confirm_unassign(contoso, global_admin, x, t0, key)); },
+      [&](const isv::reprocess_command& x) { return widen(c.reprocess(contoso, global_admin, x, t0, key)); },
+      [&](const isv::add_users_command& x) { return widen(c.add_users(contoso, global_admin, x, t0, key)); },
+      [&](const isv::create_group_command& x) { return widen(c.create_group(contoso, global_admin, x, t0, key)); },
+      [&](const isv::add_members_command& x) { return widen(c.add_members(contoso, global_admin, x, t0, key)); },
+      [&](const isv::remove_members_command& x) { return widen(c.remove_members(contoso, global_admin, x, t0, key)); },
+      [&](const isv::grant_role_command& x) { return widen(c.grant_role(contoso, global_admin, x, t0, key)); },
+      [&](const isv::revoke_role_command& x) { return widen(c.revoke_role(contoso, global_admin, x, t0, key)); },
+      [&](const isv::create_billing_profile_command& x) { return widen(c.create_billing_profile(contoso, global_admin, x, t0, key)); },
+      [&](const isv::contact_info_command& x) { return widen(c.change_contact_info(contoso, global_admin, x, t0, key)); },
+      [&](const isv::add_payment_method_command& x) { return widen(c.add_payment_method(contoso, global_admin, x, t0, key)); },
+      [&](const isv::remove_payment_method_command& x) { return widen(c.remove_payment_method(contoso, global_admin, x, t0, key)); },
+      [&](const isv::set_default_payment_method_command& x) {
+        return widen(c.set_default_payment_method(contoso, global_admin, x, t0, key));
+      },
+      [&](const isv::billing_role_command& x) { return widen(c.set_billing_role(contoso, global_admin, x, t0, key)); },
+      [&](const isv::issue_invoice_command& x) { return widen(c.issue_invoice(contoso, x, t0, key)); },
+      [&](const isv::view_invoice_command& x) { return widen(c.view_invoice(contoso, global_admin, x, t0, key)); },
+      [&](const isv::pay_invoice_command& x) { return widen(c.pay_invoice(contoso, global_admin, x, t0, key)); },
+      [&](const isv::collect_overdue_command& x) { return widen(c.collect_overdue(contoso, x, t0, key)); },
+      [&](const isv::advance_command& x) { return widen(c.advance_to(contoso, x, t0, key)); },
+  }, cmd);
+}
+
+} // namespace
+
+TEST_CASE("every command names its own operation, and a name leads back to its command [D-ROLE-3]") {
+  for (const auto& cmd : script()) {
+    const auto name = isv::name_of(cmd);
+    CAPTURE(name);
+    const auto index = isv::visit_command_named<isv::default_traits>(name, [](auto type) {
+      return isv::command(typename decltype(type)::type{}).index();
+    });
+    REQUIRE(index.has_value());
+    CHECK(*index == cmd.index());
+  }
+  CHECK_FALSE(isv::visit_command_named<isv::default_traits>("grant_everything", [](auto) { return 0; }).has_value());
+  CHECK(isv::command_names<isv::default_traits>.size() == std::variant_size_v<isv::command>);
+}
+
+TEST_CASE("each command through execute gives the receipt its named member gives [D-IDEM-1]") {
+  isv::memory_repository by_variant_repo;
+  isv::memory_repository by_name_repo;
+  set_up(by_variant_repo);
+  set_up(by_name_repo);
+  center by_variant(by_variant_repo);
+  center named(by_name_repo);
+  std::optional<isv::unassign_preview> seen;
+  for (auto cmd : script()) {
+    if (auto* confirm = std::get_if<isv::confirm_unassign_command>(&cmd)) {
+      REQUIRE(seen.has_value());
+      *confirm = *seen; // a preview converts to the command that confirms it
+    }
+    CAPTURE(isv::name_of(cmd));
+    const auto via_execute = by_variant.execute(contoso, acting_for(cmd), cmd, t0);
+    const auto via_name = by_name(named, cmd);
+    REQUIRE(via_execute.has_value());
+    REQUIRE(via_name.has_value());
+    CHECK(via_execute.value() == via_name.value());
+    if (const auto* preview = std::get_if<isv::unassign_preview>(&via_execute.value().value)) seen = *preview;
+  }
+  CHECK(by_variant_repo.events(contoso).value() == by_name_repo.events(contoso).value());
+  CHECK(by_variant.find_subscription(contoso, crm_sub).value() == named.find_subscription(contoso, crm_sub).value());
+}
+
+TEST_CASE("an unauthorized command through execute is refused and changes nothing [D-ROLE-1] [D-ROLE-3]") {
+  isv::memory_repository repo;
+  set_up(repo);
+  center c(repo);
+  REQUIRE(c.execute(contoso, global_admin, isv::command{isv::add_users_command{{alice}}}, t0).has_value());
+  REQUIRE(c.execute(contoso, global_admin, isv::command{isv::create_billing_profile_command{main_profile, "Main", {}}}, t0).has_value());
+  const auto before = repo.events(contoso).value();
+  for (const isv::command& cmd : {isv::command{isv::add_users_command{{bob}}}, isv::command{buy(crm_sub, crm, 1)},
+                                 isv::command{isv::create_billing_profile_command{second_profile, "Second", {}}},
+                                 isv::command{isv::grant_role_command{nobody, isv::directory_role::global_administrator}}}) {
+    CAPTURE(isv::name_of(cmd));
+    for (const auto& who : {std::optional<isv::user_id>{nobody}, std::optional<isv::user_id>{}}) {
+      const auto refused = c.execute(contoso, who, cmd, t0, "k-refused");
+      REQUIRE_FALSE(refused.has_value());
+      CHECK(refused.error().code == isv::errc::permission_denied);
+    }
+  }
+  CHECK(repo.events(contoso).value() == before);
+  // The key of a refused call was not used up.
+  CHECK(c.execute(contoso, global_admin, isv::command{isv::add_users_command{{bob}}}, t0, "k-refused").has_value());
+}
+
+TEST_CASE("a platform command names no acting user") {
+  isv::memory_repository repo;
+  set_up(repo);
+  center c(repo);
+  const auto refused = c.execute(contoso, global_admin, isv::command{isv::advance_command{}}, t0);
+  REQUIRE_FALSE(refused.has_value());
+  CHECK(refused.error().code == isv::errc::invalid_argument);
+  CHECK(c.execute(contoso, std::nullopt, isv::command{isv::advance_command{}}, t0).has_value());
+}
+
+TEST_CASE("an idempotency key replays through execute and through the named member alike [D-IDEM-1]") {
+  isv::memory_repository repo;
+  set_up(repo);
+  center c(repo);
+  const isv::command add{isv::add_users_command{{alice, bob}}};
+  const auto first = c.execute(contoso, global_admin, add, t0, "k1");
+  REQUIRE(first.has_value());
+  REQUIRE(first.value().events.size() == 1);
+  const auto log = repo.events(contoso).value();
+
+  const auto again = c.execute(contoso, global_admin, add, t0 + hours{1}, "k1");
+  REQUIRE(again.has_value());
+  CHECK(again.value() == first.value());
+  const auto named = c.add_users(contoso, global_admin, isv::add_users_command{{alice, bob}}, t0, "k1");
+  REQUIRE(named.has_value());
+  CHECK(named.value().events == first.value().events);
+  CHECK(repo.events(contoso).value() == log);
+
+  // The same fields under another operation are another request.
+  const auto other = c.execute(contoso, global_admin, isv::command{isv::create_group_command{sales, "Sales"}}, t0, "k1");
+  REQUIRE_FALSE(other.has_value());
+  CHECK(other.error().code == isv::errc::idempotency_mismatch);
+  CHECK(repo.events(contoso).value() == log);
+}
