@@ -60,35 +60,34 @@ inline void check(bool condition, const char* what) {
 }
 
 inline isv::tenant make_tenant() {
-  isv::tenant org;
-  org.id = tenant_id;
-  org.name = "Contoso";
-  org.region = "Germany";
-  org.admin_roles = {{tenant_id, admin_id, isv::directory_role::global_administrator}};
-  return org;
+  return {.id = tenant_id,
+          .name = "Contoso",
+          .region = "Germany",
+          .admin_roles = {{.tenant = tenant_id, .user = admin_id, .role = isv::directory_role::global_administrator}}};
 }
 
 inline isv::app make_app() {
-  isv::app product;
-  product.id = app_id;
-  product.name = "Fabrikam CRM";
-  product.publisher = "Fabrikam";
-  product.kind = isv::app_kind::isv; // active on purchase: no activation step
-  product.pricing = isv::pricing_model::per_user;
-  product.monthly_price = isv::money{1000, isv::currency{"EUR"}};
-  product.annual_price = isv::money{10000, isv::currency{"EUR"}};
-  return product;
+  return {.id = app_id,
+          .name = "Fabrikam CRM",
+          .publisher = "Fabrikam",
+          .kind = isv::app_kind::isv, // active on purchase: no activation step
+          .pricing = isv::pricing_model::per_user,
+          .monthly_price = {.minor_units = 1000, .unit = isv::currency{"EUR"}},
+          .annual_price = {.minor_units = 10000, .unit = isv::currency{"EUR"}}};
 }
 
 inline isv::purchase_command buy(isv::count_t quantity) {
-  isv::purchase_command cmd;
-  cmd.subscription = subscription_id;
-  cmd.app = app_id;
-  cmd.channel = isv::acquisition_channel::direct;
-  cmd.quantity = quantity;
-  cmd.agreement_accepted = true;
-  cmd.billing_profile = profile_id;
-  return cmd;
+  return {.subscription = subscription_id,
+          .app = app_id,
+          .channel = isv::acquisition_channel::direct,
+          .quantity = quantity,
+          .agreement_accepted = true,
+          .billing_profile = profile_id};
+}
+
+/// The billing profile every purchase is charged to.
+inline isv::create_billing_profile_command main_profile() {
+  return {.profile = profile_id, .name = "Main", .contact = {.name = "Ada", .address = "1 Main St"}};
 }
 
 inline isv::user_id user(std::uint64_t n) { return isv::user_id{first_user + n}; }
@@ -111,9 +110,10 @@ void seed_service(Repository& repo, std::uint64_t user_count, isv::count_t quant
   if constexpr (requires { repo.reserve_users(tenant_id, std::size_t{}); })
     ok(repo.reserve_users(tenant_id, static_cast<std::size_t>(user_count)), "reserve users");
   for (std::uint64_t first = 0; first < user_count; first += 100'000)
-    ok(center.add_users(tenant_id, admin_id, {users(first, std::min<std::uint64_t>(100'000, user_count - first))}, now),
+    ok(center.add_users(tenant_id, admin_id, {.users = users(first, std::min<std::uint64_t>(100'000, user_count - first))},
+                        now),
        "add users");
-  ok(center.create_billing_profile(tenant_id, admin_id, {profile_id, "Main", {"Ada", "1 Main St"}}, now), "profile");
+  ok(center.create_billing_profile(tenant_id, admin_id, main_profile(), now), "profile");
   ok(center.purchase(tenant_id, admin_id, buy(quantity), now), "purchase");
 }
 
@@ -128,25 +128,25 @@ struct pure_state {
   pure_state(std::uint64_t user_count, isv::count_t quantity) {
     dir.reserve_users(static_cast<std::size_t>(user_count));
     for (std::uint64_t first = 0; first < user_count; first += 100'000) {
-      auto added = ok(isv::add_users(dir, admin, {users(first, std::min<std::uint64_t>(100'000, user_count - first))}, now),
-                      "add users");
-      for (const auto& e : added.events) dir.apply(e);
+      auto added = ok(
+          isv::add_users(dir, admin, {.users = users(first, std::min<std::uint64_t>(100'000, user_count - first))}, now),
+          "add users");
+      for (const auto& e : added.events) isv::apply(dir, e);
     }
-    auto profile = ok(isv::create_billing_profile(org, admin, {profile_id, "Main", {"Ada", "1 Main St"}}, now), "profile").state;
+    auto profile = ok(isv::create_billing_profile(org, admin, main_profile(), now), "profile").state;
     const isv::app product = make_app();
-    sub = ok(isv::purchase(org, product, &profile, admin, buy(quantity), now), "purchase").state;
+    sub = ok(isv::purchase(org, product, std::span(&profile, 1), admin, buy(quantity), now), "purchase").state;
   }
 
   /// Assigns the users in batches of 1,000 and applies the events to the book.
   void assign_all(const std::vector<isv::user_id>& all) {
     for (std::size_t first = 0; first < all.size(); first += 1000) {
       const auto last = std::min(all.size(), first + 1000);
-      const isv::assign_command cmd{subscription_id,
-                                    std::vector<isv::user_id>(all.begin() + static_cast<std::ptrdiff_t>(first),
-                                                              all.begin() + static_cast<std::ptrdiff_t>(last)),
-                                    {}};
+      const isv::assign_command cmd{.subscription = subscription_id,
+                                    .users = std::vector<isv::user_id>(all.begin() + static_cast<std::ptrdiff_t>(first),
+                                                                       all.begin() + static_cast<std::ptrdiff_t>(last))};
       auto done = ok(isv::assign(sub, book, dir, admin, cmd, now), "assign");
-      for (const auto& e : done.events) book.apply(e);
+      for (const auto& e : done.events) isv::apply(book, e);
       sub = std::move(done.state);
     }
   }

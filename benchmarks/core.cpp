@@ -115,8 +115,11 @@ struct roster {
 };
 
 isv::event release_event(const isv::user_id& who) {
-  return isv::event{bench::tenant_id, bench::admin_id, bench::now,
-                    isv::basic_licenses_released<isv::default_traits>{bench::subscription_id, std::nullopt, {who}, {}}};
+  return isv::event{.tenant = bench::tenant_id,
+                    .actor = bench::admin_id,
+                    .at = bench::now,
+                    .payload = isv::basic_licenses_released<isv::default_traits>{.subscription = bench::subscription_id,
+                                                                                 .released = {who}}};
 }
 
 struct pure_world {
@@ -144,14 +147,15 @@ clock::duration pure_block(pure_world& w) {
   for (std::size_t k = 0; k < block; ++k) chosen[k] = w.people.take_free(slots, k);
   const auto start = clock::now();
   for (const auto& who : chosen) {
-    auto done = isv::assign(w.s.sub, w.s.book, w.s.dir, w.s.admin, {bench::subscription_id, {who}, {}}, bench::now);
-    for (const auto& e : done.value().events) w.s.book.apply(e);
+    auto done = isv::assign(w.s.sub, w.s.book, w.s.dir, w.s.admin, {.subscription = bench::subscription_id, .users = {who}},
+                            bench::now);
+    for (const auto& e : done.value().events) isv::apply(w.s.book, e);
     w.s.sub = std::move(done.value().state);
   }
   const auto stop = clock::now();
   for (std::size_t k = 0; k < block; ++k) {
     const isv::event undo = release_event(w.people.swap_out(slots[k], chosen[k]));
-    w.s.book.apply(undo);
+    isv::apply(w.s.book, undo);
     w.s.sub = isv::apply(std::move(w.s.sub), undo);
   }
   return stop - start;
@@ -202,10 +206,10 @@ struct service_world {
     bench::ok(repo.reserve_licenses(bench::tenant_id, bench::subscription_id, static_cast<std::size_t>(held + block)), "reserve");
     for (std::size_t first = 0; first < people.holders.size(); first += 1000) {
       const auto last = std::min(people.holders.size(), first + 1000);
-      const isv::assign_command cmd{bench::subscription_id,
-                                    std::vector<isv::user_id>(people.holders.begin() + static_cast<std::ptrdiff_t>(first),
-                                                              people.holders.begin() + static_cast<std::ptrdiff_t>(last)),
-                                    {}};
+      const isv::assign_command cmd{
+          .subscription = bench::subscription_id,
+          .users = std::vector<isv::user_id>(people.holders.begin() + static_cast<std::ptrdiff_t>(first),
+                                             people.holders.begin() + static_cast<std::ptrdiff_t>(last))};
       bench::ok(center.assign(bench::tenant_id, bench::admin_id, cmd, bench::now), "assign");
     }
   }
@@ -228,12 +232,13 @@ clock::duration service_block(service_world& w) {
   for (std::size_t k = 0; k < block; ++k) chosen[k] = w.people.take_free(slots, k);
   const auto start = clock::now();
   for (const auto& who : chosen) {
-    auto done = w.center.assign(bench::tenant_id, bench::admin_id, {bench::subscription_id, {who}, {}}, bench::now);
+    auto done = w.center.assign(bench::tenant_id, bench::admin_id, {.subscription = bench::subscription_id, .users = {who}},
+                                bench::now);
     benchmark::DoNotOptimize(done.value().value.licenses_added);
   }
   const auto stop = clock::now();
   // The undo is a commit of release events, as confirming an unassignment would save.
-  isv::commit undo{bench::tenant_id, {}, {}, std::nullopt};
+  isv::commit undo{.tenant = bench::tenant_id};
   for (std::size_t k = 0; k < block; ++k) undo.events.push_back(release_event(w.people.swap_out(slots[k], chosen[k])));
   bench::ok(w.repo.commit(std::move(undo)), "undo");
   return stop - start;
@@ -260,7 +265,8 @@ void bulk_assign(benchmark::State& state) {
     isv::basic_admin_center center{*repo};
     std::vector<isv::assign_command> batches;
     for (std::uint64_t first = 0; first < n; first += 1000)
-      batches.push_back({bench::subscription_id, bench::users(first, std::min<std::uint64_t>(1000, n - first)), {}});
+      batches.push_back(
+          {.subscription = bench::subscription_id, .users = bench::users(first, std::min<std::uint64_t>(1000, n - first))});
     const auto start = clock::now();
     for (const auto& cmd : batches) {
       auto done = center.assign(bench::tenant_id, bench::admin_id, cmd, bench::now);
@@ -287,14 +293,20 @@ void group_reprocess(benchmark::State& state) {
     auto repo = std::make_unique<isv::memory_repository>();
     bench::seed_service(*repo, members, seats);
     isv::basic_admin_center center{*repo};
-    bench::ok(center.create_group(bench::tenant_id, bench::admin_id, {bench::group_id, "Everyone"}, bench::now), "group");
-    bench::ok(center.add_members(bench::tenant_id, bench::admin_id, {bench::group_id, bench::users(0, members)}, bench::now),
+    bench::ok(center.create_group(bench::tenant_id, bench::admin_id, {.group = bench::group_id, .name = "Everyone"},
+                                  bench::now),
+              "group");
+    bench::ok(center.add_members(bench::tenant_id, bench::admin_id,
+                                 {.group = bench::group_id, .users = bench::users(0, members)}, bench::now),
               "members");
     const auto start = clock::now();
-    auto assigned = center.assign(bench::tenant_id, bench::admin_id, {bench::subscription_id, {}, {bench::group_id}}, bench::now);
-    auto raised = center.change_quantity(bench::tenant_id, bench::admin_id,
-                                         {bench::subscription_id, seats + static_cast<isv::count_t>(members / 5)}, bench::now);
-    auto reprocessed = center.reprocess(bench::tenant_id, bench::admin_id, {bench::subscription_id}, bench::now);
+    auto assigned = center.assign(bench::tenant_id, bench::admin_id,
+                                  {.subscription = bench::subscription_id, .groups = {bench::group_id}}, bench::now);
+    auto raised = center.change_quantity(
+        bench::tenant_id, bench::admin_id,
+        {.subscription = bench::subscription_id, .quantity = seats + static_cast<isv::count_t>(members / 5)}, bench::now);
+    auto reprocessed =
+        center.reprocess(bench::tenant_id, bench::admin_id, {.subscription = bench::subscription_id}, bench::now);
     const auto stop = clock::now();
     state.SetIterationTime(seconds(stop - start));
     bench::check(bench::ok(std::move(assigned), "assign").value.violations.size() == members - static_cast<std::uint64_t>(seats),
@@ -317,22 +329,26 @@ std::vector<isv::event> make_log(std::uint64_t count) {
   bench::pure_state s(1, static_cast<isv::count_t>(count));
   std::vector<isv::event> log;
   log.reserve(count);
-  log.push_back(isv::event{bench::tenant_id, bench::admin_id, bench::now,
-                           isv::basic_subscription_purchased<isv::default_traits>{s.sub}});
+  log.push_back(isv::event{.tenant = bench::tenant_id,
+                           .actor = bench::admin_id,
+                           .at = bench::now,
+                           .payload = isv::basic_subscription_purchased<isv::default_traits>{.subscription = s.sub}});
   rng random{7};
   std::vector<isv::user_id> holders;
   std::uint64_t next_user = 0;
   while (log.size() < count) {
     const bool release = !holders.empty() && random.below(10) < 3;
-    isv::event e{bench::tenant_id, bench::admin_id, bench::now + std::chrono::seconds(log.size()), {}};
+    isv::event e{.tenant = bench::tenant_id, .actor = bench::admin_id, .at = bench::now + std::chrono::seconds(log.size())};
     if (release) {
       const std::size_t h = random.below(holders.size());
-      e.payload = isv::basic_licenses_released<isv::default_traits>{bench::subscription_id, std::nullopt, {holders[h]}, {}};
+      e.payload = isv::basic_licenses_released<isv::default_traits>{.subscription = bench::subscription_id,
+                                                                    .released = {holders[h]}};
       holders[h] = holders.back();
       holders.pop_back();
     } else {
       const isv::user_id who = bench::user(next_user++);
-      e.payload = isv::basic_licenses_granted<isv::default_traits>{bench::subscription_id, std::nullopt, {who}, {}};
+      e.payload =
+          isv::basic_licenses_granted<isv::default_traits>{.subscription = bench::subscription_id, .new_holders = {who}};
       holders.push_back(who);
     }
     log.push_back(std::move(e));

@@ -105,7 +105,8 @@ figure baseline(std::uint64_t n) {
 std::vector<isv::assign_command> batches(std::uint64_t n) {
   std::vector<isv::assign_command> out;
   for (std::uint64_t first = 0; first < n; first += 1000)
-    out.push_back({bench::subscription_id, bench::users(first, std::min<std::uint64_t>(1000, n - first)), {}});
+    out.push_back(
+        {.subscription = bench::subscription_id, .users = bench::users(first, std::min<std::uint64_t>(1000, n - first))});
   return out;
 }
 
@@ -129,13 +130,15 @@ figure repository(std::uint64_t n, bool reserve) {
 figure book_alone(std::uint64_t n) {
   std::vector<isv::event> events;
   for (auto& cmd : batches(n))
-    events.push_back(isv::event{bench::tenant_id, bench::admin_id, bench::now,
-                                isv::basic_licenses_granted<isv::default_traits>{bench::subscription_id, std::nullopt,
-                                                                                 std::move(cmd.users), {}}});
+    events.push_back(isv::event{.tenant = bench::tenant_id,
+                                .actor = bench::admin_id,
+                                .at = bench::now,
+                                .payload = isv::basic_licenses_granted<isv::default_traits>{
+                                    .subscription = bench::subscription_id, .new_holders = std::move(cmd.users)}});
   std::unique_ptr<isv::license_book> book;
   const meter m;
   book = std::make_unique<isv::license_book>(bench::subscription_id);
-  for (const auto& e : events) book->apply(e);
+  for (const auto& e : events) isv::apply(*book, e);
   bench::check(book->size() == static_cast<isv::count_t>(n), "the book holds every license");
   return {m.peak(), m.held()};
 }

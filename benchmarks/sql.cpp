@@ -25,7 +25,8 @@ double seconds(clock::duration d) { return std::chrono::duration<double>(d).coun
 std::vector<isv::assign_command> batches(std::uint64_t n) {
   std::vector<isv::assign_command> out;
   for (std::uint64_t first = 0; first < n; first += 1000)
-    out.push_back({bench::subscription_id, bench::users(first, std::min<std::uint64_t>(1000, n - first)), {}});
+    out.push_back(
+        {.subscription = bench::subscription_id, .users = bench::users(first, std::min<std::uint64_t>(1000, n - first))});
   return out;
 }
 

@@ -1,4 +1,4 @@
-// The tour's bookkeeping: a tenant's state changed only by applying events (and saved, when asked, in a repository), the names of its people, the log printer.
+// The tour's bookkeeping: each tenant's isv::tenant_state, changed only by applying events (and saved, when asked, in a repository), the names of its people, the log printer.
 #pragma once
 
 // The pure core, and the repository concept without any backend: the tour keeps its state itself
@@ -13,7 +13,9 @@
 #include <isv/quantity.hpp>
 #include <isv/repository.hpp>
 #include <isv/role_grants.hpp>
+#include <isv/tenant_state.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <concepts>
 #include <cstdio>
@@ -121,70 +123,55 @@ inline std::string event_names(const std::vector<isv::event>& events) {
   return out;
 }
 
-// ---- One tenant's state ----------------------------------------------------------------------
+// ---- One tenant of the story -----------------------------------------------------------------
 
-/// Everything the tour knows about one tenant. It changes only by apply(event), the way a
-/// repository would rebuild it, so what the tour prints is what the events say. Given a saver,
-/// it first creates the tenant there and then commits each operation's events before applying
-/// them, so the repository holds exactly what the tour did.
-struct tenant_state {
-  isv::tenant org;
-  isv::directory dir;
-  /// The number of directory events applied: the directory's version in a repository.
-  isv::count_t directory_version = 0;
-  std::map<isv::subscription_id, isv::subscription> subscriptions;
-  std::map<isv::subscription_id, isv::license_book> books;
-  std::map<isv::billing_profile_id, isv::billing_profile> profiles;
-  std::map<isv::invoice_id, isv::invoice> invoices;
-  std::vector<isv::event> log;
-
-  explicit tenant_state(isv::tenant created, saver save = {})
-      : org(std::move(created)), dir(org.id), save_(std::move(save)) {
+/// One tenant as the tour keeps it: an isv::tenant_state, changed only by isv::apply (the library's
+/// one fold of events, the one a repository uses), so what the tour prints is what the events say;
+/// and the log of those events. Given a saver, it first creates the tenant there and then commits
+/// each operation's events before applying them, so the repository holds exactly what the tour did.
+class tracked_tenant {
+public:
+  explicit tracked_tenant(isv::tenant created, saver save = {}) : state_(std::move(created)), save_(std::move(save)) {
     if (!save_) return;
-    if (auto stored = save_.create_tenant(org); !stored)
-      fail_tour("creating tenant " + std::to_string(org.id.value()) + " (" + org.name + ") in the database was refused: " +
-                std::string(isv::to_string(stored.error().code)) + ": " + stored.error().message);
+    if (auto stored = save_.create_tenant(tenant()); !stored)
+      fail_tour("creating tenant " + std::to_string(tenant().id.value()) + " (" + tenant().name +
+                ") in the database was refused: " + std::string(isv::to_string(stored.error().code)) + ": " +
+                stored.error().message);
   }
 
-  [[nodiscard]] isv::actor as(const isv::user_id& user) const { return org.actor(user); }
+  [[nodiscard]] const isv::tenant_state& state() const { return state_; }
+  [[nodiscard]] const isv::tenant& tenant() const { return state_.tenant; }
+  [[nodiscard]] const isv::directory& directory() const { return state_.directory; }
+  [[nodiscard]] const isv::subscription& subscription(const isv::subscription_id& id) const {
+    return state_.subscriptions.at(id).subscription;
+  }
+  [[nodiscard]] const isv::license_book& book(const isv::subscription_id& id) const {
+    return state_.subscriptions.at(id).book;
+  }
+  [[nodiscard]] const isv::billing_profile& profile(const isv::billing_profile_id& id) const {
+    return state_.profiles.at(id);
+  }
+  [[nodiscard]] const isv::invoice& invoice(const isv::invoice_id& id) const { return state_.invoices.at(id); }
+  /// Every event of the tenant, in order.
+  [[nodiscard]] const std::vector<isv::event>& log() const { return log_; }
+
+  [[nodiscard]] isv::actor as(const isv::user_id& user) const { return tenant().actor(user); }
   /// "Alex (Global administrator)", or just the name for someone without an admin role.
   [[nodiscard]] std::string who(const name_book& names, const isv::user_id& user) const {
-    const auto roles = org.roles_of(user);
+    const auto roles = tenant().roles_of(user);
     return names(user) + (roles.empty() ? "" : " (" + isv::describe_roles(roles) + ")");
-  }
-
-  void apply(const isv::event& e) {
-    org = isv::apply(std::move(org), e);
-    dir.apply(e);
-    if (isv::aggregate_of(e).kind == isv::aggregate_kind::directories) ++directory_version;
-    if (const auto* bought = std::get_if<isv::basic_subscription_purchased<traits>>(&e.payload)) {
-      subscriptions[bought->subscription->id] = isv::apply(isv::subscription{}, e);
-      books.emplace(bought->subscription->id, isv::license_book{bought->subscription->id});
-    } else if (const auto id = isv::subscription_of(e)) {
-      auto& s = subscriptions.at(*id);
-      s = isv::apply(std::move(s), e);
-      books.at(*id).apply(e);
-    }
-    if (const auto* created = std::get_if<isv::basic_billing_profile_created<traits>>(&e.payload))
-      profiles[created->profile] = isv::apply(isv::billing_profile{}, e);
-    else
-      for (auto& [id, profile] : profiles) profile = isv::apply(std::move(profile), e);
-    if (const auto* issued = std::get_if<isv::basic_invoice_issued<traits>>(&e.payload))
-      invoices[issued->invoice->id] = isv::apply(isv::invoice{}, e);
-    else
-      for (auto& [id, inv] : invoices) inv = isv::apply(std::move(inv), e);
-    log.push_back(e);
   }
 
   /// One operation's events: saved (when there is a saver) as one commit that expects every
   /// aggregate they touch at the version the operation read, then applied here.
   void commit(const std::vector<isv::event>& events) {
     if (save_ && !events.empty()) {
-      if (auto saved = save_.commit(isv::commit{org.id, expected_versions(events), events, std::nullopt}); !saved)
+      if (auto saved = save_.commit(isv::commit{tenant().id, expected_versions(events), events, std::nullopt}); !saved)
         fail_tour("the database refused to save " + event_names(events) + ": " +
                   std::string(isv::to_string(saved.error().code)) + ": " + saved.error().message);
     }
-    for (const auto& e : events) apply(e);
+    isv::apply(state_, events);
+    log_.insert(log_.end(), events.begin(), events.end());
   }
 
   /// Applies an operation's events and checks that they rebuild exactly the state it returned.
@@ -209,49 +196,62 @@ struct tenant_state {
     return out;
   }
 
-  /// The subscriptions as they are now, for operations that look across them (invoices, overdue
-  /// collection). Valid until the next apply.
+  /// The subscriptions as they are now, by id, for operations that look across them (invoices,
+  /// overdue collection). Valid until the next commit.
   [[nodiscard]] std::span<const isv::subscription> all_subscriptions() {
-    snapshot_.clear();
-    for (const auto& [id, s] : subscriptions) snapshot_.push_back(s);
+    snapshot_ = state_.subscription_values();
     return snapshot_;
   }
-  /// Each subscription with its license book, for group membership changes. Valid until the next apply.
+  /// The billing profiles as they are now, by id, for a purchase, which charges the one its
+  /// command names. Valid until the next commit.
+  [[nodiscard]] std::span<const isv::billing_profile> profiles() {
+    profiles_.clear();
+    for (const auto& [id, profile] : state_.profiles) profiles_.push_back(profile);
+    std::sort(profiles_.begin(), profiles_.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
+    return profiles_;
+  }
+  /// Each subscription with its license book, by id, for group membership changes. Valid until the next commit.
   [[nodiscard]] std::span<const isv::subscription_ref> refs() {
     refs_.clear();
-    for (const auto& [id, s] : subscriptions) refs_.push_back({&s, &books.at(id)});
+    for (const auto& id : state_.subscription_ids()) {
+      const auto& entry = state_.subscriptions.at(id);
+      refs_.push_back({&entry.subscription, &entry.book});
+    }
     return refs_;
   }
 
 private:
+  isv::tenant_state state_;
+  std::vector<isv::event> log_;
   saver save_;
   std::vector<isv::subscription> snapshot_;
+  std::vector<isv::billing_profile> profiles_;
   std::vector<isv::subscription_ref> refs_;
 
   [[nodiscard]] isv::count_t version_of(const isv::aggregate_ref& a) const {
     switch (a.kind) {
-      case isv::aggregate_kind::tenants: return org.version;
-      case isv::aggregate_kind::directories: return directory_version;
+      case isv::aggregate_kind::tenants: return tenant().version;
+      case isv::aggregate_kind::directories: return state_.directory_version;
       case isv::aggregate_kind::subscriptions: {
-        const auto it = subscriptions.find(isv::subscription_id{a.id});
-        return it == subscriptions.end() ? 0 : it->second.version;
+        const auto* found = state_.find_subscription(isv::subscription_id{a.id});
+        return found ? found->version : 0;
       }
       case isv::aggregate_kind::billing_profiles: {
-        const auto it = profiles.find(isv::billing_profile_id{a.id});
-        return it == profiles.end() ? 0 : it->second.version;
+        const auto* found = state_.find_billing_profile(isv::billing_profile_id{a.id});
+        return found ? found->version : 0;
       }
       case isv::aggregate_kind::invoices: {
-        const auto it = invoices.find(isv::invoice_id{a.id});
-        return it == invoices.end() ? 0 : it->second.version;
+        const auto* found = state_.find_invoice(isv::invoice_id{a.id});
+        return found ? found->version : 0;
       }
     }
     return 0;
   }
 
-  const isv::tenant& current(const isv::tenant&) const { return org; }
-  const isv::subscription& current(const isv::subscription& s) const { return subscriptions.at(s.id); }
-  const isv::billing_profile& current(const isv::billing_profile& b) const { return profiles.at(b.id); }
-  const isv::invoice& current(const isv::invoice& inv) const { return invoices.at(inv.id); }
+  const isv::tenant& current(const isv::tenant&) const { return tenant(); }
+  const isv::subscription& current(const isv::subscription& s) const { return subscription(s.id); }
+  const isv::billing_profile& current(const isv::billing_profile& b) const { return profile(b.id); }
+  const isv::invoice& current(const isv::invoice& inv) const { return invoice(inv.id); }
 };
 
 // ---- Reading back what a repository holds ----------------------------------------------------
@@ -304,19 +304,20 @@ void show_stored(R& repo, const isv::tenant_id& id) {
 /// same state. Returns the number of events saved.
 template <isv::repository R>
   requires std::same_as<typename R::traits_type, traits>
-std::size_t check_saved(R& repo, const tenant_state& state) {
-  const std::string which = state.org.name + " (tenant " + std::to_string(state.org.id.value()) + ")";
-  const auto log = accepted(repo.events(state.org.id, 0), "reading the saved log of " + which);
-  expect(log == state.log, "the saved log of " + which + " to hold the tour's events, in order");
-  const auto view = accepted(repo.read(state.org.id), "reading " + which + " back");
-  expect(view.tenant() == state.org && view.directory() == state.dir &&
+std::size_t check_saved(R& repo, const tracked_tenant& kept) {
+  const auto& state = kept.state();
+  const std::string which = state.tenant.name + " (tenant " + std::to_string(state.tenant.id.value()) + ")";
+  const auto log = accepted(repo.events(state.tenant.id, 0), "reading the saved log of " + which);
+  expect(log == kept.log(), "the saved log of " + which + " to hold the tour's events, in order");
+  const auto view = accepted(repo.read(state.tenant.id), "reading " + which + " back");
+  expect(view.tenant() == state.tenant && view.directory() == state.directory &&
              view.directory_version() == state.directory_version,
          "the saved tenant and directory of " + which + " to equal the tour's");
-  expect(view.subscription_ids().size() == state.subscriptions.size(), "the database to hold each subscription of " + which);
-  for (const auto& [id, s] : state.subscriptions) {
+  expect(view.subscription_ids() == state.subscription_ids(), "the database to hold each subscription of " + which);
+  for (const auto& [id, entry] : state.subscriptions) {
     const auto* saved = view.find_subscription(id);
     const auto* saved_book = view.find_license_book(id);
-    expect(saved && *saved == s && saved_book && *saved_book == state.books.at(id),
+    expect(saved && *saved == entry.subscription && saved_book && *saved_book == entry.book,
            "subscription " + std::to_string(id.value()) + " of " + which + " and its licenses to be saved as the tour left them");
   }
   for (const auto& [id, profile] : state.profiles) {

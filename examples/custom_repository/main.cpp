@@ -103,24 +103,32 @@ int main() {
   const isv::subscription_id seats{10};
 
   map_repository repo;
-  isv::tenant org{contoso, "Contoso", "France", {{contoso, ada, isv::directory_role::global_administrator}}, 0};
-  isv::app crm{isv::app_id{7}, "CRM", "Fabrikam", isv::app_kind::isv, isv::pricing_model::per_user,
-               isv::money{900, isv::currency{"EUR"}}, isv::money{9000, isv::currency{"EUR"}}, std::nullopt};
+  const isv::currency eur{"EUR"};
+  isv::tenant org{.id = contoso, .name = "Contoso", .region = "France",
+                  .admin_roles = {{.tenant = contoso, .user = ada, .role = isv::directory_role::global_administrator}}};
+  isv::app crm{.id = isv::app_id{7}, .name = "CRM", .publisher = "Fabrikam", .kind = isv::app_kind::isv,
+               .pricing = isv::pricing_model::per_user, .monthly_price = {.minor_units = 900, .unit = eur},
+               .annual_price = {.minor_units = 9000, .unit = eur}};
   check(repo.create_tenant(org) && repo.add_app(crm), "tenant and catalog set up");
 
   isv::basic_admin_center center{repo};
-  check(bool(center.add_users(contoso, ada, {{ada, bo, cy}}, now)), "users added");
-  check(bool(center.create_billing_profile(contoso, ada, {isv::billing_profile_id{5}, "Main", {"Ada", "1 Rue"}}, now)),
+  check(bool(center.add_users(contoso, ada, {.users = {ada, bo, cy}}, now)), "users added");
+  check(bool(center.create_billing_profile(contoso, ada,
+                                           {.profile = isv::billing_profile_id{5},
+                                            .name = "Main",
+                                            .contact = {.name = "Ada", .address = "1 Rue"}},
+                                           now)),
         "billing profile created");
-  isv::purchase_command buy{seats, crm.id, isv::acquisition_channel::direct, isv::billing_term::monthly, 2, true,
-                            isv::billing_profile_id{5}, true};
+  isv::purchase_command buy{.subscription = seats, .app = crm.id, .channel = isv::acquisition_channel::direct,
+                            .term = isv::billing_term::monthly, .quantity = 2, .agreement_accepted = true,
+                            .billing_profile = isv::billing_profile_id{5}, .auto_renew = true};
   check(bool(center.purchase(contoso, ada, buy, now)), "2 seats bought");
 
-  const auto first = center.assign(contoso, ada, {seats, {ada, bo}, {}}, now, "assign-ada-bo");
+  const auto first = center.assign(contoso, ada, {.subscription = seats, .users = {ada, bo}}, now, "assign-ada-bo");
   check(first && first.value().value.licenses_added == 2, "ada and bo assigned");
-  const auto again = center.assign(contoso, ada, {seats, {ada, bo}, {}}, now, "assign-ada-bo");
+  const auto again = center.assign(contoso, ada, {.subscription = seats, .users = {ada, bo}}, now, "assign-ada-bo");
   check(again && again.value() == first.value(), "the retried request returns the first result (D-IDEM-1)");
-  const auto over = center.assign(contoso, ada, {seats, {cy}, {}}, now);
+  const auto over = center.assign(contoso, ada, {.subscription = seats, .users = {cy}}, now);
   check(!over && over.error().code == isv::errc::seats_exhausted, "a third seat is refused (D-ASSIGN-3)");
   if (!over) std::printf("     %s\n", over.error().message.c_str());
 

@@ -169,7 +169,7 @@ inline constexpr std::string_view pointer_prefix = "Invalid JSON at \"";
 }
 
 [[nodiscard]] inline nlohmann::json refusal(isv::errc code, std::string message, std::optional<std::string> path) {
-  return error_line(isv::error{code, std::move(message)}, std::move(path));
+  return error_line(isv::error{.code = code, .message = std::move(message)}, std::move(path));
 }
 
 template <class Value>

@@ -89,8 +89,12 @@ public:
     static_assert(is_alternative_of<value, stored_value_t<T>>, "an idempotency record must be able to hold the value");
     if (platform_command<Command> && acting)
       return fail(errc::invalid_argument, std::string(Command::operation_name) + " is done by the platform: no admin acts, so name none.");
-    return run<value>(in_tenant, acting, cmd, idempotency_key,
-                      [&](const view_type& v, const basic_actor<T>& admin) { return decide(v, admin, cmd, now); });
+    return run<value>(in_tenant, acting, cmd, idempotency_key, [&](const view_type& v, const basic_actor<T>& admin) {
+      // Each handler takes what its operation reads: no admin for the platform's, no time for a view.
+      if constexpr (platform_command<Command>) return decide(v, cmd, now);
+      else if constexpr (requires { decide(v, admin, cmd); }) return decide(v, admin, cmd);
+      else return decide(v, admin, cmd, now);
+    });
   }
 
   /// Runs any command: dispatches on the alternative `cmd` holds, exactly as execute() on that
@@ -377,8 +381,10 @@ private:
                                             detail::describe(v.tenant().id) + ": choose a new id.");
     const auto* product = v.find_app(cmd.app);
     if (!product) return fail(errc::not_found, detail::describe(cmd.app) + " is not in the catalog.");
+    // The tenant's profiles are in the repository: hand over the one the command names, if there is one.
     const auto* profile = cmd.billing_profile ? v.find_billing_profile(*cmd.billing_profile) : nullptr;
-    BOOST_OUTCOME_TRY(auto out, isv::purchase(v.tenant(), *product, profile, admin, cmd, now));
+    const std::span<const basic_billing_profile<T>> named(profile, profile ? 1U : 0U);
+    BOOST_OUTCOME_TRY(auto out, isv::purchase(v.tenant(), *product, named, admin, cmd, now));
     return plan<std::monostate>{{}, std::move(out.events), {}};
   }
   result<plan<std::monostate>> decide(const view_type& v, const admin_type& admin, const basic_activate_command<T>& cmd,
@@ -424,7 +430,7 @@ private:
                                                  const basic_unassign_command<T>& cmd, const time_point& now) {
     BOOST_OUTCOME_TRY(const auto* s, subscription_in(v, cmd.subscription));
     BOOST_OUTCOME_TRY(auto out, isv::preview_unassign(*s, *v.find_license_book(s->id), v.directory(), admin, cmd, now));
-    return plan<basic_unassign_preview<T>>{{}, {}, std::move(out)};
+    return plan<basic_unassign_preview<T>>{{}, std::move(out.events), std::move(out.report)};
   }
   result<plan<std::monostate>> decide(const view_type& v, const admin_type& admin,
                                       const basic_confirm_unassign_command<T>& cmd, const time_point& now) {
@@ -497,8 +503,7 @@ private:
     return on_profile(v, cmd, [&](const auto& b) { return isv::set_billing_role(b, admin, cmd, now); });
   }
 
-  result<plan<basic_invoice<T>>> decide(const view_type& v, const admin_type&, const basic_issue_invoice_command<T>& cmd,
-                                        const time_point& now) {
+  result<plan<basic_invoice<T>>> decide(const view_type& v, const basic_issue_invoice_command<T>& cmd, const time_point& now) {
     if (v.find_invoice(cmd.invoice))
       return fail(errc::already_exists, detail::describe(cmd.invoice) + " already exists in " +
                                             detail::describe(v.tenant().id) + ": choose a new id.");
@@ -512,8 +517,7 @@ private:
     return plan<basic_invoice<T>>{std::move(read), std::move(out.events), std::move(out.state)};
   }
   // Viewing changes nothing and does not depend on the time.
-  result<plan<basic_invoice<T>>> decide(const view_type& v, const admin_type& admin, const basic_view_invoice_command<T>& cmd,
-                                        const time_point&) {
+  result<plan<basic_invoice<T>>> decide(const view_type& v, const admin_type& admin, const basic_view_invoice_command<T>& cmd) {
     BOOST_OUTCOME_TRY(const auto* i, invoice_in(v, cmd.invoice));
     BOOST_OUTCOME_TRY(const auto* b, profile_in(v, i->profile));
     BOOST_OUTCOME_TRY(auto shown, isv::view_invoice(*b, *i, admin, cmd));
@@ -527,21 +531,20 @@ private:
     BOOST_OUTCOME_TRY(auto out, isv::pay_invoice(*b, *i, std::span<const basic_subscription<T>>(subscriptions), admin, cmd, now));
     return plan<std::monostate>{{expected_version(*i)}, std::move(out.events), {}};
   }
-  result<plan<std::monostate>> decide(const view_type& v, const admin_type&, const basic_collect_overdue_command<T>& cmd,
-                                      const time_point& now) {
+  result<plan<std::monostate>> decide(const view_type& v, const basic_collect_overdue_command<T>& cmd, const time_point& now) {
     BOOST_OUTCOME_TRY(const auto* i, invoice_in(v, cmd.invoice));
     const auto subscriptions = list_subscriptions<T>(v);
-    auto out = isv::collect_overdue(*i, std::span<const basic_subscription<T>>(subscriptions), now, options_.policy);
+    BOOST_OUTCOME_TRY(auto out, isv::collect_overdue(*i, std::span<const basic_subscription<T>>(subscriptions), now,
+                                                     options_.policy));
     return plan<std::monostate>{{expected_version(*i)}, std::move(out.events), {}};
   }
-  result<plan<std::monostate>> decide(const view_type& v, const admin_type&, const basic_advance_command<T>& cmd,
-                                      const time_point& now) {
+  result<plan<std::monostate>> decide(const view_type& v, const basic_advance_command<T>& cmd, const time_point& now) {
     BOOST_OUTCOME_TRY(detail::distinct(cmd.subscriptions));
     const auto ids = cmd.subscriptions.empty() ? v.subscription_ids() : cmd.subscriptions;
     plan<std::monostate> out;
     for (const auto& id : ids) {
       BOOST_OUTCOME_TRY(const auto* s, subscription_in(v, id));
-      auto moved = isv::advance_to(*s, now);
+      BOOST_OUTCOME_TRY(auto moved, isv::advance_to(*s, now));
       out.events.insert(out.events.end(), std::make_move_iterator(moved.events.begin()),
                         std::make_move_iterator(moved.events.end()));
     }

@@ -53,10 +53,9 @@ struct basic_assign_command {
   BOOST_DESCRIBE_CLASS(basic_assign_command, (), (subscription, users, groups), (), ())
 };
 
+/// An assignment: the update, and its report.
 template <licensing_traits Traits>
-struct basic_assignment : basic_update<basic_subscription<Traits>, Traits> {
-  basic_assignment_report<Traits> report{};
-};
+using basic_assignment = basic_reported_update<basic_subscription<Traits>, Traits, basic_assignment_report<Traits>>;
 
 using assign_command = basic_assign_command<default_traits>;
 using assignment_report = basic_assignment_report<default_traits>;
@@ -358,20 +357,30 @@ void plan_unassign(const basic_subscription<T>& s, const basic_license_book<T>& 
 
 } // namespace detail
 
-/// Step one of an unassignment: shows what would be removed, changes nothing (D-ASSIGN-4).
+/// A preview of an unassignment: the subscription unchanged, no events, and the preview as its report.
+template <licensing_traits Traits>
+using basic_unassign_preview_update =
+    basic_reported_update<basic_subscription<Traits>, Traits, basic_unassign_preview<Traits>>;
+
+/// Step one of an unassignment: shows what would be removed, changes nothing (D-ASSIGN-4). Like
+/// every operation it returns an update; its state is `s` as it was, it has no events, and its
+/// report is the preview that confirm_unassign takes.
 template <licensing_traits T>
-[[nodiscard]] result<basic_unassign_preview<T>> preview_unassign(const basic_subscription<T>& s,
-                                                                 const basic_license_book<T>& book,
-                                                                 const basic_directory<T>& dir, const basic_actor<T>& admin,
-                                                                 const basic_unassign_command<T>& cmd,
-                                                                 const typename T::time_point& now) {
+[[nodiscard]] result<basic_unassign_preview_update<T>> preview_unassign(const basic_subscription<T>& s,
+                                                                        const basic_license_book<T>& book,
+                                                                        const basic_directory<T>& dir,
+                                                                        const basic_actor<T>& admin,
+                                                                        const basic_unassign_command<T>& cmd,
+                                                                        const typename T::time_point& now) {
   BOOST_OUTCOME_TRY(detail::license_operation_allowed(s, book, dir, admin, cmd.subscription, operation::unassign));
   if (s.status == subscription_status::deactivated) return detail::status_refusal(s, "unassign licenses");
   BOOST_OUTCOME_TRY(detail::valid_selection(dir, cmd.users, cmd.groups, "unassign"));
-  basic_unassign_preview<T> preview;
-  std::vector<basic_event<T>> unused;
-  detail::plan_unassign(s, book, dir, cmd, detail::make_event(admin, now, basic_licenses_released<T>{}), preview, unused);
-  return preview;
+  basic_unassign_preview_update<T> out;
+  out.state = s;
+  std::vector<basic_event<T>> would_confirm; // what confirm_unassign would record; a preview records nothing
+  detail::plan_unassign(s, book, dir, cmd, detail::make_event(admin, now, basic_licenses_released<T>{}), out.report,
+                        would_confirm);
+  return out;
 }
 
 /// Step two: applies a preview, only if the subscription is still at the version the preview saw;

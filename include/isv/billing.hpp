@@ -361,7 +361,7 @@ template <licensing_traits T>
   out.events.push_back(detail::make_event(admin, now, basic_invoice_paid<T>{inv.id, *method}));
   for (const auto& s : subscriptions) {
     if (s.tenant != inv.tenant) continue;
-    auto reinstated = reinstate(s, admin, inv.id, now);
+    BOOST_OUTCOME_TRY(auto reinstated, reinstate(s, admin, inv.id, now));
     out.events.insert(out.events.end(), reinstated.events.begin(), reinstated.events.end());
   }
   out.state = apply_all(inv, out.events);
@@ -384,17 +384,17 @@ using collect_overdue_command = basic_collect_overdue_command<default_traits>;
 /// The platform's daily look at an invoice: once past due and unpaid it is overdue, and every
 /// subscription it charges is suspended for the grace period (D-LIFE-4). Before that, nothing.
 template <licensing_traits T>
-[[nodiscard]] basic_update<basic_invoice<T>, T> collect_overdue(const basic_invoice<T>& inv,
-                                                                detail::range_of<basic_subscription<T>> subscriptions,
-                                                                const typename T::time_point& now,
-                                                                const lifecycle_policy& policy = {}) {
+[[nodiscard]] result<basic_update<basic_invoice<T>, T>> collect_overdue(const basic_invoice<T>& inv,
+                                                                        detail::range_of<basic_subscription<T>> subscriptions,
+                                                                        const typename T::time_point& now,
+                                                                        const lifecycle_policy& policy = {}) {
   basic_update<basic_invoice<T>, T> out;
   out.state = inv;
   if (inv.status != invoice_status::open || now < inv.due_at) return out;
   out.events.push_back(detail::make_system_event<T>(inv.tenant, now, basic_invoice_overdue<T>{inv.id}));
   for (const auto& s : subscriptions) {
     if (s.tenant != inv.tenant || !inv.charges(s.id)) continue;
-    auto lapsed = lapse_payment(s, inv.id, now, policy);
+    BOOST_OUTCOME_TRY(auto lapsed, lapse_payment(s, inv.id, now, policy));
     out.events.insert(out.events.end(), lapsed.events.begin(), lapsed.events.end());
   }
   out.state = apply_all(inv, out.events);

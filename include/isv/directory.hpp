@@ -13,14 +13,6 @@ namespace isv {
 
 template <licensing_traits Traits>
 struct basic_event; // isv/event.hpp
-template <licensing_traits Traits>
-class basic_directory;
-
-/// Changes a directory by one event of its tenant, in place; other events leave it as it is.
-/// Defined in isv/evolve.hpp, beside how every other event changes every other value (this header
-/// sits below the events, so it declares it only).
-template <licensing_traits Traits>
-void apply(basic_directory<Traits>& dir, const basic_event<Traits>& e);
 
 /// Who exists in a tenant. A user or group id that is not here is not this tenant's (D-TENANT-1).
 /// Members are kept sorted: group assignments serve them in that stable order (D-GROUP-1).
@@ -69,14 +61,13 @@ public:
 
   void reserve_users(std::size_t n) { users_.reserve(n); }
 
-  /// Changes the directory by one event: the same as `isv::apply(dir, e)` (isv/evolve.hpp).
-  void apply(const basic_event<Traits>& e) { isv::apply(*this, e); }
-
   friend bool operator==(const basic_directory&, const basic_directory&) = default;
 
 private:
-  // The changes events make, in the words of the directory; isv/evolve.hpp says which event makes which.
-  friend void isv::apply<>(basic_directory&, const basic_event<Traits>&);
+  // The changes events make, in the words of the directory; `isv::apply(dir, e)`, defined in
+  // isv/evolve.hpp, says which event makes which (only befriended here: see basic_license_book).
+  template <licensing_traits T>
+  friend void apply(basic_directory<T>& dir, const basic_event<T>& e);
 
   void add_users(const std::vector<user_id>& users) { users_.insert(users.begin(), users.end()); }
   void name_group(const group_id& g, const typename Traits::string_type& name) { groups_[g].name = name; }

@@ -342,4 +342,11 @@ struct basic_update {
   std::vector<basic_event<Traits>> events{};
 };
 
+/// An update that also tells the caller something the events do not: what an assignment did
+/// (basic_assignment), what an unassignment would remove (basic_unassign_preview_update).
+template <class State, licensing_traits Traits, class Report>
+struct basic_reported_update : basic_update<State, Traits> {
+  Report report{};
+};
+
 } // namespace isv

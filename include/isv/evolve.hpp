@@ -191,7 +191,7 @@ template <licensing_traits T>
 }
 
 /// Changes a license book by one event, in place (a book is large: it is never copied); events of
-/// other subscriptions leave it as it is. Declared in isv/license_book.hpp.
+/// other subscriptions leave it as it is. A friend of basic_license_book (isv/license_book.hpp).
 template <licensing_traits T>
 void apply(basic_license_book<T>& book, const basic_event<T>& e) {
   detail::visit_payload(detail::overloaded{
@@ -227,7 +227,7 @@ void apply(basic_license_book<T>& book, const basic_event<T>& e) {
 }
 
 /// Changes a directory by one event of its tenant, in place; other events leave it as it is.
-/// Declared in isv/directory.hpp.
+/// A friend of basic_directory (isv/directory.hpp).
 template <licensing_traits T>
 void apply(basic_directory<T>& dir, const basic_event<T>& e) {
   if (e.tenant != dir.tenant()) return;

@@ -18,18 +18,11 @@ namespace isv {
 
 template <licensing_traits Traits>
 struct basic_event; // isv/event.hpp
-template <licensing_traits Traits>
-class basic_license_book;
-
-/// Changes a book by one event, in place; events of other subscriptions leave it as it is. Defined
-/// in isv/evolve.hpp, beside how every other event changes every other value (this header sits
-/// below the events, so it declares it only).
-template <licensing_traits Traits>
-void apply(basic_license_book<Traits>& book, const basic_event<Traits>& e);
 
 /// The licenses of one subscription, kept apart from the subscription value so that a pure update
-/// never copies them: operations read the book and return events; `apply` then changes the book in
-/// O(size of the event). Applying a subscription's events in order to an empty book rebuilds it (D-AUDIT-1).
+/// never copies them: operations read the book and return events; `isv::apply(book, e)`
+/// (isv/evolve.hpp) then changes the book in O(size of the event). Applying a subscription's
+/// events in order to an empty book rebuilds it (D-AUDIT-1).
 template <licensing_traits Traits>
 class basic_license_book {
 public:
@@ -146,9 +139,6 @@ public:
     }
   }
 
-  /// Changes the book by one event: the same as `isv::apply(book, e)` (isv/evolve.hpp).
-  void apply(const basic_event<Traits>& e) { isv::apply(*this, e); }
-
   friend bool operator==(const basic_license_book& a, const basic_license_book& b) {
     if (a.subscription_ != b.subscription_ || a.groups_ != b.groups_ || a.licenses_.size() != b.licenses_.size() ||
         a.violations() != b.violations())
@@ -198,8 +188,12 @@ private:
   template <class Change>
   list_memo(Change) -> list_memo<Change>;
 
-  // The changes events make, in the words of the book; isv/evolve.hpp says which event makes which.
-  friend void isv::apply<>(basic_license_book&, const basic_event<Traits>&);
+  // The changes events make, in the words of the book; `isv::apply(book, e)`, defined in
+  // isv/evolve.hpp beside how every event changes every other value, says which event makes which.
+  // Only befriended here: this header sits below the events, and a caller includes isv/evolve.hpp
+  // (or isv/tenant_state.hpp) to apply events.
+  template <licensing_traits T>
+  friend void apply(basic_license_book<T>& book, const basic_event<T>& e);
 
   // `users` had no license and now hold one, through `via` (direct when empty); a user who
   // already holds one (a replayed or repeated grant) keeps it and gains the path.

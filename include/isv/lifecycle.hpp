@@ -178,10 +178,10 @@ using advance_command = basic_advance_command<default_traits>;
 /// The platform suspends a subscription whose invoice went unpaid: licenses stay, none can be
 /// added, and the grace period starts (D-LIFE-4). A subscription already suspended or not active is left as it is.
 template <licensing_traits T>
-[[nodiscard]] basic_update<basic_subscription<T>, T> lapse_payment(const basic_subscription<T>& s,
-                                                                   const invoice_id_t<T>& lapsed,
-                                                                   const typename T::time_point& now,
-                                                                   const lifecycle_policy& policy = {}) {
+[[nodiscard]] result<basic_update<basic_subscription<T>, T>> lapse_payment(const basic_subscription<T>& s,
+                                                                           const invoice_id_t<T>& lapsed,
+                                                                           const typename T::time_point& now,
+                                                                           const lifecycle_policy& policy = {}) {
   basic_update<basic_subscription<T>, T> out;
   if (next_status(s.status, lifecycle_trigger::lapse_payment))
     out.events.push_back(detail::make_system_event<T>(
@@ -192,11 +192,14 @@ template <licensing_traits T>
 
 /// Payment of the invoice that suspended the subscription, within the grace period, reinstates it
 /// (D-LIFE-4). Paying another invoice, paying after the grace ended (the subscription is due for
-/// deactivation, whether or not advance_to has run yet), or a subscription that is not suspended: nothing.
+/// deactivation, whether or not advance_to has run yet), or a subscription that is not suspended:
+/// nothing. The payer must be of the subscription's tenant (D-TENANT-1).
 template <licensing_traits T>
-[[nodiscard]] basic_update<basic_subscription<T>, T> reinstate(const basic_subscription<T>& s, const basic_actor<T>& admin,
-                                                               const invoice_id_t<T>& paid,
-                                                               const typename T::time_point& now) {
+[[nodiscard]] result<basic_update<basic_subscription<T>, T>> reinstate(const basic_subscription<T>& s,
+                                                                       const basic_actor<T>& admin,
+                                                                       const invoice_id_t<T>& paid,
+                                                                       const typename T::time_point& now) {
+  BOOST_OUTCOME_TRY(detail::same_tenant(admin, s.tenant, s.id));
   basic_update<basic_subscription<T>, T> out;
   const bool within_grace = !s.grace_ends || now < *s.grace_ends;
   if (next_status(s.status, lifecycle_trigger::reinstate) && s.lapsed_invoice == paid && within_grace)
@@ -209,8 +212,8 @@ template <licensing_traits T>
 /// (auto-renew on) or expires it (off); a grace period that ended unpaid deactivates it for
 /// nonpayment. A pure function of the state and the time: events carry the moment each happened.
 template <licensing_traits T>
-[[nodiscard]] basic_update<basic_subscription<T>, T> advance_to(const basic_subscription<T>& s,
-                                                                const typename T::time_point& now) {
+[[nodiscard]] result<basic_update<basic_subscription<T>, T>> advance_to(const basic_subscription<T>& s,
+                                                                        const typename T::time_point& now) {
   // No policy: the end of a grace period was fixed when the subscription was suspended.
   basic_update<basic_subscription<T>, T> out;
   out.state = s;

@@ -6,6 +6,7 @@
 #include "isv/authorization.hpp"
 #include "isv/billing_profile.hpp"
 #include "isv/detail/checks.hpp"
+#include "isv/detail/range_of.hpp"
 #include "isv/error.hpp"
 #include "isv/event.hpp"
 #include "isv/evolve.hpp"
@@ -15,10 +16,10 @@
 
 #include <boost/describe/class.hpp>
 
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <type_traits>
 #include <variant>
 
 namespace isv {
@@ -56,12 +57,15 @@ namespace detail {
 }
 } // namespace detail
 
-/// Buys app `product` for tenant `org` (D-BUY-1..4, D-PRICE-1..2, D-QTY-4). `profile` is the billing profile the
-/// command names (nullptr when bought from the vendor). A SaaS subscription starts pending
-/// activation (D-ACT-1); an ISV app's subscription is active from purchase, its first term starting now.
+/// Buys app `product` for tenant `org` (D-BUY-1..4, D-PRICE-1..2, D-QTY-4). `profiles` are the
+/// tenant's billing profiles (a std::vector or std::array of them converts; one profile `p` is
+/// `std::span(&p, 1)`, none `{}`): the command names the one to charge, so the id is said once, and
+/// a named id not among them is refused with not_found. A purchase from the vendor names none and
+/// reads none. A SaaS subscription starts pending activation (D-ACT-1); an ISV app's subscription
+/// is active from purchase, its first term starting now.
 template <licensing_traits T>
 [[nodiscard]] result<basic_update<basic_subscription<T>, T>> purchase(const basic_tenant<T>& org, const basic_app<T>& product,
-                                                                      const std::type_identity_t<basic_billing_profile<T>>* profile,
+                                                                      detail::range_of<basic_billing_profile<T>> profiles,
                                                                       const basic_actor<T>& admin,
                                                                       const basic_purchase_command<T>& cmd,
                                                                       const typename T::time_point& now) {
@@ -74,11 +78,12 @@ template <licensing_traits T>
     if (!cmd.billing_profile)
       return fail(errc::invalid_argument,
                   "A purchase through the platform is charged to a billing profile: name one of the tenant's profiles.");
-    if (profile == nullptr || profile->id != *cmd.billing_profile)
+    const auto named = std::ranges::find(profiles, *cmd.billing_profile, &basic_billing_profile<T>::id);
+    if (named == profiles.end())
       return fail(errc::not_found, detail::describe(*cmd.billing_profile) + " was not found in " +
-                                       detail::describe(org.id) + ".");
-    BOOST_OUTCOME_TRY(detail::same_tenant(admin, profile->tenant, profile->id));
-    context.profile_role = profile->role_of(admin.user);
+                                       detail::describe(org.id) + ": name one of the tenant's billing profiles.");
+    BOOST_OUTCOME_TRY(detail::same_tenant(admin, named->tenant, named->id));
+    context.profile_role = named->role_of(admin.user);
   } else if (cmd.billing_profile) {
     return fail(errc::invalid_argument, "An app bought from its vendor is invoiced by the vendor, not through " +
                                             detail::describe(*cmd.billing_profile) + ": leave the billing profile out.");

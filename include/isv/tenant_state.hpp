@@ -89,6 +89,14 @@ struct basic_tenant_state {
     for (const auto& id : subscription_ids()) out.push_back(subscriptions.find(id)->second.subscription);
     return out;
   }
+  /// The billing profiles, sorted by id: what purchase takes to find the one a command names.
+  [[nodiscard]] std::vector<basic_billing_profile<Traits>> profile_values() const {
+    std::vector<basic_billing_profile<Traits>> out;
+    out.reserve(profiles.size());
+    for (const auto& entry : profiles) out.push_back(entry.second);
+    std::ranges::sort(out, {}, &basic_billing_profile<Traits>::id);
+    return out;
+  }
 
   friend bool operator==(const basic_tenant_state&, const basic_tenant_state&) = default;
 };

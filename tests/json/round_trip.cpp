@@ -2,6 +2,7 @@
 #include "samples.hpp"
 
 #include <set>
+#include <span>
 #include <string>
 #include <variant>
 
@@ -152,14 +153,14 @@ TEST_CASE("events produced by the operations round-trip, and replaying the decod
       isv::create_billing_profile(org, admin, isv::basic_create_billing_profile_command<T>{profile_id, "EU", contact()}, now);
   REQUIRE(profile.has_value());
   append(profile.value().events);
-  const auto bought = isv::purchase(org, product, &profile.value().state, admin, purchase_command(), now);
+  const auto bought = isv::purchase(org, product, std::span(&profile.value().state, 1), admin, purchase_command(), now);
   REQUIRE(bought.has_value());
   append(bought.value().events);
 
   isv::directory dir{tenant_id};
   const auto users = isv::add_users(dir, admin, isv::add_users_command{{isv::user_id{100}, isv::user_id{101}}}, now);
   REQUIRE(users.has_value());
-  for (const auto& e : users.value().events) dir.apply(e);
+  for (const auto& e : users.value().events) isv::apply(dir, e);
   append(users.value().events);
   const isv::license_book book{subscription_id};
   const auto assigned =

@@ -149,4 +149,29 @@ static_assert(isv::where_handled(isv::app_kind::isv, isv::acquisition_channel::v
 static_assert(isv::supported_regions.size() == 12);
 static_assert(isv::is_supported_region("Puerto Rico") && !isv::is_supported_region("Atlantis"));
 
+// ---- One result shape (D-PURE-1, D-ERR-1): every pure operation returns result<update> ----
+
+namespace one_result_shape {
+using T = isv::default_traits;
+using time = T::time_point;
+template <class State>
+using update_of = isv::result<isv::basic_update<State, T>>;
+template <class X>
+const X& a() noexcept; // only named in decltype: a value of X, as std::declval gives one
+
+static_assert(std::same_as<decltype(isv::purchase(a<isv::tenant>(), a<isv::app>(), {}, a<isv::actor>(), a<isv::purchase_command>(), a<time>())),
+                           update_of<isv::subscription>>);
+static_assert(std::same_as<decltype(isv::lapse_payment(a<isv::subscription>(), a<isv::invoice_id>(), a<time>())),
+                           update_of<isv::subscription>>);
+static_assert(std::same_as<decltype(isv::reinstate(a<isv::subscription>(), a<isv::actor>(), a<isv::invoice_id>(), a<time>())),
+                           update_of<isv::subscription>>);
+static_assert(std::same_as<decltype(isv::advance_to(a<isv::subscription>(), a<time>())), update_of<isv::subscription>>);
+static_assert(std::same_as<decltype(isv::collect_overdue(a<isv::invoice>(), {}, a<time>())), update_of<isv::invoice>>);
+// A preview changes nothing but has the same shape: the unchanged subscription, no events, the preview as its report.
+static_assert(std::same_as<decltype(isv::preview_unassign(a<isv::subscription>(), a<isv::license_book>(), a<isv::directory>(),
+                                                          a<isv::actor>(), a<isv::unassign_command>(), a<time>())),
+                           isv::result<isv::basic_reported_update<isv::subscription, T, isv::unassign_preview>>>);
+static_assert(std::derived_from<isv::basic_assignment<T>, isv::basic_update<isv::subscription, T>>);
+} // namespace one_result_shape
+
 } // namespace isv_static_checks

@@ -351,7 +351,7 @@ void events_are_appended_in_order_and_replay_rebuilds_state() {
   isv::directory dir(tenant_a);
   isv::count_t directory_events = 0;
   for (const auto& e : log) {
-    dir.apply(e);
+    isv::apply(dir, e);
     if (isv::aggregate_of(e).kind == isv::aggregate_kind::directories) ++directory_events;
   }
   CHECK(dir == v.directory());

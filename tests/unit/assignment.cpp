@@ -2,6 +2,7 @@
 #include "fixture_a.hpp"
 
 #include <algorithm>
+#include <span>
 #include <variant>
 #include <vector>
 
@@ -162,6 +163,14 @@ TEST_CASE("previewing an unassignment changes nothing [D-ASSIGN-4]") {
   CHECK(preview.keeping_license.empty());
   CHECK(same_state(before, w));
   CHECK(w.book.holds(member(1)));
+
+  // Like every operation it returns an update: the subscription as it was, no events, the preview as its report.
+  const auto update = isv::preview_unassign(w.sub, w.book, w.dir, w.as(global_admin),
+                                            isv::unassign_command{subscription_1, {member(1)}, {}}, now);
+  REQUIRE(update.has_value());
+  CHECK(update.value().state == w.sub);
+  CHECK(update.value().events.empty());
+  CHECK(update.value().report.losing_license == preview.losing_license);
 }
 
 TEST_CASE("confirming an unassignment applies exactly what the preview showed [D-ASSIGN-4] [D-ASSIGN-5]") {
@@ -346,7 +355,7 @@ TEST_CASE("a Billing administrator or Global reader may not assign, unassign or 
 
 TEST_CASE("a pending SaaS subscription accepts no assignment until it is activated [D-ACT-1]") {
   world w;
-  const auto bought = isv::purchase(w.org, saas_app(), &w.profile, w.as(global_admin), purchase_of(saas_app(), 5), now);
+  const auto bought = isv::purchase(w.org, saas_app(), std::span(&w.profile, 1), w.as(global_admin), purchase_of(saas_app(), 5), now);
   REQUIRE(bought.has_value());
   w.apply(bought.value().events);
   REQUIRE(w.sub.status == isv::subscription_status::pending_activation);
@@ -392,7 +401,7 @@ TEST_CASE("a suspended subscription keeps its licenses but takes no new ones unt
   w.add_group(sales, {member(3)});
   (void)w.assign({member(1)}, {sales});
   const isv::invoice_id unpaid{77};
-  w.apply(isv::lapse_payment(w.sub, unpaid, now).events);
+  w.apply(isv::lapse_payment(w.sub, unpaid, now).value().events);
   REQUIRE(w.sub.status == isv::subscription_status::suspended);
   CHECK(w.holders() == std::vector{member(1), member(3)});
   CHECK(w.sub.licenses_in_use == 2);
@@ -407,7 +416,7 @@ TEST_CASE("a suspended subscription keeps its licenses but takes no new ones unt
   CHECK(reprocessed.error().code == isv::errc::suspended);
   CHECK(w.holders() == std::vector{member(1), member(3)});
 
-  w.apply(isv::reinstate(w.sub, w.as(billing_admin), unpaid, now).events);
+  w.apply(isv::reinstate(w.sub, w.as(billing_admin), unpaid, now).value().events);
   REQUIRE(w.sub.status == isv::subscription_status::active);
   (void)w.assign({member(2)});
   CHECK(w.sub.licenses_in_use == 3);
@@ -466,7 +475,7 @@ TEST_CASE("replaying the events of assignments rebuilds the subscription and its
     log.insert(log.end(), events.begin(), events.end());
     w.apply(events);
   };
-  const auto bought = isv::purchase(w.org, isv_app(), &w.profile, w.as(global_admin), purchase_of(isv_app(), 2), now);
+  const auto bought = isv::purchase(w.org, isv_app(), std::span(&w.profile, 1), w.as(global_admin), purchase_of(isv_app(), 2), now);
   REQUIRE(bought.has_value());
   record(bought.value().events);
   w.add_group(sales, members(1, 4));

@@ -95,13 +95,15 @@ TEST_CASE("only a Global, License or User administrator assigns and unassigns [D
     CHECK(must(isv::assign(s, w.book(sub_id), w.dir, w.actor(user), isv::assign_command{sub_id, {member(2)}, {}}, t0))
               .report.licenses_added == 1);
     const auto preview = must(isv::preview_unassign(s, w.book(sub_id), w.dir, w.actor(user),
-                                                    isv::unassign_command{sub_id, {member(1)}, {}}, t0));
+                                                    isv::unassign_command{sub_id, {member(1)}, {}}, t0))
+                             .report;
     CHECK(preview.losing_license == std::vector<isv::user_id>{member(1)});
     CHECK(must(isv::confirm_unassign(s, w.book(sub_id), w.dir, w.actor(user), preview, t0)).state.licenses_in_use == 0);
   }
   // A preview made by an admin cannot be confirmed by someone without the role.
   const auto preview = must(isv::preview_unassign(s, w.book(sub_id), w.dir, w.actor(global_admin),
-                                                  isv::unassign_command{sub_id, {member(1)}, {}}, t0));
+                                                  isv::unassign_command{sub_id, {member(1)}, {}}, t0))
+                           .report;
   for (const auto user : {billing_admin, global_reader, no_role}) {
     INFO("user " << user.value());
     CHECK_THAT(refused(isv::assign(s, w.book(sub_id), w.dir, w.actor(user), isv::assign_command{sub_id, {member(2)}, {}}, t0),
@@ -122,7 +124,7 @@ TEST_CASE("buying, quantity, cancelling and moving need a Global or Billing admi
   auto w = with_active();
   const auto& s = w.sub(sub_id);
   const auto buy = [&](isv::user_id user) {
-    return isv::purchase(w.org, saas_per_user(), &w.profile(main_profile), w.actor(user),
+    return isv::purchase(w.org, saas_per_user(), w.profiles(), w.actor(user),
                          isv::purchase_command{isv::subscription_id{70}, saas_per_user().id, isv::acquisition_channel::direct,
                                                isv::billing_term::monthly, 2, true, main_profile, true},
                          t0);
@@ -208,6 +210,6 @@ TEST_CASE("a purchase from the vendor involves no billing profile role [D-BUY-4,
   auto w = make_world();
   const isv::purchase_command cmd{isv::subscription_id{26}, isv_per_user().id, isv::acquisition_channel::vendor,
                                   isv::billing_term::monthly, 3, true, std::nullopt, true};
-  CHECK(must(isv::purchase(w.org, isv_per_user(), nullptr, w.actor(billing_admin), cmd, t0)).state.billing_profile == std::nullopt);
-  CHECK(refused(isv::purchase(w.org, isv_per_user(), nullptr, w.actor(license_admin), cmd, t0), errc::permission_denied) != "");
+  CHECK(must(isv::purchase(w.org, isv_per_user(), {}, w.actor(billing_admin), cmd, t0)).state.billing_profile == std::nullopt);
+  CHECK(refused(isv::purchase(w.org, isv_per_user(), {}, w.actor(license_admin), cmd, t0), errc::permission_denied) != "");
 }

@@ -325,7 +325,7 @@ TEST_CASE("a subscription moves to another profile of the same tenant [D-BILL-3]
     const isv::subscription_id vendor_sub{26};
     const isv::purchase_command cmd{vendor_sub, isv_per_user().id, isv::acquisition_channel::vendor, isv::billing_term::monthly,
                                     3, true, std::nullopt, true};
-    w.record(must(isv::purchase(w.org, isv_per_user(), nullptr, w.actor(global_admin), cmd, t0)).events);
+    w.record(must(isv::purchase(w.org, isv_per_user(), {}, w.actor(global_admin), cmd, t0)).events);
     CHECK_THAT(refused(isv::change_billing_profile(w.sub(vendor_sub), w.profile(second_profile), w.actor(global_admin),
                                                    change_profile_command{vendor_sub, second_profile}, t0),
                        errc::contact_vendor),
@@ -429,7 +429,7 @@ TEST_CASE("each billing role may do exactly what the rule says, checked on the r
     CHECK(allowed(isv::view_invoice(b, w.invoice(invoice_id), admin, {invoice_id})) == r.view);
     CHECK(allowed(isv::pay_invoice(b, w.invoice(invoice_id), subs, admin,
                                    pay_command{invoice_id, std::nullopt}, t0)) == r.pay);
-    CHECK(allowed(isv::purchase(w.org, saas_per_user(), &b, admin,
+    CHECK(allowed(isv::purchase(w.org, saas_per_user(), w.profiles(), admin,
                                 isv::purchase_command{isv::subscription_id{70}, saas_per_user().id, isv::acquisition_channel::direct,
                                                       isv::billing_term::monthly, 1, true, main_profile, true},
                                 t0)) == r.purchase);

@@ -95,8 +95,10 @@ TEST_CASE("replaying the log of a long life rebuilds the subscription and its li
   CHECK_FALSE(w.book(seats).holds(member(3)));
 
   // Unassigned in two steps: a user's direct license and a whole group.
-  const auto preview = must(isv::preview_unassign(a.live, w.book(seats), w.dir, w.actor(license_admin),
-                                                  isv::unassign_command{seats, {member(1)}, {support}}, at(9)));
+  const auto previewed = must(isv::preview_unassign(a.live, w.book(seats), w.dir, w.actor(license_admin),
+                                                    isv::unassign_command{seats, {member(1)}, {support}}, at(9)));
+  a.took_update(previewed); // a preview is an update with no events: the subscription as it was
+  const auto& preview = previewed.report;
   CHECK(preview.losing_license == std::vector<isv::user_id>{member(1), member(6)});
   CHECK(preview.keeping_license == std::vector<isv::user_id>{member(4)});
   a.took_update(must(isv::confirm_unassign(a.live, w.book(seats), w.dir, w.actor(license_admin), preview, at(9))));
@@ -112,7 +114,7 @@ TEST_CASE("replaying the log of a long life rebuilds the subscription and its li
   a.took(must(isv::cancel(w.sub(site), w.actor(global_admin), isv::cancel_command{site}, at(12))).events);
 
   // The clock: a renewal; an invoice goes overdue and suspends the subscription.
-  a.took_update(isv::advance_to(a.live, at(40)));
+  a.took_update(must(isv::advance_to(a.live, at(40))));
   CHECK(a.live.term_start == sys_seconds{sys_days{year{2026} / 2 / 16}});
   {
     const auto subs = w.all_subs();
@@ -120,10 +122,10 @@ TEST_CASE("replaying the log of a long life rebuilds the subscription and its li
                                    issue_command{isv::invoice_id{30}, second_profile}, at(40)))
                .events);
   }
-  a.took_update(isv::advance_to(a.live, at(70)));
+  a.took_update(must(isv::advance_to(a.live, at(70))));
   {
     const auto subs = w.all_subs();
-    a.took(isv::collect_overdue(w.invoice(isv::invoice_id{30}), std::span<const isv::subscription>(subs), at(70)).events);
+    a.took(must(isv::collect_overdue(w.invoice(isv::invoice_id{30}), std::span<const isv::subscription>(subs), at(70))).events);
   }
   REQUIRE(a.live.status == isv::subscription_status::suspended);
 
@@ -148,7 +150,7 @@ TEST_CASE("replaying the log of a long life rebuilds the subscription and its li
 
   // Auto-renew off: it expires at the end of the term, and every license goes.
   a.took_update(must(isv::set_auto_renew(a.live, w.actor(billing_admin), isv::auto_renew_command{seats, false}, at(77))));
-  a.took_update(isv::advance_to(a.live, at(400)));
+  a.took_update(must(isv::advance_to(a.live, at(400))));
   CHECK(a.live.status == isv::subscription_status::deactivated);
   CHECK(a.live.reason == isv::deactivation_reason::expired);
   CHECK(w.book(seats).size() == 0);

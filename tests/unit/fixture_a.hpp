@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -171,7 +172,7 @@ struct held {
 inline held buy(const isv::tenant& org, const isv::billing_profile& profile, const isv::app& product,
                 const isv::purchase_command& cmd) {
   const isv::actor admin = org.actor(global_admin);
-  const auto bought = isv::purchase(org, product, cmd.billing_profile ? &profile : nullptr, admin, cmd, now);
+  const auto bought = isv::purchase(org, product, std::span(&profile, 1), admin, cmd, now);
   REQUIRE(bought.has_value());
   held out{isv::subscription{}, isv::license_book{cmd.subscription}};
   out.apply(bought.value().events);
@@ -249,7 +250,8 @@ struct world {
     const auto seen = isv::preview_unassign(sub, book, dir, as(global_admin),
                                             isv::unassign_command{sub.id, std::move(users), std::move(groups)}, now);
     REQUIRE(seen.has_value());
-    return seen.value();
+    REQUIRE(seen.value().events.empty()); // a preview records nothing (D-ASSIGN-4)
+    return seen.value().report;
   }
 
   /// Previews and confirms as the Global admin, requires success and applies the events.

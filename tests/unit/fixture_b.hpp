@@ -164,6 +164,8 @@ struct world {
   [[nodiscard]] const isv::subscription& sub(isv::subscription_id id) const { return state.subscriptions.at(id).subscription; }
   [[nodiscard]] const isv::license_book& book(isv::subscription_id id) const { return state.subscriptions.at(id).book; }
   [[nodiscard]] const isv::billing_profile& profile(isv::billing_profile_id id) const { return state.profiles.at(id); }
+  /// The tenant's billing profiles, as purchase takes them.
+  [[nodiscard]] std::vector<isv::billing_profile> profiles() const { return state.profile_values(); }
   [[nodiscard]] const isv::invoice& invoice(isv::invoice_id id) const { return state.invoices.at(id); }
   /// The subscriptions, sorted by id.
   [[nodiscard]] std::vector<isv::subscription> all_subs() const { return state.subscription_values(); }
@@ -210,7 +212,7 @@ struct world {
                            isv::acquisition_channel channel = isv::acquisition_channel::direct,
                            isv::billing_profile_id charged_to = main_profile, std::chrono::sys_seconds at = t0) {
     isv::purchase_command cmd{id, product.id, channel, term, quantity, true, charged_to, true};
-    record(must(isv::purchase(org, product, &profile(charged_to), actor(global_admin), cmd, at)).events);
+    record(must(isv::purchase(org, product, profiles(), actor(global_admin), cmd, at)).events);
     return id;
   }
 

@@ -240,9 +240,13 @@ TEST_CASE("many violations cleared in turn leave the rest in arrival order [D-GR
   CHECK(users_of(book.violations()).back() == member(501));
 }
 
-TEST_CASE("the member book.apply(e) changes the book as isv::apply(book, e) does, the one fold in evolve.hpp [D-AUDIT-1]") {
-  isv::license_book by_member{subscription_1};
-  isv::license_book by_function{subscription_1};
+// A member apply that forwarded to isv::apply would link only where isv/evolve.hpp is included.
+template <class Book>
+concept has_member_apply = requires(Book& book, const isv::event& e) { book.apply(e); };
+
+TEST_CASE("a book changes only by isv::apply(book, e), the one fold in evolve.hpp: it has no member apply [D-AUDIT-1]") {
+  static_assert(!has_member_apply<isv::license_book>);
+  isv::license_book book{subscription_1};
   const std::vector<isv::event> events{
       event_of(tenant_1, licenses_granted{subscription_1, std::nullopt, {member(1), member(2)}, {}}),
       event_of(tenant_1, group_assigned{subscription_1, sales}),
@@ -250,12 +254,8 @@ TEST_CASE("the member book.apply(e) changes the book as isv::apply(book, e) does
       event_of(tenant_1, violations_recorded{subscription_1, sales, {member(4)}, isv::violation_reason::count_violation}),
       event_of(tenant_1, licenses_released{subscription_1, std::nullopt, {member(2)}, {member(1)}}),
   };
-  for (const auto& e : events) {
-    by_member.apply(e);
-    isv::apply(by_function, e);
-    CHECK(by_member == by_function);
-  }
-  CHECK(by_member.size() == 2);
-  CHECK(by_member.find(member(1))->groups == std::vector<isv::group_id>{sales});
-  CHECK_FALSE(by_member.find(member(1))->direct);
+  for (const auto& e : events) isv::apply(book, e);
+  CHECK(book.size() == 2);
+  CHECK(book.find(member(1))->groups == std::vector<isv::group_id>{sales});
+  CHECK_FALSE(book.find(member(1))->direct);
 }

@@ -114,14 +114,14 @@ TEST_CASE("members added while the subscription is suspended wait in violation u
   w.add_group(sales, {member(1)});
   (void)w.assign({}, {sales});
   const isv::invoice_id unpaid{8};
-  w.apply(isv::lapse_payment(w.sub, unpaid, now).events);
+  w.apply(isv::lapse_payment(w.sub, unpaid, now).value().events);
   const auto r = try_add(w.dir, {{&w.sub, &w.book}}, w.as(global_admin), sales, {member(2)});
   REQUIRE(r.has_value());
   w.apply(r.value());
   CHECK_FALSE(w.book.holds(member(2)));
   CHECK(w.book.violations() == std::vector<isv::count_violation>{{member(2), sales, isv::violation_reason::suspended}});
 
-  w.apply(isv::reinstate(w.sub, w.as(billing_admin), unpaid, now).events);
+  w.apply(isv::reinstate(w.sub, w.as(billing_admin), unpaid, now).value().events);
   const auto reprocessed = isv::reprocess(w.sub, w.book, w.dir, w.as(global_admin), isv::reprocess_command{subscription_1}, now);
   REQUIRE(reprocessed.has_value());
   w.apply(reprocessed.value().events);

@@ -2,16 +2,19 @@
 #include "fixture_a.hpp"
 
 #include <array>
+#include <span>
 #include <string>
 #include <variant>
+#include <vector>
 
 using namespace fixture_a;
 
 namespace {
 
-auto buy_as(const isv::tenant& org, const isv::app& product, const isv::billing_profile* profile, isv::user_id who,
-            const isv::purchase_command& cmd) {
-  return isv::purchase(org, product, profile, org.actor(who), cmd, now);
+// `profiles` are the tenant's billing profiles, as a caller holds them; the command names the one charged.
+auto buy_as(const isv::tenant& org, const isv::app& product, const std::vector<isv::billing_profile>& profiles,
+            isv::user_id who, const isv::purchase_command& cmd) {
+  return isv::purchase(org, product, profiles, org.actor(who), cmd, now);
 }
 
 } // namespace
@@ -22,7 +25,7 @@ TEST_CASE("a purchase through each platform channel is charged to the tenant's b
   for (const auto channel :
        {isv::acquisition_channel::direct, isv::acquisition_channel::partner, isv::acquisition_channel::proposal}) {
     CAPTURE(isv::to_string(channel));
-    const auto r = buy_as(org, isv_app(), &profile, global_admin, purchase_of(isv_app(), 5, channel));
+    const auto r = buy_as(org, isv_app(), {profile}, global_admin, purchase_of(isv_app(), 5, channel));
     REQUIRE(r.has_value());
     const auto& s = r.value().state;
     CHECK(s.channel == channel);
@@ -40,7 +43,7 @@ TEST_CASE("a purchase through each platform channel is charged to the tenant's b
 
 TEST_CASE("a purchase from the vendor is recorded without a billing profile [D-BUY-1]") {
   const auto org = make_tenant(tenant_1);
-  const auto r = buy_as(org, isv_app(), nullptr, billing_admin, purchase_of(isv_app(), 5, isv::acquisition_channel::vendor));
+  const auto r = buy_as(org, isv_app(), {}, billing_admin, purchase_of(isv_app(), 5, isv::acquisition_channel::vendor));
   REQUIRE(r.has_value());
   CHECK(r.value().state.channel == isv::acquisition_channel::vendor);
   CHECK_FALSE(r.value().state.billing_profile.has_value());
@@ -52,7 +55,7 @@ TEST_CASE("a vendor purchase that names a billing profile is refused [D-BUY-1] [
   const auto profile = make_profile(tenant_1, profile_1);
   auto cmd = purchase_of(isv_app(), 5, isv::acquisition_channel::vendor);
   cmd.billing_profile = profile_1;
-  const auto r = buy_as(org, isv_app(), &profile, global_admin, cmd);
+  const auto r = buy_as(org, isv_app(), {profile}, global_admin, cmd);
   REQUIRE_FALSE(r.has_value());
   CHECK(r.error().code == isv::errc::invalid_argument);
   CHECK_THAT(r.error().message, says("vendor"));
@@ -65,16 +68,51 @@ TEST_CASE("a platform purchase must name a billing profile of the tenant [D-BUY-
 
   auto unnamed = purchase_of(isv_app(), 5);
   unnamed.billing_profile.reset();
-  const auto without = buy_as(org, isv_app(), &profile, global_admin, unnamed);
+  const auto without = buy_as(org, isv_app(), {profile}, global_admin, unnamed);
   REQUIRE_FALSE(without.has_value());
   CHECK(without.error().code == isv::errc::invalid_argument);
   CHECK_THAT(without.error().message, says("billing profile"));
 
   // The command names profile 10 but no such profile was found.
-  const auto missing = buy_as(org, isv_app(), nullptr, global_admin, purchase_of(isv_app(), 5));
+  const auto missing = buy_as(org, isv_app(), {}, global_admin, purchase_of(isv_app(), 5));
   REQUIRE_FALSE(missing.has_value());
   CHECK(missing.error().code == isv::errc::not_found);
   CHECK_THAT(missing.error().message, says("billing profile 10"));
+}
+
+TEST_CASE("a purchase is charged to the profile the command names among the tenant's profiles; an unknown id is refused and nothing changes [D-BUY-4] [D-ERR-1]") {
+  const auto org = make_tenant(tenant_1);
+  // The named profile is not the first, and the first one would refuse the Billing admin: a
+  // purchase that went through charged the profile it was told to, by its id.
+  auto owner_only = make_profile(tenant_1, isv::billing_profile_id{11});
+  owner_only.roles = {{global_admin, isv::billing_role::owner}};
+  const std::vector<isv::billing_profile> profiles{owner_only, make_profile(tenant_1, profile_1)};
+  const auto before = profiles;
+
+  const auto bought = buy_as(org, isv_app(), profiles, billing_admin, purchase_of(isv_app(), 5));
+  REQUIRE(bought.has_value());
+  CHECK(bought.value().state.billing_profile == std::optional{profile_1});
+  REQUIRE(bought.value().events.size() == 1);
+
+  auto on_first = purchase_of(isv_app(), 5);
+  on_first.billing_profile = isv::billing_profile_id{11};
+  const auto denied = buy_as(org, isv_app(), profiles, billing_admin, on_first);
+  REQUIRE_FALSE(denied.has_value());
+  CHECK(denied.error().code == isv::errc::permission_denied);
+
+  auto unknown = purchase_of(isv_app(), 5);
+  unknown.billing_profile = isv::billing_profile_id{12};
+  const auto missing = buy_as(org, isv_app(), profiles, global_admin, unknown);
+  REQUIRE_FALSE(missing.has_value());
+  CHECK(missing.error().code == isv::errc::not_found);
+  CHECK_THAT(missing.error().message, says("billing profile 12"));
+  CHECK_THAT(missing.error().message, says("tenant 1"));
+  // A refusal hands back no subscription and no events, and leaves what it was given as it was.
+  CHECK(profiles == before);
+  const auto again = buy_as(org, isv_app(), profiles, billing_admin, purchase_of(isv_app(), 5));
+  REQUIRE(again.has_value());
+  CHECK(again.value().state == bought.value().state);
+  CHECK(again.value().events == bought.value().events);
 }
 
 TEST_CASE("tenants in every supported region can buy [D-BUY-2]") {
@@ -83,7 +121,7 @@ TEST_CASE("tenants in every supported region can buy [D-BUY-2]") {
   for (const auto region : isv::supported_regions) {
     CAPTURE(region);
     const auto org = make_tenant(tenant_1, std::string(region));
-    const auto r = buy_as(org, isv_app(), &profile, global_admin, purchase_of(isv_app(), 1));
+    const auto r = buy_as(org, isv_app(), {profile}, global_admin, purchase_of(isv_app(), 1));
     CHECK(r.has_value());
   }
   CHECK(isv::is_supported_region("Puerto Rico"));
@@ -95,7 +133,7 @@ TEST_CASE("a tenant outside the supported regions is refused with its region nam
   for (const std::string region : {"Japan", "India", "Denmark"}) {
     CAPTURE(region);
     const auto org = make_tenant(tenant_1, region);
-    const auto r = buy_as(org, isv_app(), &profile, global_admin, purchase_of(isv_app(), 1));
+    const auto r = buy_as(org, isv_app(), {profile}, global_admin, purchase_of(isv_app(), 1));
     REQUIRE_FALSE(r.has_value());
     CHECK(r.error().code == isv::errc::unsupported_region);
     CHECK_THAT(r.error().message, says(region));
@@ -108,7 +146,7 @@ TEST_CASE("a purchase without accepting the customer agreement is refused [D-BUY
   const auto profile = make_profile(tenant_1, profile_1);
   auto cmd = purchase_of(isv_app(), 5);
   cmd.agreement_accepted = false;
-  const auto r = buy_as(org, isv_app(), &profile, global_admin, cmd);
+  const auto r = buy_as(org, isv_app(), {profile}, global_admin, cmd);
   REQUIRE_FALSE(r.has_value());
   CHECK(r.error().code == isv::errc::agreement_not_accepted);
   CHECK_THAT(r.error().message, says("customer agreement"));
@@ -118,8 +156,8 @@ TEST_CASE("a purchase without accepting the customer agreement is refused [D-BUY
 TEST_CASE("a Billing admin contributing to the profile and a Global admin owning it may buy [D-BUY-4] [D-ROLE-2]") {
   const auto org = make_tenant(tenant_1);
   const auto profile = make_profile(tenant_1, profile_1);
-  CHECK(buy_as(org, isv_app(), &profile, billing_admin, purchase_of(isv_app(), 5)).has_value());
-  CHECK(buy_as(org, isv_app(), &profile, global_admin, purchase_of(isv_app(), 5)).has_value());
+  CHECK(buy_as(org, isv_app(), {profile}, billing_admin, purchase_of(isv_app(), 5)).has_value());
+  CHECK(buy_as(org, isv_app(), {profile}, global_admin, purchase_of(isv_app(), 5)).has_value());
 }
 
 TEST_CASE("buying needs the Global or Billing administrator role even for a profile owner [D-BUY-4] [D-ROLE-2] [D-ROLE-3]") {
@@ -128,7 +166,7 @@ TEST_CASE("buying needs the Global or Billing administrator role even for a prof
   profile.roles.push_back({license_admin, isv::billing_role::owner});
   for (const auto who : {license_admin, user_admin, global_reader}) {
     CAPTURE(who);
-    const auto r = buy_as(org, isv_app(), &profile, who, purchase_of(isv_app(), 5));
+    const auto r = buy_as(org, isv_app(), {profile}, who, purchase_of(isv_app(), 5));
     REQUIRE_FALSE(r.has_value());
     CHECK(r.error().code == isv::errc::permission_denied);
     CHECK_THAT(r.error().message, says("buy a subscription"));
@@ -143,14 +181,14 @@ TEST_CASE("buying needs the owner or contributor role on the billing profile [D-
     CAPTURE(isv::display_name(role));
     std::erase_if(profile.roles, [](const auto& g) { return g.user == billing_admin; });
     profile.roles.push_back({billing_admin, role});
-    const auto r = buy_as(org, isv_app(), &profile, billing_admin, purchase_of(isv_app(), 5));
+    const auto r = buy_as(org, isv_app(), {profile}, billing_admin, purchase_of(isv_app(), 5));
     REQUIRE_FALSE(r.has_value());
     CHECK(r.error().code == isv::errc::permission_denied);
     CHECK_THAT(r.error().message, says("billing profile owner or billing profile contributor"));
     CHECK_THAT(r.error().message, says("you are " + std::string(isv::display_name(role))));
   }
   std::erase_if(profile.roles, [](const auto& g) { return g.user == billing_admin; });
-  const auto none = buy_as(org, isv_app(), &profile, billing_admin, purchase_of(isv_app(), 5));
+  const auto none = buy_as(org, isv_app(), {profile}, billing_admin, purchase_of(isv_app(), 5));
   REQUIRE_FALSE(none.has_value());
   CHECK(none.error().code == isv::errc::permission_denied);
   CHECK_THAT(none.error().message, says("on the billing profile"));
@@ -161,7 +199,7 @@ TEST_CASE("a billing profile of another tenant cannot be charged [D-BUY-4] [D-TE
   const auto foreign = make_profile(tenant_2, profile_2);
   auto cmd = purchase_of(isv_app(), 5);
   cmd.billing_profile = profile_2;
-  const auto r = buy_as(org, isv_app(), &foreign, global_admin, cmd);
+  const auto r = buy_as(org, isv_app(), {foreign}, global_admin, cmd);
   REQUIRE_FALSE(r.has_value());
   CHECK(r.error().code == isv::errc::wrong_tenant);
   CHECK_THAT(r.error().message, says("billing profile 20"));
@@ -172,7 +210,7 @@ TEST_CASE("an admin of another tenant cannot buy for this tenant [D-ROLE-5] [D-T
   const auto org = make_tenant(tenant_1);
   const auto other = make_tenant(tenant_2);
   const auto profile = make_profile(tenant_1, profile_1);
-  const auto r = isv::purchase(org, isv_app(), &profile, other.actor(global_admin), purchase_of(isv_app(), 5), now);
+  const auto r = isv::purchase(org, isv_app(), std::span(&profile, 1), other.actor(global_admin), purchase_of(isv_app(), 5), now);
   REQUIRE_FALSE(r.has_value());
   CHECK(r.error().code == isv::errc::wrong_tenant);
   CHECK_THAT(r.error().message, says("tenant 1"));
@@ -182,7 +220,7 @@ TEST_CASE("an admin of another tenant cannot buy for this tenant [D-ROLE-5] [D-T
 TEST_CASE("a flat-rate app is bought without a quantity and counts as Unlimited [D-PRICE-1]") {
   const auto org = make_tenant(tenant_1);
   const auto profile = make_profile(tenant_1, profile_1);
-  const auto r = buy_as(org, flat_app(), &profile, global_admin, purchase_of(flat_app(), std::nullopt));
+  const auto r = buy_as(org, flat_app(), {profile}, global_admin, purchase_of(flat_app(), std::nullopt));
   REQUIRE(r.has_value());
   const auto& s = r.value().state;
   CHECK(s.pricing == isv::pricing_model::flat_rate);
@@ -190,7 +228,7 @@ TEST_CASE("a flat-rate app is bought without a quantity and counts as Unlimited 
   CHECK_FALSE(s.quantity.has_value());
   CHECK(s.seats_free() == isv::max_quantity);
 
-  const auto counted = buy_as(org, flat_app(), &profile, global_admin, purchase_of(flat_app(), 5));
+  const auto counted = buy_as(org, flat_app(), {profile}, global_admin, purchase_of(flat_app(), 5));
   REQUIRE_FALSE(counted.has_value());
   CHECK(counted.error().code == isv::errc::invalid_argument);
   CHECK_THAT(counted.error().message, says("Unlimited"));
@@ -199,12 +237,12 @@ TEST_CASE("a flat-rate app is bought without a quantity and counts as Unlimited 
 TEST_CASE("a per-user app is bought with a quantity of seats [D-PRICE-1]") {
   const auto org = make_tenant(tenant_1);
   const auto profile = make_profile(tenant_1, profile_1);
-  const auto uncounted = buy_as(org, isv_app(), &profile, global_admin, purchase_of(isv_app(), std::nullopt));
+  const auto uncounted = buy_as(org, isv_app(), {profile}, global_admin, purchase_of(isv_app(), std::nullopt));
   REQUIRE_FALSE(uncounted.has_value());
   CHECK(uncounted.error().code == isv::errc::invalid_argument);
   CHECK_THAT(uncounted.error().message, says("priced per user"));
 
-  const auto r = buy_as(org, isv_app(), &profile, global_admin, purchase_of(isv_app(), 25));
+  const auto r = buy_as(org, isv_app(), {profile}, global_admin, purchase_of(isv_app(), 25));
   REQUIRE(r.has_value());
   CHECK(r.value().state.is_seat_based());
   CHECK(r.value().state.quantity == std::optional<isv::count_t>{25});
@@ -218,7 +256,7 @@ TEST_CASE("the billing term picks the monthly or annual price and the length of 
   auto cmd = purchase_of(isv_app(), 3);
 
   cmd.term = isv::billing_term::monthly;
-  const auto monthly = buy_as(org, isv_app(), &profile, global_admin, cmd);
+  const auto monthly = buy_as(org, isv_app(), {profile}, global_admin, cmd);
   REQUIRE(monthly.has_value());
   CHECK(monthly.value().state.term == isv::billing_term::monthly);
   CHECK(monthly.value().state.unit_price == isv::money{1'000, isv::currency{"EUR"}});
@@ -226,7 +264,7 @@ TEST_CASE("the billing term picks the monthly or annual price and the length of 
         std::optional<std::chrono::sys_seconds>{std::chrono::sys_days{std::chrono::year{2026} / 2 / 15}});
 
   cmd.term = isv::billing_term::annual;
-  const auto annual = buy_as(org, isv_app(), &profile, global_admin, cmd);
+  const auto annual = buy_as(org, isv_app(), {profile}, global_admin, cmd);
   REQUIRE(annual.has_value());
   CHECK(annual.value().state.term == isv::billing_term::annual);
   CHECK(annual.value().state.unit_price == isv::money{10'000, isv::currency{"EUR"}});
@@ -241,12 +279,12 @@ TEST_CASE("an app without a valid price for the chosen term cannot be bought [D-
   product.annual_price = isv::money{10'000, isv::currency{}};
   auto cmd = purchase_of(product, 3);
   cmd.term = isv::billing_term::annual;
-  const auto r = buy_as(org, product, &profile, global_admin, cmd);
+  const auto r = buy_as(org, product, {profile}, global_admin, cmd);
   REQUIRE_FALSE(r.has_value());
   CHECK(r.error().code == isv::errc::invalid_argument);
   CHECK_THAT(r.error().message, says("annual price"));
   cmd.term = isv::billing_term::monthly;
-  CHECK(buy_as(org, product, &profile, global_admin, cmd).has_value());
+  CHECK(buy_as(org, product, {profile}, global_admin, cmd).has_value());
 }
 
 TEST_CASE("a quantity of zero, a negative one or one above the maximum is refused at purchase [D-QTY-4]") {
@@ -254,18 +292,18 @@ TEST_CASE("a quantity of zero, a negative one or one above the maximum is refuse
   const auto profile = make_profile(tenant_1, profile_1);
   for (const isv::count_t bad : {isv::count_t{0}, isv::count_t{-1}, isv::count_t{-100}}) {
     CAPTURE(bad);
-    const auto r = buy_as(org, isv_app(), &profile, global_admin, purchase_of(isv_app(), bad));
+    const auto r = buy_as(org, isv_app(), {profile}, global_admin, purchase_of(isv_app(), bad));
     REQUIRE_FALSE(r.has_value());
     CHECK(r.error().code == isv::errc::invalid_argument);
     CHECK_THAT(r.error().message, says("positive whole number"));
     CHECK_THAT(r.error().message, says(std::to_string(bad)));
   }
-  const auto huge = buy_as(org, isv_app(), &profile, global_admin, purchase_of(isv_app(), isv::max_quantity + 1));
+  const auto huge = buy_as(org, isv_app(), {profile}, global_admin, purchase_of(isv_app(), isv::max_quantity + 1));
   REQUIRE_FALSE(huge.has_value());
   CHECK(huge.error().code == isv::errc::invalid_argument);
   CHECK_THAT(huge.error().message, says("at most " + std::to_string(isv::max_quantity)));
 
-  const auto largest = buy_as(org, isv_app(), &profile, global_admin, purchase_of(isv_app(), isv::max_quantity));
+  const auto largest = buy_as(org, isv_app(), {profile}, global_admin, purchase_of(isv_app(), isv::max_quantity));
   REQUIRE(largest.has_value());
   CHECK(largest.value().state.quantity == std::optional{isv::max_quantity});
 }
@@ -273,7 +311,7 @@ TEST_CASE("a quantity of zero, a negative one or one above the maximum is refuse
 TEST_CASE("a SaaS subscription starts pending activation and becomes active when activated [D-ACT-1]") {
   const auto org = make_tenant(tenant_1);
   const auto profile = make_profile(tenant_1, profile_1);
-  const auto r = buy_as(org, saas_app(), &profile, global_admin, purchase_of(saas_app(), 5));
+  const auto r = buy_as(org, saas_app(), {profile}, global_admin, purchase_of(saas_app(), 5));
   REQUIRE(r.has_value());
   const auto& pending = r.value().state;
   CHECK(pending.kind == isv::app_kind::saas);
@@ -289,7 +327,7 @@ TEST_CASE("a SaaS subscription starts pending activation and becomes active when
 TEST_CASE("an ISV app's subscription is active from purchase, its first term starting now [D-ACT-1]") {
   const auto org = make_tenant(tenant_1);
   const auto profile = make_profile(tenant_1, profile_1);
-  const auto r = buy_as(org, isv_app(), &profile, global_admin, purchase_of(isv_app(), 5));
+  const auto r = buy_as(org, isv_app(), {profile}, global_admin, purchase_of(isv_app(), 5));
   REQUIRE(r.has_value());
   CHECK(r.value().state.kind == isv::app_kind::isv);
   CHECK(r.value().state.status == isv::subscription_status::active);
@@ -300,8 +338,8 @@ TEST_CASE("an ISV app's subscription is active from purchase, its first term sta
 TEST_CASE("a purchase is pure and its event rebuilds the subscription it returned [D-PURE-1] [D-AUDIT-1]") {
   const auto org = make_tenant(tenant_1);
   const auto profile = make_profile(tenant_1, profile_1);
-  const auto first = buy_as(org, saas_app(), &profile, billing_admin, purchase_of(saas_app(), 7));
-  const auto second = buy_as(org, saas_app(), &profile, billing_admin, purchase_of(saas_app(), 7));
+  const auto first = buy_as(org, saas_app(), {profile}, billing_admin, purchase_of(saas_app(), 7));
+  const auto second = buy_as(org, saas_app(), {profile}, billing_admin, purchase_of(saas_app(), 7));
   REQUIRE(first.has_value());
   REQUIRE(second.has_value());
   CHECK(first.value().state == second.value().state);

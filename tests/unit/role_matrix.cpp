@@ -115,7 +115,7 @@ std::optional<isv::error> attempt(op o, const world& w, bool partner) {
     case op::manage_directory:
       return outcome(isv::add_users(w.dir, a, isv::add_users_command{{isv::user_id{900}}}, t0));
     case op::purchase:
-      return outcome(isv::purchase(w.org, saas_per_user(), &w.profile(main_profile), a,
+      return outcome(isv::purchase(w.org, saas_per_user(), w.profiles(), a,
                                    isv::purchase_command{isv::subscription_id{70}, saas_per_user().id,
                                                          partner ? isv::acquisition_channel::partner : isv::acquisition_channel::direct,
                                                          isv::billing_term::monthly, 1, true, main_profile, true},

@@ -39,14 +39,15 @@ TEST_CASE("every operation family refuses an admin of another tenant [D-TENANT-1
   const auto subs = w.all_subs();
   const std::vector<isv::subscription_ref> refs{{&s, &book}};
   const auto preview = must(isv::preview_unassign(s, book, w.dir, w.actor(license_admin),
-                                                  isv::unassign_command{saas_sub, {member(1)}, {}}, t0));
+                                                  isv::unassign_command{saas_sub, {member(1)}, {}}, t0))
+                           .report;
   const auto refusal = [](const auto& r) -> std::optional<isv::error> {
     if (r) return std::nullopt;
     return r.error();
   };
 
   const std::pair<const char*, std::function<std::optional<isv::error>()>> attempts[] = {
-      {"purchase", [&] { return refusal(isv::purchase(w.org, saas_per_user(), &b, stranger,
+      {"purchase", [&] { return refusal(isv::purchase(w.org, saas_per_user(), w.profiles(), stranger,
                                                       isv::purchase_command{isv::subscription_id{70}, saas_per_user().id,
                                                                             isv::acquisition_channel::direct,
                                                                             isv::billing_term::monthly, 1, true, main_profile, true},
@@ -71,6 +72,7 @@ TEST_CASE("every operation family refuses an admin of another tenant [D-TENANT-1
       {"set_default_payment_method", [&] { return refusal(isv::set_default_payment_method(b, stranger, isv::set_default_payment_method_command{main_profile, main_card}, t0)); }},
       {"set_billing_role", [&] { return refusal(isv::set_billing_role(b, stranger, billing_role_command{main_profile, member(1), isv::billing_role::reader}, t0)); }},
       {"view_invoice", [&] { return refusal(isv::view_invoice(b, w.invoice(invoice_id), stranger, {invoice_id})); }},
+      {"reinstate", [&] { return refusal(isv::reinstate(s, stranger, invoice_id, t0)); }},
       {"pay_invoice", [&] { return refusal(isv::pay_invoice(b, w.invoice(invoice_id), std::span<const isv::subscription>(subs), stranger,
                                                             pay_command{invoice_id, std::nullopt}, t0)); }},
       {"add_users", [&] { return refusal(isv::add_users(w.dir, stranger, isv::add_users_command{{isv::user_id{900}}}, t0)); }},
@@ -106,7 +108,7 @@ TEST_CASE("a state or subscription of another tenant is refused, never looked up
   // The platform's jobs pass over another tenant's subscriptions, even with the same id.
   const std::vector<isv::subscription> mixed{foreign};
   const auto& inv = w.invoice(invoice_id);
-  const auto overdue = isv::collect_overdue(inv, std::span<const isv::subscription>(mixed), inv.due_at);
+  const auto overdue = must(isv::collect_overdue(inv, std::span<const isv::subscription>(mixed), inv.due_at));
   CHECK(names(overdue.events) == std::vector<std::string>{"invoice_overdue"});
   const auto paid = must(isv::pay_invoice(w.profile(main_profile), inv, std::span<const isv::subscription>(mixed),
                                           w.actor(global_admin), pay_command{invoice_id, std::nullopt}, t0));
@@ -127,7 +129,7 @@ TEST_CASE("a state or subscription of another tenant is refused, never looked up
   // A directory ignores another tenant's events.
   auto dir = w.dir;
   isv::event e{other_tenant, global_admin, t0, isv::basic_users_added<traits>{{isv::user_id{999}}}};
-  dir.apply(e);
+  isv::apply(dir, e);
   CHECK_FALSE(dir.has_user(isv::user_id{999}));
   CHECK(dir == w.dir);
 }

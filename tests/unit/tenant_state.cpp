@@ -104,7 +104,7 @@ TEST_CASE("apply(state, update) applies every event of an operation: payment and
   const auto subs = w.all_subs();
 
   // Unpaid past its due date: the invoice goes overdue and the subscriptions it bills are suspended.
-  const auto overdue = isv::collect_overdue(w.invoice(bill), std::span<const isv::subscription>(subs), t0 + days{60});
+  const auto overdue = must(isv::collect_overdue(w.invoice(bill), std::span<const isv::subscription>(subs), t0 + days{60}));
   REQUIRE(overdue.state.status == isv::invoice_status::overdue);
   isv::tenant_state state = w.state;
   isv::apply(state, overdue);
@@ -136,7 +136,8 @@ TEST_CASE("apply(state, update) applies every event of an operation: payment and
 
   // An operation that returns a subscription update and a report applies the same way.
   const auto unassigned_preview = must(isv::preview_unassign(w.sub(seats), w.book(seats), w.dir, w.actor(license_admin),
-                                                             isv::unassign_command{seats, {member(3)}, {}}, t0 + days{62}));
+                                                             isv::unassign_command{seats, {member(3)}, {}}, t0 + days{62}))
+                                      .report;
   const auto unassigned = must(isv::confirm_unassign(w.sub(seats), w.book(seats), w.dir, w.actor(license_admin),
                                                      unassigned_preview, t0 + days{62}));
   isv::apply(state, unassigned);

@@ -38,15 +38,14 @@ namespace isv::detail {
 using hash32 = std::uint32_t;
 
 /// Asks the processor to start loading the cache line at `p` (a hint; nothing else happens).
-inline void prefetch_line(const void* p) noexcept {
+/// A compiler with neither way to prefetch gets no hint, hence [[maybe_unused]].
+inline void prefetch_line([[maybe_unused]] const void* p) noexcept {
 #if (defined(__GNUC__) || defined(__clang__)) && (defined(__x86_64__) || defined(__i386__))
   // An asm statement rather than __builtin_prefetch: GCC deems a function that only prefetches
   // free of effects and drops calls to it, prefetches and all.
   asm volatile("prefetcht0 %0" : : "m"(*static_cast<const char*>(p)));
 #elif defined(__GNUC__) || defined(__clang__)
   __builtin_prefetch(p);
-#else
-  (void)p;
 #endif
 }
 

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <iostream>
+#include <span>
 #include <string_view>
 
 namespace {
@@ -27,36 +28,23 @@ int main() {
   const isv::tenant_id contoso{1};
   const isv::user_id admin_user{1};
 
-  isv::tenant org;
-  org.id = contoso;
-  org.name = "Contoso";
-  org.region = "Germany";
-  org.admin_roles.push_back({contoso, admin_user, isv::directory_role::global_administrator});
+  const isv::currency eur{"EUR"};
+  const isv::tenant org{.id = contoso, .name = "Contoso", .region = "Germany",
+                        .admin_roles = {{.tenant = contoso, .user = admin_user,
+                                         .role = isv::directory_role::global_administrator}}};
   const isv::actor admin = org.actor(admin_user);
 
-  isv::billing_profile profile;
-  profile.id = isv::billing_profile_id{10};
-  profile.tenant = contoso;
-  profile.name = "Contoso main";
-  profile.roles.push_back({admin_user, isv::billing_role::owner});
+  const isv::billing_profile profile{.id = isv::billing_profile_id{10}, .tenant = contoso, .name = "Contoso main",
+                                     .roles = {{.user = admin_user, .role = isv::billing_role::owner}}};
 
-  isv::app notes;
-  notes.id = isv::app_id{7};
-  notes.name = "Field Notes";
-  notes.publisher = "Fabrikam";
-  notes.kind = isv::app_kind::isv;
-  notes.pricing = isv::pricing_model::per_user;
-  notes.monthly_price = isv::money{500, isv::currency{"EUR"}};
-  notes.annual_price = isv::money{5000, isv::currency{"EUR"}};
+  const isv::app notes{.id = isv::app_id{7}, .name = "Field Notes", .publisher = "Fabrikam", .kind = isv::app_kind::isv,
+                       .pricing = isv::pricing_model::per_user, .monthly_price = {.minor_units = 500, .unit = eur},
+                       .annual_price = {.minor_units = 5000, .unit = eur}};
 
   // Buy two seats (D-BUY-4): an ISV app's subscription is active from purchase.
-  isv::purchase_command buy;
-  buy.subscription = isv::subscription_id{100};
-  buy.app = notes.id;
-  buy.quantity = 2;
-  buy.agreement_accepted = true;
-  buy.billing_profile = profile.id;
-  const auto bought = isv::purchase(org, notes, &profile, admin, buy, now);
+  const isv::purchase_command buy{.subscription = isv::subscription_id{100}, .app = notes.id, .quantity = 2,
+                                  .agreement_accepted = true, .billing_profile = profile.id};
+  const auto bought = isv::purchase(org, notes, std::span(&profile, 1), admin, buy, now);
   if (!bought) {
     std::cerr << "isv-licensing consumer: the purchase was refused: " << bought.error().message << '\n';
     return EXIT_FAILURE;
@@ -66,34 +54,29 @@ int main() {
   expect(sub.quantity == 2, "the bought subscription to hold 2 seats");
 
   isv::directory dir{contoso};
-  const auto added = isv::add_users(dir, admin, isv::add_users_command{{isv::user_id{2}, isv::user_id{3}, isv::user_id{4}}}, now);
+  const auto added = isv::add_users(dir, admin, {.users = {isv::user_id{2}, isv::user_id{3}, isv::user_id{4}}}, now);
   if (!added) {
     std::cerr << "isv-licensing consumer: adding users was refused: " << added.error().message << '\n';
     return EXIT_FAILURE;
   }
-  for (const auto& e : added.value().events) dir.apply(e);
+  for (const auto& e : added.value().events) isv::apply(dir, e);
 
   // Assign both seats (D-ASSIGN-1), then apply the events to the subscription's license book.
   isv::license_book book{sub.id};
-  isv::assign_command assign;
-  assign.subscription = sub.id;
-  assign.users = {isv::user_id{2}, isv::user_id{3}};
-  const auto assigned = isv::assign(sub, book, dir, admin, assign, now);
+  const auto assigned =
+      isv::assign(sub, book, dir, admin, {.subscription = sub.id, .users = {isv::user_id{2}, isv::user_id{3}}}, now);
   if (!assigned) {
     std::cerr << "isv-licensing consumer: the assignment was refused: " << assigned.error().message << '\n';
     return EXIT_FAILURE;
   }
-  for (const auto& e : assigned.value().events) book.apply(e);
+  for (const auto& e : assigned.value().events) isv::apply(book, e);
   const isv::subscription& full = assigned.value().state;
   expect(full.licenses_in_use == 2, "2 licenses in use after assigning 2 users");
   expect(book.size() == 2 && book.holds(isv::user_id{2}) && book.holds(isv::user_id{3}),
          "the license book to hold users 2 and 3");
 
   // A third user needs a seat that was not bought (D-ASSIGN-3): refused, nothing changes.
-  isv::assign_command more;
-  more.subscription = sub.id;
-  more.users = {isv::user_id{4}};
-  const auto refused = isv::assign(full, book, dir, admin, more, now);
+  const auto refused = isv::assign(full, book, dir, admin, {.subscription = sub.id, .users = {isv::user_id{4}}}, now);
   expect(!refused && refused.error().code == isv::errc::seats_exhausted,
          "assigning a third user to two seats to be refused with seats_exhausted");
 
