@@ -2,6 +2,7 @@
 #pragma once
 
 #include <isv/licensing.hpp>
+#include <isv/storage.hpp>
 
 #include <chrono>
 #include <cstdint>

@@ -10,7 +10,7 @@ set(layers
   "entities: actor tenant app license subscription billing_profile admin_role invoice detail/calendar directory license_book"
   "events and how they change state: event evolve tenant_state"
   "authorization and operations: authorization portal detail/checks detail/seat_planner assignment purchase quantity lifecycle membership billing role_grants command"
-  "repository and service: repository detail/fingerprint admin_center storage/memory licensing"
+  "repository and service: repository detail/fingerprint admin_center storage/memory storage licensing"
   "JSON, storage adapters and tools: json json/support json/codecs storage/detail/codec storage/detail/sql_store storage/sqlite storage/postgres")
 
 set(index 0)

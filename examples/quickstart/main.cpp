@@ -2,6 +2,7 @@
 // rules as pure functions of values, whose updates isv::apply folds into a tenant state.
 // The part between the README markers is copied verbatim into README.md (a test keeps them equal).
 #include <isv/licensing.hpp>
+#include <isv/storage.hpp>
 
 #include <chrono>
 #include <iostream>

@@ -1,6 +1,7 @@
 // Tests of tenant_state.hpp: a whole tenant changed in place by apply; its log rebuilds it exactly, every value an operation returned included, and another tenant's events change nothing.
 #include "fixture_b.hpp"
 
+#include "isv/storage/memory.hpp"
 #include "isv/tenant_state.hpp"
 
 #include <set>
