@@ -180,7 +180,7 @@ template <licensing_traits T>
   // Nothing is returned before every check passed, and the checks report in their order of importance.
   dir.prefetch(cmd.users);
   book.prefetch(cmd.users);
-  BOOST_OUTCOME_TRY(detail::license_operation_allowed(s, book, dir, admin, cmd.subscription, operation::assign));
+  BOOST_OUTCOME_TRY(detail::license_operation_allowed(s, book, dir, admin, cmd.subscription, detail::guard_of(cmd)));
   if (s.status != subscription_status::active) return detail::status_refusal(s, "assign licenses");
   BOOST_OUTCOME_TRY(detail::well_formed_selection(cmd.users, cmd.groups, "assign"));
 
@@ -372,7 +372,7 @@ template <licensing_traits T>
                                                                         const basic_actor<T>& admin,
                                                                         const basic_unassign_command<T>& cmd,
                                                                         const typename T::time_point& now) {
-  BOOST_OUTCOME_TRY(detail::license_operation_allowed(s, book, dir, admin, cmd.subscription, operation::unassign));
+  BOOST_OUTCOME_TRY(detail::license_operation_allowed(s, book, dir, admin, cmd.subscription, detail::guard_of(cmd)));
   if (s.status == subscription_status::deactivated) return detail::status_refusal(s, "unassign licenses");
   BOOST_OUTCOME_TRY(detail::valid_selection(dir, cmd.users, cmd.groups, "unassign"));
   basic_unassign_preview_update<T> out;
@@ -390,7 +390,7 @@ template <licensing_traits T>
     const basic_subscription<T>& s, const basic_license_book<T>& book, const basic_directory<T>& dir,
     const basic_actor<T>& admin, const std::type_identity_t<basic_confirm_unassign_command<T>>& preview,
     const typename T::time_point& now) {
-  BOOST_OUTCOME_TRY(detail::license_operation_allowed(s, book, dir, admin, preview.subscription, operation::unassign));
+  BOOST_OUTCOME_TRY(detail::license_operation_allowed(s, book, dir, admin, preview.subscription, detail::guard_of(preview)));
   if (preview.version != s.version)
     return fail(errc::stale_preview, "The preview was made from version " + std::to_string(preview.version) + " of " +
                                          detail::describe(s.id) + ", which has changed since (now version " +
@@ -422,7 +422,7 @@ template <licensing_traits T>
 [[nodiscard]] result<basic_assignment<T>> reprocess(const basic_subscription<T>& s, const basic_license_book<T>& book,
                                                     const basic_directory<T>& dir, const basic_actor<T>& admin,
                                                     const basic_reprocess_command<T>& cmd, const typename T::time_point& now) {
-  BOOST_OUTCOME_TRY(detail::license_operation_allowed(s, book, dir, admin, cmd.subscription, operation::reprocess));
+  BOOST_OUTCOME_TRY(detail::license_operation_allowed(s, book, dir, admin, cmd.subscription, detail::guard_of(cmd)));
   if (s.status != subscription_status::active) return detail::status_refusal(s, "reprocess group licenses");
 
   basic_assignment<T> out;

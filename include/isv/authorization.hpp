@@ -55,6 +55,16 @@ inline constexpr role_set admins_of_licenses{dr::global_administrator, dr::licen
 inline constexpr role_set admins_of_billing{dr::global_administrator, dr::billing_administrator};
 } // namespace detail
 
+namespace detail {
+/// The row of the authorization table that guards a command, as the command names it
+/// (Command::authorization): an operation reads its guard from its command instead of naming it again.
+template <class Command>
+[[nodiscard]] constexpr operation guard_of(const Command&) noexcept {
+  static_assert(Command::authorization.has_value(), "a platform command is guarded by no row of the table");
+  return *Command::authorization;
+}
+} // namespace detail
+
 /// The authorization table (D-ROLE-1, D-ROLE-2, D-ROLE-4, D-ROLE-6, D-BUY-4).
 inline constexpr std::array operation_rules{
     operation_rule{operation::manage_admin_roles, "manage admin roles", {detail::dr::global_administrator}, {}},

@@ -45,7 +45,7 @@ template <licensing_traits T>
     const basic_tenant<T>& org, const basic_actor<T>& admin, const basic_create_billing_profile_command<T>& cmd,
     const typename T::time_point& now) {
   BOOST_OUTCOME_TRY(detail::same_tenant(admin, org.id, org.id));
-  BOOST_OUTCOME_TRY(authorize(operation::create_billing_profile, admin.roles));
+  BOOST_OUTCOME_TRY(authorize(detail::guard_of(cmd), admin.roles));
   if (cmd.name == typename T::string_type{})
     return fail(errc::invalid_argument, "A billing profile needs a name.");
   basic_update<basic_billing_profile<T>, T> out;
@@ -91,7 +91,7 @@ template <licensing_traits T>
 [[nodiscard]] result<basic_update<basic_billing_profile<T>, T>> change_contact_info(
     const basic_billing_profile<T>& b, const basic_actor<T>& admin, const basic_contact_info_command<T>& cmd,
     const typename T::time_point& now) {
-  BOOST_OUTCOME_TRY(detail::profile_operation_allowed(b, admin, cmd.profile, operation::edit_billing_profile));
+  BOOST_OUTCOME_TRY(detail::profile_operation_allowed(b, admin, cmd.profile, detail::guard_of(cmd)));
   return detail::profile_update(b, admin, now, basic_contact_info_changed<T>{b.id, cmd.contact});
 }
 
@@ -111,7 +111,7 @@ template <licensing_traits T>
 [[nodiscard]] result<basic_update<basic_billing_profile<T>, T>> add_payment_method(
     const basic_billing_profile<T>& b, const basic_actor<T>& admin, const basic_add_payment_method_command<T>& cmd,
     const typename T::time_point& now) {
-  BOOST_OUTCOME_TRY(detail::profile_operation_allowed(b, admin, cmd.profile, operation::edit_billing_profile));
+  BOOST_OUTCOME_TRY(detail::profile_operation_allowed(b, admin, cmd.profile, detail::guard_of(cmd)));
   if (b.find_payment_method(cmd.method.id))
     return fail(errc::already_exists, detail::describe(cmd.method.id) + " is already on " + detail::describe(b.id) + ".");
   auto out = detail::profile_update(b, admin, now, basic_payment_method_added<T>{b.id, cmd.method});
@@ -154,7 +154,7 @@ template <licensing_traits T>
 [[nodiscard]] result<basic_update<basic_billing_profile<T>, T>> remove_payment_method(
     const basic_billing_profile<T>& b, const basic_actor<T>& admin, const basic_remove_payment_method_command<T>& cmd,
     const typename T::time_point& now) {
-  BOOST_OUTCOME_TRY(detail::profile_operation_allowed(b, admin, cmd.profile, operation::edit_billing_profile));
+  BOOST_OUTCOME_TRY(detail::profile_operation_allowed(b, admin, cmd.profile, detail::guard_of(cmd)));
   if (!b.find_payment_method(cmd.method))
     return fail(errc::not_found, detail::describe(cmd.method) + " is not on " + detail::describe(b.id) + ".");
   if (b.default_payment_method == cmd.method && b.payment_methods.size() > 1)
@@ -168,7 +168,7 @@ template <licensing_traits T>
 [[nodiscard]] result<basic_update<basic_billing_profile<T>, T>> set_default_payment_method(
     const basic_billing_profile<T>& b, const basic_actor<T>& admin, const basic_set_default_payment_method_command<T>& cmd,
     const typename T::time_point& now) {
-  BOOST_OUTCOME_TRY(detail::profile_operation_allowed(b, admin, cmd.profile, operation::edit_billing_profile));
+  BOOST_OUTCOME_TRY(detail::profile_operation_allowed(b, admin, cmd.profile, detail::guard_of(cmd)));
   if (!b.find_payment_method(cmd.method))
     return fail(errc::not_found, detail::describe(cmd.method) + " is not on " + detail::describe(b.id) + ".");
   return detail::profile_update(b, admin, now, basic_default_payment_method_set<T>{b.id, cmd.method});
@@ -191,7 +191,7 @@ template <licensing_traits T>
 [[nodiscard]] result<basic_update<basic_billing_profile<T>, T>> set_billing_role(
     const basic_billing_profile<T>& b, const basic_actor<T>& admin, const basic_billing_role_command<T>& cmd,
     const typename T::time_point& now) {
-  BOOST_OUTCOME_TRY(detail::profile_operation_allowed(b, admin, cmd.profile, operation::manage_billing_roles));
+  BOOST_OUTCOME_TRY(detail::profile_operation_allowed(b, admin, cmd.profile, detail::guard_of(cmd)));
   const auto current = b.role_of(cmd.user);
   if (current == billing_role::owner && cmd.role != billing_role::owner &&
       std::count_if(b.roles.begin(), b.roles.end(), [](const auto& g) { return g.role == billing_role::owner; }) == 1)
@@ -228,7 +228,7 @@ template <licensing_traits T>
   BOOST_OUTCOME_TRY(detail::same_target(s.id, cmd.subscription));
   BOOST_OUTCOME_TRY(detail::same_target(target.id, cmd.profile));
   BOOST_OUTCOME_TRY(detail::same_tenant(admin, target.tenant, target.id));
-  BOOST_OUTCOME_TRY(authorize(operation::change_billing_profile, admin.roles,
+  BOOST_OUTCOME_TRY(authorize(detail::guard_of(cmd), admin.roles,
                               {.profile_role = target.role_of(admin.user),
                                .bought_through_partner = s.channel == acquisition_channel::partner}));
   if (!s.bought_through_platform())
@@ -322,7 +322,7 @@ template <licensing_traits T>
                                                                      const basic_view_invoice_command<T>& cmd) {
   BOOST_OUTCOME_TRY(detail::same_target(inv.id, cmd.invoice));
   BOOST_OUTCOME_TRY(detail::same_tenant(admin, inv.tenant, inv.id)); // profile ids may repeat across tenants (D-TENANT-1)
-  BOOST_OUTCOME_TRY(detail::profile_operation_allowed(b, admin, inv.profile, operation::view_invoices));
+  BOOST_OUTCOME_TRY(detail::profile_operation_allowed(b, admin, inv.profile, detail::guard_of(cmd)));
   return basic_update<basic_invoice<T>, T>{inv, {}};
 }
 
@@ -348,7 +348,7 @@ template <licensing_traits T>
                                                                     const typename T::time_point& now) {
   BOOST_OUTCOME_TRY(detail::same_target(inv.id, cmd.invoice));
   BOOST_OUTCOME_TRY(detail::same_tenant(admin, inv.tenant, inv.id)); // profile ids may repeat across tenants (D-TENANT-1)
-  BOOST_OUTCOME_TRY(detail::profile_operation_allowed(b, admin, inv.profile, operation::pay_invoice));
+  BOOST_OUTCOME_TRY(detail::profile_operation_allowed(b, admin, inv.profile, detail::guard_of(cmd)));
   if (inv.status == invoice_status::paid)
     return fail(errc::already_paid, detail::describe(inv.id) + " was paid already" +
                                         (inv.paid_at ? " on " + detail::format_time(*inv.paid_at) : std::string()) + ".");

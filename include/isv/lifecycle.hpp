@@ -107,7 +107,7 @@ template <licensing_traits T>
                                                                       const basic_actor<T>& admin,
                                                                       const basic_activate_command<T>& cmd,
                                                                       const typename T::time_point& now) {
-  BOOST_OUTCOME_TRY(detail::subscription_operation_allowed(s, admin, cmd.subscription, operation::activate));
+  BOOST_OUTCOME_TRY(detail::subscription_operation_allowed(s, admin, cmd.subscription, detail::guard_of(cmd)));
   BOOST_OUTCOME_TRY(detail::allowed(s, lifecycle_trigger::activate, "activate"));
   basic_update<basic_subscription<T>, T> out;
   out.events.push_back(
@@ -122,7 +122,7 @@ template <licensing_traits T>
 [[nodiscard]] result<basic_update<basic_subscription<T>, T>> cancel(const basic_subscription<T>& s, const basic_actor<T>& admin,
                                                                     const basic_cancel_command<T>& cmd,
                                                                     const typename T::time_point& now) {
-  BOOST_OUTCOME_TRY(detail::subscription_operation_allowed(s, admin, cmd.subscription, operation::cancel));
+  BOOST_OUTCOME_TRY(detail::subscription_operation_allowed(s, admin, cmd.subscription, detail::guard_of(cmd)));
   if (!s.bought_through_platform())
     return fail(errc::contact_vendor,
                 detail::describe(s.id) + " was bought from the app's vendor: contact the vendor to cancel it.");
@@ -152,7 +152,7 @@ template <licensing_traits T>
                                                                             const basic_actor<T>& admin,
                                                                             const basic_auto_renew_command<T>& cmd,
                                                                             const typename T::time_point& now) {
-  BOOST_OUTCOME_TRY(detail::subscription_operation_allowed(s, admin, cmd.subscription, operation::set_auto_renew));
+  BOOST_OUTCOME_TRY(detail::subscription_operation_allowed(s, admin, cmd.subscription, detail::guard_of(cmd)));
   if (s.status == subscription_status::deactivated) return detail::status_refusal(s, "change auto-renew");
   basic_update<basic_subscription<T>, T> out;
   if (s.auto_renew != cmd.auto_renew)

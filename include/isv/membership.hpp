@@ -99,7 +99,7 @@ template <licensing_traits T>
                                                             const basic_add_users_command<T>& cmd,
                                                             const typename T::time_point& now) {
   BOOST_OUTCOME_TRY(detail::same_tenant(admin, dir.tenant(), dir.tenant()));
-  BOOST_OUTCOME_TRY(authorize(operation::manage_directory, admin.roles));
+  BOOST_OUTCOME_TRY(authorize(detail::guard_of(cmd), admin.roles));
   if (cmd.users.empty()) return fail(errc::invalid_argument, "Nothing to add: list at least one user.");
   BOOST_OUTCOME_TRY(detail::distinct(cmd.users));
   basic_users_added<T> added;
@@ -116,7 +116,7 @@ template <licensing_traits T>
                                                                const basic_create_group_command<T>& cmd,
                                                                const typename T::time_point& now) {
   BOOST_OUTCOME_TRY(detail::same_tenant(admin, dir.tenant(), dir.tenant()));
-  BOOST_OUTCOME_TRY(authorize(operation::manage_directory, admin.roles));
+  BOOST_OUTCOME_TRY(authorize(detail::guard_of(cmd), admin.roles));
   if (dir.has_group(cmd.group))
     return fail(errc::already_exists, detail::describe(cmd.group) + " already exists in " + detail::describe(dir.tenant()) + ".");
   basic_directory_update<T> out;
@@ -129,7 +129,7 @@ template <licensing_traits T, class Command>
 [[nodiscard]] result<void> valid_membership(const basic_directory<T>& dir, const basic_actor<T>& admin, const Command& cmd,
                                             detail::range_of<basic_subscription_ref<T>> subscriptions) {
   BOOST_OUTCOME_TRY(same_tenant(admin, dir.tenant(), dir.tenant()));
-  BOOST_OUTCOME_TRY(authorize(operation::manage_directory, admin.roles));
+  BOOST_OUTCOME_TRY(authorize(detail::guard_of(cmd), admin.roles));
   if (!dir.has_group(cmd.group))
     return fail(errc::not_found, describe(cmd.group) + " is not a group of " + describe(dir.tenant()) + ".");
   if (cmd.users.empty()) return fail(errc::invalid_argument, "List at least one member.");

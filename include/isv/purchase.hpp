@@ -90,7 +90,7 @@ template <licensing_traits T>
   } else {
     context.profile_involved = false; // recording a vendor purchase still needs a Global or Billing admin
   }
-  BOOST_OUTCOME_TRY(authorize(operation::purchase, admin.roles, context));
+  BOOST_OUTCOME_TRY(authorize(detail::guard_of(cmd), admin.roles, context));
 
   if (!is_supported_region(org.region))
     return fail(errc::unsupported_region, "Third-party apps are not sold to tenants in " +
@@ -165,7 +165,7 @@ template <licensing_traits T>
 [[nodiscard]] result<basic_installation<T>> install(const basic_subscription<T>& s, const basic_app<T>& product,
                                                     const basic_actor<T>& admin, const basic_install_command<T>& cmd,
                                                     const typename T::time_point& now) {
-  BOOST_OUTCOME_TRY(detail::subscription_operation_allowed(s, admin, cmd.subscription, operation::install));
+  BOOST_OUTCOME_TRY(detail::subscription_operation_allowed(s, admin, cmd.subscription, detail::guard_of(cmd)));
   BOOST_OUTCOME_TRY(detail::same_target(product.id, s.app));
   if (s.kind != app_kind::isv)
     return fail(errc::invalid_argument, detail::describe(s.app) +

@@ -39,7 +39,7 @@ template <licensing_traits T>
                                                                              const basic_actor<T>& admin,
                                                                              const basic_change_quantity_command<T>& cmd,
                                                                              const typename T::time_point& now) {
-  BOOST_OUTCOME_TRY(detail::subscription_operation_allowed(s, admin, cmd.subscription, operation::change_quantity));
+  BOOST_OUTCOME_TRY(detail::subscription_operation_allowed(s, admin, cmd.subscription, detail::guard_of(cmd)));
   if (!s.bought_through_platform())
     return fail(errc::contact_vendor, detail::describe(s.id) +
                                           " was bought from the app's vendor: contact the vendor to add or remove licenses.");

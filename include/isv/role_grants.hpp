@@ -55,7 +55,7 @@ template <licensing_traits T>
                                                                   const basic_grant_role_command<T>& cmd,
                                                                   const typename T::time_point& now) {
   BOOST_OUTCOME_TRY(detail::same_tenant(admin, org.id, org.id));
-  BOOST_OUTCOME_TRY(authorize(operation::manage_admin_roles, admin.roles));
+  BOOST_OUTCOME_TRY(authorize(detail::guard_of(cmd), admin.roles));
   basic_update<basic_tenant<T>, T> out;
   if (!org.has_role(cmd.user, cmd.role))
     out.events.push_back(detail::make_event(admin, now, basic_role_granted<T>{cmd.user, cmd.role}));
@@ -70,7 +70,7 @@ template <licensing_traits T>
                                                                    const basic_revoke_role_command<T>& cmd,
                                                                    const typename T::time_point& now) {
   BOOST_OUTCOME_TRY(detail::same_tenant(admin, org.id, org.id));
-  BOOST_OUTCOME_TRY(authorize(operation::manage_admin_roles, admin.roles));
+  BOOST_OUTCOME_TRY(authorize(detail::guard_of(cmd), admin.roles));
   if (!org.has_role(cmd.user, cmd.role))
     return fail(errc::not_found, detail::describe(cmd.user) + " does not hold the " +
                                      std::string(display_name(cmd.role)) + " role.");
