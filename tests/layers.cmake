@@ -6,11 +6,11 @@
 # entity (evolve, and tenant_state, which routes an event to the value it names) sits below them.
 # The license book and the directory are values like the others: evolve says how events change them.
 set(layers
-  "foundation: traits id region version money error enum_names indirect block_cache detail/describe detail/flag_set detail/fields detail/range_of detail/hash_table detail/large_array detail/group_lists"
+  "foundation: traits id region version money error enum_names operation indirect block_cache detail/describe detail/record detail/flag_set detail/fields detail/range_of detail/hash_table detail/large_array detail/group_lists"
   "entities: actor tenant app license subscription billing_profile admin_role invoice detail/calendar directory license_book"
-  "events and how they change state: event evolve tenant_state"
-  "authorization and operations: authorization portal detail/checks detail/seat_planner assignment purchase quantity lifecycle membership billing role_grants command"
-  "repository and service: repository detail/fingerprint admin_center storage/memory storage licensing"
+  "commands, events and how events change state: command event evolve tenant_state"
+  "authorization and operations: authorization portal detail/checks detail/seat_planner assignment purchase quantity lifecycle membership billing role_grants"
+  "repository and service: repository fingerprint admin_center storage/memory storage licensing"
   "JSON, storage adapters and tools: json json/support json/codecs storage/detail/codec storage/detail/sql_store storage/sqlite storage/postgres")
 
 set(index 0)

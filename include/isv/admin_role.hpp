@@ -2,10 +2,9 @@
 #pragma once
 
 #include "isv/detail/flag_set.hpp"
+#include "isv/detail/record.hpp"
 #include "isv/enum_names.hpp"
 #include "isv/traits.hpp"
-
-#include <boost/describe/class.hpp>
 
 #include <array>
 #include <optional>
@@ -15,25 +14,17 @@
 namespace isv {
 
 /// Directory roles of a tenant that matter to licensing (D-ROLE-1, D-ROLE-2).
-enum class directory_role {
-  global_administrator,
-  billing_administrator,
-  license_administrator,
-  user_administrator,
-  global_reader,
-};
-BOOST_DESCRIBE_ENUM(directory_role, global_administrator, billing_administrator, license_administrator, user_administrator, global_reader)
+BOOST_DEFINE_ENUM_CLASS(directory_role, global_administrator, billing_administrator, license_administrator, user_administrator, global_reader)
 
 inline constexpr auto all_directory_roles = enum_values<directory_role>;
 
 /// Roles on one billing profile (D-ROLE-4).
-enum class billing_role {
-  owner,           ///< everything, including granting roles on the profile
-  contributor,     ///< everything but granting roles
-  reader,          ///< view only
-  invoice_manager, ///< view and pay invoices
-};
-BOOST_DESCRIBE_ENUM(billing_role, owner, contributor, reader, invoice_manager)
+BOOST_DEFINE_ENUM_CLASS(billing_role,
+    owner,                   ///< everything, including granting roles on the profile
+    contributor,             ///< everything but granting roles
+    reader,                  ///< view only
+    invoice_manager          ///< view and pay invoices
+)
 
 inline constexpr auto all_billing_roles = enum_values<billing_role>;
 
@@ -70,8 +61,7 @@ struct basic_admin_role {
   user_id_t<Traits> user{};
   directory_role role{};
 
-  friend bool operator==(const basic_admin_role&, const basic_admin_role&) = default;
-  BOOST_DESCRIBE_CLASS(basic_admin_role, (), (tenant, user, role), (), ())
+  ISV_RECORD(basic_admin_role, (tenant, user, role))
 };
 
 using admin_role = basic_admin_role<default_traits>;

@@ -1,10 +1,9 @@
 // basic_app: a product of an independent software vendor, its kind (ISV or SaaS), pricing model and prices.
 #pragma once
 
+#include "isv/detail/record.hpp"
 #include "isv/enum_names.hpp"
 #include "isv/traits.hpp"
-
-#include <boost/describe/class.hpp>
 
 #include <optional>
 #include <string_view>
@@ -42,8 +41,7 @@ struct basic_app {
     return term == billing_term::monthly ? monthly_price : annual_price;
   }
 
-  friend bool operator==(const basic_app&, const basic_app&) = default;
-  BOOST_DESCRIBE_CLASS(basic_app, (), (id, name, publisher, kind, pricing, monthly_price, annual_price, install_link), (), ())
+  ISV_RECORD(basic_app, (id, name, publisher, kind, pricing, monthly_price, annual_price, install_link))
 };
 
 using app = basic_app<default_traits>;

@@ -3,8 +3,10 @@
 
 #include "isv/actor.hpp"
 #include "isv/authorization.hpp"
+#include "isv/command.hpp"
 #include "isv/detail/checks.hpp"
 #include "isv/detail/fields.hpp"
+#include "isv/detail/record.hpp"
 #include "isv/detail/seat_planner.hpp"
 #include "isv/directory.hpp"
 #include "isv/error.hpp"
@@ -12,8 +14,6 @@
 #include "isv/evolve.hpp"
 #include "isv/license_book.hpp"
 #include "isv/subscription.hpp"
-
-#include <boost/describe/class.hpp>
 #include <boost/mp11/algorithm.hpp>
 
 #include <algorithm>
@@ -28,44 +28,16 @@
 
 namespace isv {
 
-/// What an assignment did besides its events: what was assigned already (D-ASSIGN-6) and which
-/// group members got no license, with why (D-ASSIGN-3, D-GROUP-1).
-template <licensing_traits Traits>
-struct basic_assignment_report {
-  std::vector<user_id_t<Traits>> already_assigned{};
-  std::vector<group_id_t<Traits>> groups_already_assigned{};
-  std::vector<basic_count_violation<Traits>> violations{};
-  count_t licenses_added = 0;
-  friend bool operator==(const basic_assignment_report&, const basic_assignment_report&) = default;
-  BOOST_DESCRIBE_CLASS(basic_assignment_report, (), (already_assigned, groups_already_assigned, violations, licenses_added), (), ())
-};
-
-/// The list an admin builds and assigns in one step (D-ASSIGN-1).
-template <licensing_traits Traits>
-struct basic_assign_command {
-  subscription_id_t<Traits> subscription{};
-  std::vector<user_id_t<Traits>> users{};
-  std::vector<group_id_t<Traits>> groups{};
-  static constexpr std::string_view operation_name = "assign";
-  static constexpr std::optional<operation> authorization = operation::assign;
-  using result_value = basic_assignment_report<Traits>;
-  friend bool operator==(const basic_assign_command&, const basic_assign_command&) = default;
-  BOOST_DESCRIBE_CLASS(basic_assign_command, (), (subscription, users, groups), (), ())
-};
-
 /// An assignment: the update, and its report.
 template <licensing_traits Traits>
 using basic_assignment = basic_reported_update<basic_subscription<Traits>, Traits, basic_assignment_report<Traits>>;
-
-using assign_command = basic_assign_command<default_traits>;
-using assignment_report = basic_assignment_report<default_traits>;
 
 namespace detail {
 
 /// A batch lists something, and nothing twice.
 template <class User, class Group>
-[[nodiscard]] result<void> well_formed_selection(const std::vector<User>& users, const std::vector<Group>& groups,
-                                                 std::string_view action) {
+result<void> well_formed_selection(const std::vector<User>& users, const std::vector<Group>& groups,
+                                   std::string_view action) {
   if (users.empty() && groups.empty())
     return fail(errc::invalid_argument, "Nothing to " + std::string(action) + ": list at least one user or group.");
   BOOST_OUTCOME_TRY(distinct(users));
@@ -74,8 +46,8 @@ template <class User, class Group>
 
 /// Every id of a batch is this tenant's (D-TENANT-1).
 template <licensing_traits T>
-[[nodiscard]] result<void> known_selection(const basic_directory<T>& dir, const std::vector<user_id_t<T>>& users,
-                                           const std::vector<group_id_t<T>>& groups) {
+result<void> known_selection(const basic_directory<T>& dir, const std::vector<user_id_t<T>>& users,
+                             const std::vector<group_id_t<T>>& groups) {
   if (const auto* stranger = dir.first_unknown(users))
     return fail(errc::not_found, describe(*stranger) + " is not a user of " + describe(dir.tenant()) + ".");
   for (const auto& group : groups)
@@ -86,17 +58,17 @@ template <licensing_traits T>
 
 /// Every id of a batch is this tenant's, and nothing is listed twice.
 template <licensing_traits T>
-[[nodiscard]] result<void> valid_selection(const basic_directory<T>& dir, const std::vector<user_id_t<T>>& users,
-                                           const std::vector<group_id_t<T>>& groups, std::string_view action) {
+result<void> valid_selection(const basic_directory<T>& dir, const std::vector<user_id_t<T>>& users,
+                             const std::vector<group_id_t<T>>& groups, std::string_view action) {
   BOOST_OUTCOME_TRY(well_formed_selection(users, groups, action));
   return known_selection(dir, users, groups);
 }
 
 /// The checks shared by every operation on a subscription's licenses.
 template <licensing_traits T>
-[[nodiscard]] result<void> license_operation_allowed(const basic_subscription<T>& s, const basic_license_book<T>& book,
-                                                     const basic_directory<T>& dir, const basic_actor<T>& admin,
-                                                     const subscription_id_t<T>& named, operation op) {
+result<void> license_operation_allowed(const basic_subscription<T>& s, const basic_license_book<T>& book,
+                                       const basic_directory<T>& dir, const basic_actor<T>& admin,
+                                       const subscription_id_t<T>& named, operation op) {
   BOOST_OUTCOME_TRY(same_tenant(admin, s.tenant, s.id));
   BOOST_OUTCOME_TRY(same_target(s.id, named));
   BOOST_OUTCOME_TRY(same_target(book.subscription(), s.id));
@@ -121,7 +93,7 @@ struct assignment_plan {
 template <licensing_traits T>
 [[nodiscard]] assignment_plan<T> plan_assignment(const basic_subscription<T>& s, const basic_license_book<T>& book,
                                                  const basic_directory<T>& dir, const basic_actor<T>& admin,
-                                                 const basic_assign_command<T>& cmd, const typename T::time_point& now,
+                                                 const basic_assign_command<T>& cmd, const time_point_t<T>& now,
                                                  const std::vector<typename basic_license_book<T>::holding>* held) {
   using holding = typename basic_license_book<T>::holding;
   assignment_plan<T> plan;
@@ -146,17 +118,13 @@ template <licensing_traits T>
   planner.take(direct.new_holders, /*remember=*/!cmd.groups.empty());
 
   const basic_event<T> stamp = make_event(admin, now, basic_licenses_granted<T>{});
-  if (!direct.new_holders.empty() || !direct.added_path.empty()) {
-    out.events.push_back(stamp);
-    out.events.back().payload = std::move(direct);
-  }
+  if (!direct.new_holders.empty() || !direct.added_path.empty()) detail::emit(out.events, stamp, std::move(direct));
   for (const auto& group : cmd.groups) {
     if (book.group_assigned(group)) {
       out.report.groups_already_assigned.push_back(group);
       continue;
     }
-    out.events.push_back(stamp);
-    out.events.back().payload = basic_group_assigned<T>{s.id, group};
+    detail::emit(out.events, stamp, basic_group_assigned<T>{s.id, group});
     auto left_out = grant_via_group(planner, s.id, group, dir.members(group), stamp, out.events);
     out.report.violations.insert(out.report.violations.end(), left_out.begin(), left_out.end());
   }
@@ -172,9 +140,9 @@ template <licensing_traits T>
 /// free seats are recorded as count violations and listed (D-ASSIGN-3, D-GROUP-1). A user reached
 /// by several paths holds one license (D-ASSIGN-2); what was assigned already is reported (D-ASSIGN-6).
 template <licensing_traits T>
-[[nodiscard]] result<basic_assignment<T>> assign(const basic_subscription<T>& s, const basic_license_book<T>& book,
-                                                 const basic_directory<T>& dir, const basic_actor<T>& admin,
-                                                 const basic_assign_command<T>& cmd, const typename T::time_point& now) {
+result<basic_assignment<T>> assign(const basic_subscription<T>& s, const basic_license_book<T>& book,
+                                   const basic_directory<T>& dir, const basic_actor<T>& admin,
+                                   const basic_assign_command<T>& cmd, const time_point_t<T>& now) {
   // In a large tenant each user's directory and book lookups are cache misses: start them now, so
   // that they overlap each other and the work that follows, and consult them as late as possible.
   // Nothing is returned before every check passed, and the checks report in their order of importance.
@@ -206,80 +174,7 @@ template <licensing_traits T>
   return std::move(plan.out);
 }
 
-namespace detail {
-/// A record made from another whose description lists the same fields, in the same order.
-template <class To, class From>
-[[nodiscard]] To copy_fields(const From& from) {
-  using to_fields = described_fields<To>;
-  using from_fields = described_fields<From>;
-  static_assert(every_field_described<To> && every_field_described<From>);
-  static_assert(boost::mp11::mp_size<to_fields>::value == boost::mp11::mp_size<from_fields>::value);
-  To to{};
-  boost::mp11::mp_for_each<boost::mp11::mp_iota<boost::mp11::mp_size<to_fields>>>([&](auto i) {
-    using to_field = boost::mp11::mp_at_c<to_fields, decltype(i)::value>;
-    using from_field = boost::mp11::mp_at_c<from_fields, decltype(i)::value>;
-    static_assert(std::string_view(to_field::name) == std::string_view(from_field::name), "the same fields, in the same order");
-    to.*to_field::pointer = from.*from_field::pointer;
-  });
-  return to;
-}
-} // namespace detail
 
-/// Confirms an unassignment as its preview showed it (D-UNASSIGN-1): the fields of the preview.
-/// A preview converts to the command that confirms it.
-template <licensing_traits Traits>
-struct basic_confirm_unassign_command {
-  subscription_id_t<Traits> subscription{};
-  count_t version = 0;
-  std::vector<user_id_t<Traits>> users{};
-  std::vector<group_id_t<Traits>> groups{};
-  std::vector<user_id_t<Traits>> losing_license{};
-  std::vector<user_id_t<Traits>> keeping_license{};
-  std::vector<user_id_t<Traits>> not_assigned{};
-  std::vector<group_id_t<Traits>> groups_not_assigned{};
-  static constexpr std::string_view operation_name = "confirm_unassign";
-  static constexpr std::optional<operation> authorization = operation::unassign;
-  using result_value = std::monostate;
-  friend bool operator==(const basic_confirm_unassign_command&, const basic_confirm_unassign_command&) = default;
-  BOOST_DESCRIBE_CLASS(basic_confirm_unassign_command, (), (subscription, version, users, groups, losing_license, keeping_license, not_assigned, groups_not_assigned), (), ())
-};
-
-/// What confirming an unassignment will do, bound to the subscription version it was computed
-/// from (D-UNASSIGN-1). Nothing changes until it is confirmed (D-ASSIGN-4).
-template <licensing_traits Traits>
-struct basic_unassign_preview {
-  subscription_id_t<Traits> subscription{};
-  count_t version = 0;
-  std::vector<user_id_t<Traits>> users{};
-  std::vector<group_id_t<Traits>> groups{};
-  std::vector<user_id_t<Traits>> losing_license{};   ///< will hold no license of this subscription
-  std::vector<user_id_t<Traits>> keeping_license{};  ///< lose a path but keep a license through another
-  std::vector<user_id_t<Traits>> not_assigned{};     ///< selected but hold no direct assignment (D-ASSIGN-6)
-  std::vector<group_id_t<Traits>> groups_not_assigned{};
-  /// The command that confirms this preview as it was made.
-  operator basic_confirm_unassign_command<Traits>() const {
-    return detail::copy_fields<basic_confirm_unassign_command<Traits>>(*this);
-  }
-  friend bool operator==(const basic_unassign_preview&, const basic_unassign_preview&) = default;
-  BOOST_DESCRIBE_CLASS(basic_unassign_preview, (), (subscription, version, users, groups, losing_license, keeping_license, not_assigned, groups_not_assigned), (), ())
-};
-
-/// The admin's selection for an unassignment (D-ASSIGN-4).
-template <licensing_traits Traits>
-struct basic_unassign_command {
-  subscription_id_t<Traits> subscription{};
-  std::vector<user_id_t<Traits>> users{};   ///< remove their direct assignment
-  std::vector<group_id_t<Traits>> groups{}; ///< remove the group's assignment
-  static constexpr std::string_view operation_name = "preview_unassign";
-  static constexpr std::optional<operation> authorization = operation::unassign;
-  using result_value = basic_unassign_preview<Traits>;
-  friend bool operator==(const basic_unassign_command&, const basic_unassign_command&) = default;
-  BOOST_DESCRIBE_CLASS(basic_unassign_command, (), (subscription, users, groups), (), ())
-};
-
-using unassign_command = basic_unassign_command<default_traits>;
-using unassign_preview = basic_unassign_preview<default_traits>;
-using confirm_unassign_command = basic_confirm_unassign_command<default_traits>;
 
 namespace detail {
 
@@ -312,8 +207,7 @@ void plan_unassign(const basic_subscription<T>& s, const basic_license_book<T>& 
   }
   if (!direct.released.empty() || !direct.removed_path.empty()) {
     losing.insert(losing.end(), direct.released.begin(), direct.released.end());
-    events.push_back(stamp);
-    events.back().payload = std::move(direct);
+    detail::emit(events, stamp, std::move(direct));
   }
 
   for (const auto& group : cmd.groups) {
@@ -335,16 +229,9 @@ void plan_unassign(const basic_subscription<T>& s, const basic_license_book<T>& 
     for (const auto& v : book.violations_of(group))
       if (!dir.is_member(group, v.user)) cleared.users.push_back(v.user);
     losing.insert(losing.end(), via.released.begin(), via.released.end());
-    if (!cleared.users.empty()) {
-      events.push_back(stamp);
-      events.back().payload = std::move(cleared);
-    }
-    events.push_back(stamp);
-    events.back().payload = basic_group_unassigned<T>{s.id, group};
-    if (!via.released.empty() || !via.removed_path.empty()) {
-      events.push_back(stamp);
-      events.back().payload = std::move(via);
-    }
+    if (!cleared.users.empty()) detail::emit(events, stamp, std::move(cleared));
+    detail::emit(events, stamp, basic_group_unassigned<T>{s.id, group});
+    if (!via.released.empty() || !via.removed_path.empty()) detail::emit(events, stamp, std::move(via));
   }
   std::sort(losing.begin(), losing.end());
   preview.losing_license = losing;
@@ -366,12 +253,9 @@ using basic_unassign_preview_update =
 /// every operation it returns an update; its state is `s` as it was, it has no events, and its
 /// report is the preview that confirm_unassign takes.
 template <licensing_traits T>
-[[nodiscard]] result<basic_unassign_preview_update<T>> preview_unassign(const basic_subscription<T>& s,
-                                                                        const basic_license_book<T>& book,
-                                                                        const basic_directory<T>& dir,
-                                                                        const basic_actor<T>& admin,
-                                                                        const basic_unassign_command<T>& cmd,
-                                                                        const typename T::time_point& now) {
+result<basic_unassign_preview_update<T>> preview_unassign(
+    const basic_subscription<T>& s, const basic_license_book<T>& book, const basic_directory<T>& dir,
+    const basic_actor<T>& admin, const basic_unassign_command<T>& cmd, const time_point_t<T>& now) {
   BOOST_OUTCOME_TRY(detail::license_operation_allowed(s, book, dir, admin, cmd.subscription, detail::guard_of(cmd)));
   if (s.status == subscription_status::deactivated) return detail::status_refusal(s, "unassign licenses");
   BOOST_OUTCOME_TRY(detail::valid_selection(dir, cmd.users, cmd.groups, "unassign"));
@@ -386,10 +270,10 @@ template <licensing_traits T>
 /// Step two: applies a preview, only if the subscription is still at the version the preview saw;
 /// otherwise it is refused as stale and nothing changes (D-UNASSIGN-1).
 template <licensing_traits T>
-[[nodiscard]] result<basic_update<basic_subscription<T>, T>> confirm_unassign(
+update_result<basic_subscription<T>, T> confirm_unassign(
     const basic_subscription<T>& s, const basic_license_book<T>& book, const basic_directory<T>& dir,
     const basic_actor<T>& admin, const std::type_identity_t<basic_confirm_unassign_command<T>>& preview,
-    const typename T::time_point& now) {
+    const time_point_t<T>& now) {
   BOOST_OUTCOME_TRY(detail::license_operation_allowed(s, book, dir, admin, preview.subscription, detail::guard_of(preview)));
   if (preview.version != s.version)
     return fail(errc::stale_preview, "The preview was made from version " + std::to_string(preview.version) + " of " +
@@ -404,24 +288,12 @@ template <licensing_traits T>
   return out;
 }
 
-template <licensing_traits Traits>
-struct basic_reprocess_command {
-  subscription_id_t<Traits> subscription{};
-  static constexpr std::string_view operation_name = "reprocess";
-  static constexpr std::optional<operation> authorization = operation::reprocess;
-  using result_value = basic_assignment_report<Traits>;
-  friend bool operator==(const basic_reprocess_command&, const basic_reprocess_command&) = default;
-  BOOST_DESCRIBE_CLASS(basic_reprocess_command, (), (subscription), (), ())
-};
-
-using reprocess_command = basic_reprocess_command<default_traits>;
-
 /// Gives group members in violation the seats that are free now, in the order they were left out
 /// (D-GROUP-1, D-ASSIGN-3); those still without a seat stay listed.
 template <licensing_traits T>
-[[nodiscard]] result<basic_assignment<T>> reprocess(const basic_subscription<T>& s, const basic_license_book<T>& book,
-                                                    const basic_directory<T>& dir, const basic_actor<T>& admin,
-                                                    const basic_reprocess_command<T>& cmd, const typename T::time_point& now) {
+result<basic_assignment<T>> reprocess(const basic_subscription<T>& s, const basic_license_book<T>& book,
+                                      const basic_directory<T>& dir, const basic_actor<T>& admin,
+                                      const basic_reprocess_command<T>& cmd, const time_point_t<T>& now) {
   BOOST_OUTCOME_TRY(detail::license_operation_allowed(s, book, dir, admin, cmd.subscription, detail::guard_of(cmd)));
   if (s.status != subscription_status::active) return detail::status_refusal(s, "reprocess group licenses");
 
@@ -436,18 +308,9 @@ template <licensing_traits T>
   basic_violations_recorded<T> renewed_reason;
   const auto flush = [&] {
     if (!run_group) return;
-    if (!granted.new_holders.empty() || !granted.added_path.empty()) {
-      out.events.push_back(stamp);
-      out.events.back().payload = granted;
-    }
-    if (!cleared.users.empty()) {
-      out.events.push_back(stamp);
-      out.events.back().payload = cleared;
-    }
-    if (!renewed_reason.users.empty()) {
-      out.events.push_back(stamp);
-      out.events.back().payload = renewed_reason;
-    }
+    if (!granted.new_holders.empty() || !granted.added_path.empty()) detail::emit(out.events, stamp, granted);
+    if (!cleared.users.empty()) detail::emit(out.events, stamp, cleared);
+    if (!renewed_reason.users.empty()) detail::emit(out.events, stamp, renewed_reason);
   };
   for (const auto& v : book.violations()) {
     if (run_group != v.group) {

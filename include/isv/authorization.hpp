@@ -5,6 +5,7 @@
 #include "isv/detail/describe.hpp"
 #include "isv/enum_names.hpp"
 #include "isv/error.hpp"
+#include "isv/operation.hpp"
 
 #include <array>
 #include <cstddef>
@@ -14,28 +15,6 @@
 
 namespace isv {
 
-/// Everything an admin can ask of the library. Each has one row in operation_rules; a test fails
-/// when an operation has none, so no operation skips authorization.
-enum class operation {
-  manage_admin_roles,     ///< grant or revoke a directory role
-  manage_directory,       ///< add users, create groups, change group membership
-  purchase,               ///< buy a subscription (D-BUY-4)
-  activate,               ///< activate a SaaS subscription (D-ACT-1)
-  install,                ///< install an ISV app into the tenant (D-INSTALL-1)
-  assign,                 ///< assign licenses to users and groups (D-ROLE-1)
-  unassign,               ///< preview and confirm an unassignment (D-ROLE-1)
-  reprocess,              ///< give group members in count violation the seats that freed up (D-GROUP-1)
-  change_quantity,        ///< D-ROLE-2
-  cancel,                 ///< D-ROLE-2
-  set_auto_renew,         ///< D-TERM-1
-  change_billing_profile, ///< move a subscription to another profile (D-BILL-3)
-  create_billing_profile, ///< D-BILL-2
-  edit_billing_profile,   ///< contact info, payment methods, how invoices are paid (D-ROLE-4)
-  manage_billing_roles,   ///< grant or revoke roles on a profile (owner only, D-ROLE-4)
-  view_invoices,          ///< D-BILL-4
-  pay_invoice,            ///< D-BILL-4
-};
-BOOST_DESCRIBE_ENUM(operation, manage_admin_roles, manage_directory, purchase, activate, install, assign, unassign, reprocess, change_quantity, cancel, set_auto_renew, change_billing_profile, create_billing_profile, edit_billing_profile, manage_billing_roles, view_invoices, pay_invoice)
 
 /// What an operation needs: one of `directory` roles (if any are listed) and one of `profile`
 /// roles on the billing profile concerned (if any are listed). With `partner_global_only`, a

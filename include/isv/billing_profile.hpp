@@ -2,10 +2,9 @@
 #pragma once
 
 #include "isv/admin_role.hpp"
+#include "isv/detail/record.hpp"
 #include "isv/enum_names.hpp"
 #include "isv/traits.hpp"
-
-#include <boost/describe/class.hpp>
 
 #include <algorithm>
 #include <optional>
@@ -23,8 +22,7 @@ struct basic_payment_method {
   payment_method_kind kind = payment_method_kind::credit_card;
   typename Traits::string_type label{}; ///< what a person recognises: "Visa ending 4242"
 
-  friend bool operator==(const basic_payment_method&, const basic_payment_method&) = default;
-  BOOST_DESCRIBE_CLASS(basic_payment_method, (), (id, kind, label), (), ())
+  ISV_RECORD(basic_payment_method, (id, kind, label))
 };
 
 /// D-BILL-2: the billing address and a contact name.
@@ -33,8 +31,7 @@ struct basic_contact_info {
   typename Traits::string_type name{};
   typename Traits::string_type address{};
 
-  friend bool operator==(const basic_contact_info&, const basic_contact_info&) = default;
-  BOOST_DESCRIBE_CLASS(basic_contact_info, (), (name, address), (), ())
+  ISV_RECORD(basic_contact_info, (name, address))
 };
 
 template <licensing_traits Traits>
@@ -42,8 +39,7 @@ struct basic_billing_role_grant {
   user_id_t<Traits> user{};
   billing_role role = billing_role::reader;
 
-  friend bool operator==(const basic_billing_role_grant&, const basic_billing_role_grant&) = default;
-  BOOST_DESCRIBE_CLASS(basic_billing_role_grant, (), (user, role), (), ())
+  ISV_RECORD(basic_billing_role_grant, (user, role))
 };
 
 /// A billing profile of a tenant. Subscriptions charged to it appear on its invoices (D-BILL-1).
@@ -71,8 +67,8 @@ struct basic_billing_profile {
     return it == payment_methods.end() ? nullptr : &*it;
   }
 
-  friend bool operator==(const basic_billing_profile&, const basic_billing_profile&) = default;
-  BOOST_DESCRIBE_CLASS(basic_billing_profile, (), (id, tenant, name, contact, payment_methods, default_payment_method, roles, version), (), ())
+  ISV_RECORD(basic_billing_profile,
+              (id, tenant, name, contact, payment_methods, default_payment_method, roles, version))
 };
 
 using billing_profile = basic_billing_profile<default_traits>;

@@ -1,15 +1,16 @@
-// Commands as values: basic_command<Traits>, the variant of every command of the service, and what each command names about itself (its operation, the row of the authorization table that guards it, the value it returns).
+// Commands: every operation's input as a value (its fields, its operation name, the authorization row that guards it, what it returns) and basic_command<Traits>, the variant of them all.
 #pragma once
 
-#include "isv/assignment.hpp"
-#include "isv/authorization.hpp"
-#include "isv/billing.hpp"
+#include "isv/admin_role.hpp"
+#include "isv/app.hpp"
+#include "isv/billing_profile.hpp"
+#include "isv/detail/fields.hpp"
+#include "isv/detail/record.hpp"
 #include "isv/enum_names.hpp"
-#include "isv/lifecycle.hpp"
-#include "isv/membership.hpp"
-#include "isv/purchase.hpp"
-#include "isv/quantity.hpp"
-#include "isv/role_grants.hpp"
+#include "isv/invoice.hpp"
+#include "isv/license.hpp"
+#include "isv/operation.hpp"
+#include "isv/subscription.hpp"
 #include "isv/traits.hpp"
 
 #include <boost/mp11/algorithm.hpp>
@@ -22,6 +23,7 @@
 #include <type_traits>
 #include <utility>
 #include <variant>
+#include <vector>
 
 // Each command type says, inside its own definition, the three facts the service needs:
 //   static constexpr std::string_view operation_name;             the operation, as the service, the
@@ -32,6 +34,333 @@
 // Dispatch (basic_admin_center::execute, isv-admin's lines), fingerprints and the check that no
 // operation goes unguarded are all derived from those and from the one list below.
 namespace isv {
+
+// ---- Subscriptions: buying, installing ------------------------------------------------------
+
+template <licensing_traits Traits>
+struct basic_purchase_command {
+  subscription_id_t<Traits> subscription{}; ///< the id the new subscription gets (the caller allocates ids)
+  app_id_t<Traits> app{};
+  acquisition_channel channel = acquisition_channel::direct;
+  billing_term term = billing_term::monthly;
+  std::optional<count_t> quantity{}; ///< seats for per-user pricing; empty for flat rate (Unlimited)
+  bool agreement_accepted = false;   ///< the customer agreement (D-BUY-3)
+  std::optional<billing_profile_id_t<Traits>> billing_profile{}; ///< required unless bought from the vendor
+  bool auto_renew = true;
+
+  ISV_COMMAND(basic_purchase_command, purchase, operation::purchase, std::monostate,
+              (subscription, app, channel, term, quantity, agreement_accepted, billing_profile, auto_renew))
+};
+
+template <licensing_traits Traits>
+struct basic_install_command {
+  subscription_id_t<Traits> subscription{};
+  ISV_COMMAND(basic_install_command, install, operation::install, typename Traits::string_type, (subscription))
+};
+
+using purchase_command = basic_purchase_command<default_traits>;
+using install_command = basic_install_command<default_traits>;
+
+// ---- Subscriptions: lifecycle ---------------------------------------------------------------
+
+template <licensing_traits Traits>
+struct basic_activate_command {
+  subscription_id_t<Traits> subscription{};
+  ISV_COMMAND(basic_activate_command, activate, operation::activate, std::monostate, (subscription))
+};
+
+template <licensing_traits Traits>
+struct basic_cancel_command {
+  subscription_id_t<Traits> subscription{};
+  ISV_COMMAND(basic_cancel_command, cancel, operation::cancel, std::monostate, (subscription))
+};
+
+template <licensing_traits Traits>
+struct basic_auto_renew_command {
+  subscription_id_t<Traits> subscription{};
+  bool auto_renew = true;
+  ISV_COMMAND(basic_auto_renew_command, set_auto_renew, operation::set_auto_renew, std::monostate,
+              (subscription, auto_renew))
+};
+
+/// Which subscriptions the platform moves to the current time (D-TERM-1); empty: all of the tenant's.
+/// The platform's clock: no admin acts, so no row of the authorization table guards it.
+template <licensing_traits Traits>
+struct basic_advance_command {
+  std::vector<subscription_id_t<Traits>> subscriptions{};
+  ISV_COMMAND(basic_advance_command, advance_to, std::nullopt, std::monostate, (subscriptions))
+};
+
+using activate_command = basic_activate_command<default_traits>;
+using cancel_command = basic_cancel_command<default_traits>;
+using auto_renew_command = basic_auto_renew_command<default_traits>;
+using advance_command = basic_advance_command<default_traits>;
+
+// ---- Subscriptions: quantity ----------------------------------------------------------------
+
+template <licensing_traits Traits>
+struct basic_change_quantity_command {
+  subscription_id_t<Traits> subscription{};
+  count_t quantity = 0; ///< the new number of seats
+  ISV_COMMAND(basic_change_quantity_command, change_quantity, operation::change_quantity, std::monostate,
+              (subscription, quantity))
+};
+
+using change_quantity_command = basic_change_quantity_command<default_traits>;
+
+// ---- Licenses -------------------------------------------------------------------------------
+
+/// What an assignment did besides its events: what was assigned already (D-ASSIGN-6) and which
+/// group members got no license, with why (D-ASSIGN-3, D-GROUP-1).
+template <licensing_traits Traits>
+struct basic_assignment_report {
+  std::vector<user_id_t<Traits>> already_assigned{};
+  std::vector<group_id_t<Traits>> groups_already_assigned{};
+  std::vector<basic_count_violation<Traits>> violations{};
+  count_t licenses_added = 0;
+  ISV_RECORD(basic_assignment_report, (already_assigned, groups_already_assigned, violations, licenses_added))
+};
+
+/// The list an admin builds and assigns in one step (D-ASSIGN-1).
+template <licensing_traits Traits>
+struct basic_assign_command {
+  subscription_id_t<Traits> subscription{};
+  std::vector<user_id_t<Traits>> users{};
+  std::vector<group_id_t<Traits>> groups{};
+  ISV_COMMAND(basic_assign_command, assign, operation::assign, basic_assignment_report<Traits>,
+              (subscription, users, groups))
+};
+
+/// Confirms an unassignment as its preview showed it (D-UNASSIGN-1): the fields of the preview.
+/// A preview converts to the command that confirms it.
+template <licensing_traits Traits>
+struct basic_confirm_unassign_command {
+  subscription_id_t<Traits> subscription{};
+  count_t version = 0;
+  std::vector<user_id_t<Traits>> users{};
+  std::vector<group_id_t<Traits>> groups{};
+  std::vector<user_id_t<Traits>> losing_license{};
+  std::vector<user_id_t<Traits>> keeping_license{};
+  std::vector<user_id_t<Traits>> not_assigned{};
+  std::vector<group_id_t<Traits>> groups_not_assigned{};
+  ISV_COMMAND(basic_confirm_unassign_command, confirm_unassign, operation::unassign, std::monostate,
+              (subscription, version, users, groups, losing_license, keeping_license, not_assigned, groups_not_assigned))
+};
+
+/// What confirming an unassignment will do, bound to the subscription version it was computed
+/// from (D-UNASSIGN-1). Nothing changes until it is confirmed (D-ASSIGN-4).
+template <licensing_traits Traits>
+struct basic_unassign_preview {
+  subscription_id_t<Traits> subscription{};
+  count_t version = 0;
+  std::vector<user_id_t<Traits>> users{};
+  std::vector<group_id_t<Traits>> groups{};
+  std::vector<user_id_t<Traits>> losing_license{};   ///< will hold no license of this subscription
+  std::vector<user_id_t<Traits>> keeping_license{};  ///< lose a path but keep a license through another
+  std::vector<user_id_t<Traits>> not_assigned{};     ///< selected but hold no direct assignment (D-ASSIGN-6)
+  std::vector<group_id_t<Traits>> groups_not_assigned{};
+  /// The command that confirms this preview as it was made.
+  operator basic_confirm_unassign_command<Traits>() const {
+    return detail::copy_fields<basic_confirm_unassign_command<Traits>>(*this);
+  }
+  ISV_RECORD(basic_unassign_preview,
+              (subscription, version, users, groups, losing_license, keeping_license, not_assigned, groups_not_assigned))
+};
+
+
+/// The admin's selection for an unassignment (D-ASSIGN-4).
+template <licensing_traits Traits>
+struct basic_unassign_command {
+  subscription_id_t<Traits> subscription{};
+  std::vector<user_id_t<Traits>> users{};   ///< remove their direct assignment
+  std::vector<group_id_t<Traits>> groups{}; ///< remove the group's assignment
+  ISV_COMMAND(basic_unassign_command, preview_unassign, operation::unassign, basic_unassign_preview<Traits>,
+              (subscription, users, groups))
+};
+
+template <licensing_traits Traits>
+struct basic_reprocess_command {
+  subscription_id_t<Traits> subscription{};
+  ISV_COMMAND(basic_reprocess_command, reprocess, operation::reprocess, basic_assignment_report<Traits>, (subscription))
+};
+
+using assign_command = basic_assign_command<default_traits>;
+using assignment_report = basic_assignment_report<default_traits>;
+using unassign_command = basic_unassign_command<default_traits>;
+using confirm_unassign_command = basic_confirm_unassign_command<default_traits>;
+using unassign_preview = basic_unassign_preview<default_traits>;
+using reprocess_command = basic_reprocess_command<default_traits>;
+
+// ---- Directory ------------------------------------------------------------------------------
+
+template <licensing_traits Traits>
+struct basic_add_users_command {
+  std::vector<user_id_t<Traits>> users{};
+  ISV_COMMAND(basic_add_users_command, add_users, operation::manage_directory, std::monostate, (users))
+};
+
+template <licensing_traits Traits>
+struct basic_create_group_command {
+  group_id_t<Traits> group{};
+  typename Traits::string_type name{};
+  ISV_COMMAND(basic_create_group_command, create_group, operation::manage_directory, std::monostate, (group, name))
+};
+
+/// Adds members to one group.
+template <licensing_traits Traits>
+struct basic_add_members_command {
+  group_id_t<Traits> group{};
+  std::vector<user_id_t<Traits>> users{};
+  ISV_COMMAND(basic_add_members_command, add_members, operation::manage_directory, std::monostate, (group, users))
+};
+
+/// Removes members from one group.
+template <licensing_traits Traits>
+struct basic_remove_members_command {
+  group_id_t<Traits> group{};
+  std::vector<user_id_t<Traits>> users{};
+  ISV_COMMAND(basic_remove_members_command, remove_members, operation::manage_directory, std::monostate, (group, users))
+};
+
+/// The fields of a membership change, as the wire format of release 0.1.0 named them.
+template <licensing_traits Traits>
+using basic_membership_command = basic_add_members_command<Traits>;
+
+using add_users_command = basic_add_users_command<default_traits>;
+using create_group_command = basic_create_group_command<default_traits>;
+using add_members_command = basic_add_members_command<default_traits>;
+using remove_members_command = basic_remove_members_command<default_traits>;
+using membership_command = basic_membership_command<default_traits>;
+
+// ---- Admin roles ----------------------------------------------------------------------------
+
+template <licensing_traits Traits>
+struct basic_grant_role_command {
+  user_id_t<Traits> user{};
+  directory_role role{};
+  ISV_COMMAND(basic_grant_role_command, grant_role, operation::manage_admin_roles, std::monostate, (user, role))
+};
+
+template <licensing_traits Traits>
+struct basic_revoke_role_command {
+  user_id_t<Traits> user{};
+  directory_role role{};
+  ISV_COMMAND(basic_revoke_role_command, revoke_role, operation::manage_admin_roles, std::monostate, (user, role))
+};
+
+/// The fields of a role change, as the wire format of release 0.1.0 named them.
+template <licensing_traits Traits>
+using basic_role_command = basic_grant_role_command<Traits>;
+
+using grant_role_command = basic_grant_role_command<default_traits>;
+using revoke_role_command = basic_revoke_role_command<default_traits>;
+using role_command = basic_role_command<default_traits>;
+
+// ---- Billing profiles and invoices ----------------------------------------------------------
+
+template <licensing_traits Traits>
+struct basic_create_billing_profile_command {
+  billing_profile_id_t<Traits> profile{};
+  typename Traits::string_type name{};
+  basic_contact_info<Traits> contact{};
+  ISV_COMMAND(basic_create_billing_profile_command, create_billing_profile, operation::create_billing_profile, std::monostate,
+              (profile, name, contact))
+};
+
+template <licensing_traits Traits>
+struct basic_contact_info_command {
+  billing_profile_id_t<Traits> profile{};
+  basic_contact_info<Traits> contact{};
+  ISV_COMMAND(basic_contact_info_command, change_contact_info, operation::edit_billing_profile, std::monostate,
+              (profile, contact))
+};
+
+template <licensing_traits Traits>
+struct basic_add_payment_method_command {
+  billing_profile_id_t<Traits> profile{};
+  basic_payment_method<Traits> method{};
+  ISV_COMMAND(basic_add_payment_method_command, add_payment_method, operation::edit_billing_profile, std::monostate,
+              (profile, method))
+};
+
+template <licensing_traits Traits>
+struct basic_remove_payment_method_command {
+  billing_profile_id_t<Traits> profile{};
+  payment_method_id_t<Traits> method{};
+  ISV_COMMAND(basic_remove_payment_method_command, remove_payment_method, operation::edit_billing_profile, std::monostate,
+              (profile, method))
+};
+
+template <licensing_traits Traits>
+struct basic_set_default_payment_method_command {
+  billing_profile_id_t<Traits> profile{};
+  payment_method_id_t<Traits> method{};
+  ISV_COMMAND(basic_set_default_payment_method_command, set_default_payment_method, operation::edit_billing_profile, std::monostate,
+              (profile, method))
+};
+
+/// The fields that name one payment method of a profile, as the wire format of release 0.1.0 named them.
+template <licensing_traits Traits>
+using basic_payment_method_command = basic_remove_payment_method_command<Traits>;
+
+template <licensing_traits Traits>
+struct basic_billing_role_command {
+  billing_profile_id_t<Traits> profile{};
+  user_id_t<Traits> user{};
+  std::optional<billing_role> role{}; ///< empty: revoke the user's role
+  ISV_COMMAND(basic_billing_role_command, set_billing_role, operation::manage_billing_roles, std::monostate,
+              (profile, user, role))
+};
+
+template <licensing_traits Traits>
+struct basic_change_billing_profile_command {
+  subscription_id_t<Traits> subscription{};
+  billing_profile_id_t<Traits> profile{};
+  ISV_COMMAND(basic_change_billing_profile_command, change_billing_profile, operation::change_billing_profile, std::monostate,
+              (subscription, profile))
+};
+
+template <licensing_traits Traits>
+struct basic_issue_invoice_command {
+  invoice_id_t<Traits> invoice{};
+  billing_profile_id_t<Traits> profile{};
+  ISV_COMMAND(basic_issue_invoice_command, issue_invoice, std::nullopt, basic_invoice<Traits>, (invoice, profile))
+};
+
+/// Which invoice to show (D-BILL-4).
+template <licensing_traits Traits>
+struct basic_view_invoice_command {
+  invoice_id_t<Traits> invoice{};
+  ISV_COMMAND(basic_view_invoice_command, view_invoice, operation::view_invoices, basic_invoice<Traits>, (invoice))
+};
+
+template <licensing_traits Traits>
+struct basic_pay_invoice_command {
+  invoice_id_t<Traits> invoice{};
+  std::optional<payment_method_id_t<Traits>> method{}; ///< empty: the profile's default
+  ISV_COMMAND(basic_pay_invoice_command, pay_invoice, operation::pay_invoice, std::monostate, (invoice, method))
+};
+
+/// Which invoice the platform looks at for payment (D-LIFE-4); no admin acts.
+template <licensing_traits Traits>
+struct basic_collect_overdue_command {
+  invoice_id_t<Traits> invoice{};
+  ISV_COMMAND(basic_collect_overdue_command, collect_overdue, std::nullopt, std::monostate, (invoice))
+};
+
+using view_invoice_command = basic_view_invoice_command<default_traits>;
+using collect_overdue_command = basic_collect_overdue_command<default_traits>;
+using create_billing_profile_command = basic_create_billing_profile_command<default_traits>;
+using contact_info_command = basic_contact_info_command<default_traits>;
+using add_payment_method_command = basic_add_payment_method_command<default_traits>;
+using remove_payment_method_command = basic_remove_payment_method_command<default_traits>;
+using set_default_payment_method_command = basic_set_default_payment_method_command<default_traits>;
+using payment_method_command = basic_payment_method_command<default_traits>;
+using billing_role_command = basic_billing_role_command<default_traits>;
+using change_billing_profile_command = basic_change_billing_profile_command<default_traits>;
+using issue_invoice_command = basic_issue_invoice_command<default_traits>;
+using pay_invoice_command = basic_pay_invoice_command<default_traits>;
+
 
 /// Every operation of the service as a value, one alternative per operation.
 template <licensing_traits T>

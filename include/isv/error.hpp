@@ -1,9 +1,8 @@
 // Errors: isv::errc plugged into std::error_code, isv::error (a code plus a sentence a person can act on), and isv::result<T>.
 #pragma once
 
+#include "isv/detail/record.hpp"
 #include "isv/enum_names.hpp"
-
-#include <boost/describe/class.hpp>
 #include <boost/outcome/std_result.hpp>
 #include <boost/outcome/try.hpp>
 
@@ -84,8 +83,7 @@ struct error {
   errc code{};
   std::string message;
 
-  friend bool operator==(const error&, const error&) = default;
-  BOOST_DESCRIBE_CLASS(error, (), (code, message), (), ())
+  ISV_RECORD(error, (code, message))
 };
 
 /// Lets Outcome treat isv::error as error-code-like: result<T>::value() on a failure throws

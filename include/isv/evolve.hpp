@@ -15,6 +15,7 @@
 #include <ranges>
 #include <type_traits>
 #include <utility>
+#include <variant>
 
 // Operations decide which events happen; these functions are the one place where an event changes
 // a value. Operations compute their new state with the same functions, so replaying the events
@@ -253,6 +254,12 @@ void prefetch_apply(const basic_license_book<T>& book, const basic_event<T>& e, 
   }
 }
 } // namespace detail
+
+/// An update with no value of its own (a directory's: its events are applied to it in place) keeps none.
+template <licensing_traits T>
+[[nodiscard]] constexpr std::monostate apply(std::monostate none, const basic_event<T>&) noexcept {
+  return none;
+}
 
 /// Applies every event in order: `state = apply(state, e)` for each.
 template <class State, class Events>

@@ -2,10 +2,9 @@
 #pragma once
 
 #include "isv/app.hpp"
+#include "isv/detail/record.hpp"
 #include "isv/enum_names.hpp"
 #include "isv/traits.hpp"
-
-#include <boost/describe/class.hpp>
 
 #include <optional>
 #include <string_view>
@@ -28,8 +27,8 @@ struct basic_invoice_line {
   typename Traits::time_point period_start{};
   typename Traits::time_point period_end{};
 
-  friend bool operator==(const basic_invoice_line&, const basic_invoice_line&) = default;
-  BOOST_DESCRIBE_CLASS(basic_invoice_line, (), (subscription, app, pricing, term, quantity, unit_price, amount, period_start, period_end), (), ())
+  ISV_RECORD(basic_invoice_line,
+              (subscription, app, pricing, term, quantity, unit_price, amount, period_start, period_end))
 };
 
 template <licensing_traits Traits>
@@ -55,8 +54,7 @@ struct basic_invoice {
     return false;
   }
 
-  friend bool operator==(const basic_invoice&, const basic_invoice&) = default;
-  BOOST_DESCRIBE_CLASS(basic_invoice, (), (id, tenant, profile, issued_at, due_at, lines, total, status, paid_at, paid_with, version), (), ())
+  ISV_RECORD(basic_invoice, (id, tenant, profile, issued_at, due_at, lines, total, status, paid_at, paid_with, version))
 };
 
 using invoice = basic_invoice<default_traits>;

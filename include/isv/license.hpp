@@ -1,10 +1,9 @@
 // basic_license: one user's right to use an app, consumed from a subscription, and the paths (direct, groups) that give it.
 #pragma once
 
+#include "isv/detail/record.hpp"
 #include "isv/enum_names.hpp"
 #include "isv/traits.hpp"
-
-#include <boost/describe/class.hpp>
 
 #include <algorithm>
 #include <string_view>
@@ -25,8 +24,7 @@ struct basic_license_paths {
   }
   [[nodiscard]] bool has_any_path() const noexcept { return direct || !groups.empty(); }
 
-  friend bool operator==(const basic_license_paths&, const basic_license_paths&) = default;
-  BOOST_DESCRIBE_CLASS(basic_license_paths, (), (direct, groups, assigned_at), (), ())
+  ISV_RECORD(basic_license_paths, (direct, groups, assigned_at))
 };
 
 /// One license record: which subscription, which user, and how it was assigned.
@@ -37,18 +35,16 @@ struct basic_license {
   user_id_t<Traits> user{};
   basic_license_paths<Traits> paths{};
 
-  friend bool operator==(const basic_license&, const basic_license&) = default;
-  BOOST_DESCRIBE_CLASS(basic_license, (), (subscription, user, paths), (), ())
+  ISV_RECORD(basic_license, (subscription, user, paths))
 };
 
 using license = basic_license<default_traits>;
 
 /// Why a group member holds no license although the group is assigned (D-ASSIGN-3, D-GROUP-1).
-enum class violation_reason {
-  count_violation, ///< no seats left
-  suspended,       ///< the subscription is suspended; nothing can be added until it is paid
-};
-BOOST_DESCRIBE_ENUM(violation_reason, count_violation, suspended)
+BOOST_DEFINE_ENUM_CLASS(violation_reason,
+    count_violation,         ///< no seats left
+    suspended                ///< the subscription is suspended; nothing can be added until it is paid
+)
 
 /// A group member left without a license, with the reason.
 template <licensing_traits Traits>
@@ -57,8 +53,7 @@ struct basic_count_violation {
   group_id_t<Traits> group{};
   violation_reason reason = violation_reason::count_violation;
 
-  friend bool operator==(const basic_count_violation&, const basic_count_violation&) = default;
-  BOOST_DESCRIBE_CLASS(basic_count_violation, (), (user, group, reason), (), ())
+  ISV_RECORD(basic_count_violation, (user, group, reason))
 };
 
 using count_violation = basic_count_violation<default_traits>;

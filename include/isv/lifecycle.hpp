@@ -3,6 +3,7 @@
 
 #include "isv/actor.hpp"
 #include "isv/authorization.hpp"
+#include "isv/command.hpp"
 #include "isv/detail/calendar.hpp"
 #include "isv/detail/checks.hpp"
 #include "isv/enum_names.hpp"
@@ -10,8 +11,6 @@
 #include "isv/event.hpp"
 #include "isv/evolve.hpp"
 #include "isv/subscription.hpp"
-
-#include <boost/describe/class.hpp>
 
 #include <array>
 #include <chrono>
@@ -24,16 +23,15 @@
 namespace isv {
 
 /// What moves a subscription from one status to another.
-enum class lifecycle_trigger {
-  activate,      ///< in the publisher's portal (D-ACT-1)
-  renew,         ///< the term ended with auto-renew on (D-TERM-1)
-  expire,        ///< the term ended with auto-renew off (D-TERM-1, D-LIFE-1)
-  cancel,        ///< D-LIFE-1
-  lapse_payment, ///< an invoice went overdue (D-LIFE-4)
-  reinstate,     ///< the overdue invoice was paid within the grace period (D-LIFE-4)
-  end_grace,     ///< the grace period ended unpaid: nonpayment (D-LIFE-4, D-LIFE-1)
-};
-BOOST_DESCRIBE_ENUM(lifecycle_trigger, activate, renew, expire, cancel, lapse_payment, reinstate, end_grace)
+BOOST_DEFINE_ENUM_CLASS(lifecycle_trigger,
+    activate,                ///< in the publisher's portal (D-ACT-1)
+    renew,                   ///< the term ended with auto-renew on (D-TERM-1)
+    expire,                  ///< the term ended with auto-renew off (D-TERM-1, D-LIFE-1)
+    cancel,                  ///< D-LIFE-1
+    lapse_payment,           ///< an invoice went overdue (D-LIFE-4)
+    reinstate,               ///< the overdue invoice was paid within the grace period (D-LIFE-4)
+    end_grace                ///< the grace period ended unpaid: nonpayment (D-LIFE-4, D-LIFE-1)
+)
 
 struct lifecycle_transition {
   subscription_status from;
@@ -71,123 +69,55 @@ struct lifecycle_policy {
 
 namespace detail {
 template <licensing_traits T>
-[[nodiscard]] result<void> allowed(const basic_subscription<T>& s, lifecycle_trigger trigger, std::string_view action) {
+result<void> allowed(const basic_subscription<T>& s, lifecycle_trigger trigger, std::string_view action) {
   if (next_status(s.status, trigger)) return BOOST_OUTCOME_V2_NAMESPACE::success();
   if (s.status != subscription_status::active) return status_refusal(s, action);
   return fail(errc::invalid_transition, "Cannot " + std::string(action) + ": " + describe(s.id) + " is active already.");
 }
 } // namespace detail
 
-template <licensing_traits Traits>
-struct basic_activate_command {
-  subscription_id_t<Traits> subscription{};
-  static constexpr std::string_view operation_name = "activate";
-  static constexpr std::optional<operation> authorization = operation::activate;
-  using result_value = std::monostate;
-  friend bool operator==(const basic_activate_command&, const basic_activate_command&) = default;
-  BOOST_DESCRIBE_CLASS(basic_activate_command, (), (subscription), (), ())
-};
-
-template <licensing_traits Traits>
-struct basic_cancel_command {
-  subscription_id_t<Traits> subscription{};
-  static constexpr std::string_view operation_name = "cancel";
-  static constexpr std::optional<operation> authorization = operation::cancel;
-  using result_value = std::monostate;
-  friend bool operator==(const basic_cancel_command&, const basic_cancel_command&) = default;
-  BOOST_DESCRIBE_CLASS(basic_cancel_command, (), (subscription), (), ())
-};
-
-using activate_command = basic_activate_command<default_traits>;
-using cancel_command = basic_cancel_command<default_traits>;
-
 /// Activates a SaaS subscription (done in the publisher's portal, D-ACT-1); its first term starts now.
 template <licensing_traits T>
-[[nodiscard]] result<basic_update<basic_subscription<T>, T>> activate(const basic_subscription<T>& s,
-                                                                      const basic_actor<T>& admin,
-                                                                      const basic_activate_command<T>& cmd,
-                                                                      const typename T::time_point& now) {
+update_result<basic_subscription<T>, T> activate(const basic_subscription<T>& s, const basic_actor<T>& admin,
+                                                 const basic_activate_command<T>& cmd, const time_point_t<T>& now) {
   BOOST_OUTCOME_TRY(detail::subscription_operation_allowed(s, admin, cmd.subscription, detail::guard_of(cmd)));
   BOOST_OUTCOME_TRY(detail::allowed(s, lifecycle_trigger::activate, "activate"));
-  basic_update<basic_subscription<T>, T> out;
-  out.events.push_back(
-      detail::make_event(admin, now, basic_subscription_activated<T>{s.id, now, detail::term_end(now, s.term)}));
-  out.state = apply_all(s, out.events);
-  return out;
+  return detail::update_of(s, admin, now, basic_subscription_activated<T>{s.id, now, detail::term_end(now, s.term)});
 }
 
 /// Cancels: deactivated for good, reason cancelled, every license released (D-LIFE-1..3). A
 /// subscription bought from the vendor is cancelled with the vendor (D-QTY-2, D-PORTAL-1).
 template <licensing_traits T>
-[[nodiscard]] result<basic_update<basic_subscription<T>, T>> cancel(const basic_subscription<T>& s, const basic_actor<T>& admin,
-                                                                    const basic_cancel_command<T>& cmd,
-                                                                    const typename T::time_point& now) {
+update_result<basic_subscription<T>, T> cancel(const basic_subscription<T>& s, const basic_actor<T>& admin,
+                                               const basic_cancel_command<T>& cmd, const time_point_t<T>& now) {
   BOOST_OUTCOME_TRY(detail::subscription_operation_allowed(s, admin, cmd.subscription, detail::guard_of(cmd)));
   if (!s.bought_through_platform())
     return fail(errc::contact_vendor,
                 detail::describe(s.id) + " was bought from the app's vendor: contact the vendor to cancel it.");
   BOOST_OUTCOME_TRY(detail::allowed(s, lifecycle_trigger::cancel, "cancel"));
-  basic_update<basic_subscription<T>, T> out;
-  out.events.push_back(detail::make_event(admin, now, basic_subscription_deactivated<T>{s.id, deactivation_reason::cancelled}));
-  out.state = apply_all(s, out.events);
-  return out;
+  return detail::update_of(s, admin, now, basic_subscription_deactivated<T>{s.id, deactivation_reason::cancelled});
 }
-
-template <licensing_traits Traits>
-struct basic_auto_renew_command {
-  subscription_id_t<Traits> subscription{};
-  bool auto_renew = true;
-  static constexpr std::string_view operation_name = "set_auto_renew";
-  static constexpr std::optional<operation> authorization = operation::set_auto_renew;
-  using result_value = std::monostate;
-  friend bool operator==(const basic_auto_renew_command&, const basic_auto_renew_command&) = default;
-  BOOST_DESCRIBE_CLASS(basic_auto_renew_command, (), (subscription, auto_renew), (), ())
-};
-
-using auto_renew_command = basic_auto_renew_command<default_traits>;
 
 /// Turns auto-renew on or off (D-TERM-1).
 template <licensing_traits T>
-[[nodiscard]] result<basic_update<basic_subscription<T>, T>> set_auto_renew(const basic_subscription<T>& s,
-                                                                            const basic_actor<T>& admin,
-                                                                            const basic_auto_renew_command<T>& cmd,
-                                                                            const typename T::time_point& now) {
+update_result<basic_subscription<T>, T> set_auto_renew(const basic_subscription<T>& s, const basic_actor<T>& admin,
+                                                       const basic_auto_renew_command<T>& cmd,
+                                                       const time_point_t<T>& now) {
   BOOST_OUTCOME_TRY(detail::subscription_operation_allowed(s, admin, cmd.subscription, detail::guard_of(cmd)));
   if (s.status == subscription_status::deactivated) return detail::status_refusal(s, "change auto-renew");
-  basic_update<basic_subscription<T>, T> out;
-  if (s.auto_renew != cmd.auto_renew)
-    out.events.push_back(detail::make_event(admin, now, basic_auto_renew_changed<T>{s.id, cmd.auto_renew}));
-  out.state = apply_all(s, out.events);
-  return out;
+  if (s.auto_renew == cmd.auto_renew) return detail::update_of(s, admin, now);
+  return detail::update_of(s, admin, now, basic_auto_renew_changed<T>{s.id, cmd.auto_renew});
 }
-
-/// Which subscriptions the platform moves to the current time (D-TERM-1); empty: all of the tenant's.
-/// The platform's clock: no admin acts, so no row of the authorization table guards it.
-template <licensing_traits Traits>
-struct basic_advance_command {
-  std::vector<subscription_id_t<Traits>> subscriptions{};
-  static constexpr std::string_view operation_name = "advance_to";
-  static constexpr std::optional<operation> authorization = std::nullopt;
-  using result_value = std::monostate;
-  friend bool operator==(const basic_advance_command&, const basic_advance_command&) = default;
-  BOOST_DESCRIBE_CLASS(basic_advance_command, (), (subscriptions), (), ())
-};
-
-using advance_command = basic_advance_command<default_traits>;
 
 /// The platform suspends a subscription whose invoice went unpaid: licenses stay, none can be
 /// added, and the grace period starts (D-LIFE-4). A subscription already suspended or not active is left as it is.
 template <licensing_traits T>
-[[nodiscard]] result<basic_update<basic_subscription<T>, T>> lapse_payment(const basic_subscription<T>& s,
-                                                                           const invoice_id_t<T>& lapsed,
-                                                                           const typename T::time_point& now,
-                                                                           const lifecycle_policy& policy = {}) {
-  basic_update<basic_subscription<T>, T> out;
+update_result<basic_subscription<T>, T> lapse_payment(const basic_subscription<T>& s, const invoice_id_t<T>& lapsed,
+                                                      const time_point_t<T>& now, const lifecycle_policy& policy = {}) {
+  std::vector<basic_event<T>> events;
   if (next_status(s.status, lifecycle_trigger::lapse_payment))
-    out.events.push_back(detail::make_system_event<T>(
-        s.tenant, now, basic_subscription_suspended<T>{s.id, lapsed, now + policy.grace_period}));
-  out.state = apply_all(s, out.events);
-  return out;
+    events.push_back(detail::make_system_event<T>(s.tenant, now, basic_subscription_suspended<T>{s.id, lapsed, now + policy.grace_period}));
+  return detail::updated(s, std::move(events));
 }
 
 /// Payment of the invoice that suspended the subscription, within the grace period, reinstates it
@@ -195,25 +125,20 @@ template <licensing_traits T>
 /// deactivation, whether or not advance_to has run yet), or a subscription that is not suspended:
 /// nothing. The payer must be of the subscription's tenant (D-TENANT-1).
 template <licensing_traits T>
-[[nodiscard]] result<basic_update<basic_subscription<T>, T>> reinstate(const basic_subscription<T>& s,
-                                                                       const basic_actor<T>& admin,
-                                                                       const invoice_id_t<T>& paid,
-                                                                       const typename T::time_point& now) {
+update_result<basic_subscription<T>, T> reinstate(const basic_subscription<T>& s, const basic_actor<T>& admin,
+                                                  const invoice_id_t<T>& paid, const time_point_t<T>& now) {
   BOOST_OUTCOME_TRY(detail::same_tenant(admin, s.tenant, s.id));
-  basic_update<basic_subscription<T>, T> out;
   const bool within_grace = !s.grace_ends || now < *s.grace_ends;
-  if (next_status(s.status, lifecycle_trigger::reinstate) && s.lapsed_invoice == paid && within_grace)
-    out.events.push_back(detail::make_event(admin, now, basic_subscription_reinstated<T>{s.id, paid}));
-  out.state = apply_all(s, out.events);
-  return out;
+  if (!next_status(s.status, lifecycle_trigger::reinstate) || s.lapsed_invoice != paid || !within_grace)
+    return detail::update_of(s, admin, now);
+  return detail::update_of(s, admin, now, basic_subscription_reinstated<T>{s.id, paid});
 }
 
 /// Moves a subscription's clock to `now` (D-TERM-1, D-LIFE-4): each term that ended renews it
 /// (auto-renew on) or expires it (off); a grace period that ended unpaid deactivates it for
 /// nonpayment. A pure function of the state and the time: events carry the moment each happened.
 template <licensing_traits T>
-[[nodiscard]] result<basic_update<basic_subscription<T>, T>> advance_to(const basic_subscription<T>& s,
-                                                                        const typename T::time_point& now) {
+update_result<basic_subscription<T>, T> advance_to(const basic_subscription<T>& s, const time_point_t<T>& now) {
   // No policy: the end of a grace period was fixed when the subscription was suspended.
   basic_update<basic_subscription<T>, T> out;
   out.state = s;

@@ -13,19 +13,18 @@ namespace isv {
 BOOST_DEFINE_ENUM_CLASS(place, admin_center, publisher_portal, vendor)
 
 /// The things an admin does with a third-party app, as the seed articles list them.
-enum class admin_action {
-  change_quantity,
-  manage_invoice_payment, ///< how the invoice is paid
-  change_payment_method,
-  view_invoice,
-  cancel,
-  configure_app, ///< once per app
-  activate,
-  assign_licenses,
-  technical_support,
-  install,
-};
-BOOST_DESCRIBE_ENUM(admin_action, change_quantity, manage_invoice_payment, change_payment_method, view_invoice, cancel, configure_app, activate, assign_licenses, technical_support, install)
+BOOST_DEFINE_ENUM_CLASS(admin_action,
+    change_quantity,
+    manage_invoice_payment,  ///< how the invoice is paid
+    change_payment_method,
+    view_invoice,
+    cancel,
+    configure_app,           ///< once per app
+    activate,
+    assign_licenses,
+    technical_support,
+    install
+)
 
 inline constexpr auto all_admin_actions = enum_values<admin_action>;
 

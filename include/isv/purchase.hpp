@@ -5,6 +5,7 @@
 #include "isv/app.hpp"
 #include "isv/authorization.hpp"
 #include "isv/billing_profile.hpp"
+#include "isv/command.hpp"
 #include "isv/detail/checks.hpp"
 #include "isv/detail/range_of.hpp"
 #include "isv/error.hpp"
@@ -14,8 +15,6 @@
 #include "isv/subscription.hpp"
 #include "isv/tenant.hpp"
 
-#include <boost/describe/class.hpp>
-
 #include <algorithm>
 #include <optional>
 #include <string>
@@ -23,26 +22,6 @@
 #include <variant>
 
 namespace isv {
-
-template <licensing_traits Traits>
-struct basic_purchase_command {
-  subscription_id_t<Traits> subscription{}; ///< the id the new subscription gets (the caller allocates ids)
-  app_id_t<Traits> app{};
-  acquisition_channel channel = acquisition_channel::direct;
-  billing_term term = billing_term::monthly;
-  std::optional<count_t> quantity{}; ///< seats for per-user pricing; empty for flat rate (Unlimited)
-  bool agreement_accepted = false;   ///< the customer agreement (D-BUY-3)
-  std::optional<billing_profile_id_t<Traits>> billing_profile{}; ///< required unless bought from the vendor
-  bool auto_renew = true;
-  static constexpr std::string_view operation_name = "purchase";
-  static constexpr std::optional<operation> authorization = operation::purchase;
-  using result_value = std::monostate;
-
-  friend bool operator==(const basic_purchase_command&, const basic_purchase_command&) = default;
-  BOOST_DESCRIBE_CLASS(basic_purchase_command, (), (subscription, app, channel, term, quantity, agreement_accepted, billing_profile, auto_renew), (), ())
-};
-
-using purchase_command = basic_purchase_command<default_traits>;
 
 namespace detail {
 /// D-QTY-4: a quantity is a positive whole number, and not absurdly large.
@@ -64,11 +43,9 @@ namespace detail {
 /// reads none. A SaaS subscription starts pending activation (D-ACT-1); an ISV app's subscription
 /// is active from purchase, its first term starting now.
 template <licensing_traits T>
-[[nodiscard]] result<basic_update<basic_subscription<T>, T>> purchase(const basic_tenant<T>& org, const basic_app<T>& product,
-                                                                      detail::range_of<basic_billing_profile<T>> profiles,
-                                                                      const basic_actor<T>& admin,
-                                                                      const basic_purchase_command<T>& cmd,
-                                                                      const typename T::time_point& now) {
+update_result<basic_subscription<T>, T> purchase(
+    const basic_tenant<T>& org, const basic_app<T>& product, detail::range_of<basic_billing_profile<T>> profiles,
+    const basic_actor<T>& admin, const basic_purchase_command<T>& cmd, const time_point_t<T>& now) {
   BOOST_OUTCOME_TRY(detail::same_tenant(admin, org.id, org.id));
   BOOST_OUTCOME_TRY(detail::same_target(product.id, cmd.app));
 
@@ -135,23 +112,8 @@ template <licensing_traits T>
     bought.term_end = detail::term_end(now, cmd.term);
   }
 
-  basic_update<basic_subscription<T>, T> out;
-  out.events.push_back(detail::make_event(admin, now, basic_subscription_purchased<T>{bought}));
-  out.state = apply_all(basic_subscription<T>{}, out.events);
-  return out;
+  return detail::update_of(basic_subscription<T>{}, admin, now, basic_subscription_purchased<T>{bought});
 }
-
-template <licensing_traits Traits>
-struct basic_install_command {
-  subscription_id_t<Traits> subscription{};
-  static constexpr std::string_view operation_name = "install";
-  static constexpr std::optional<operation> authorization = operation::install;
-  using result_value = typename Traits::string_type;
-  friend bool operator==(const basic_install_command&, const basic_install_command&) = default;
-  BOOST_DESCRIBE_CLASS(basic_install_command, (), (subscription), (), ())
-};
-
-using install_command = basic_install_command<default_traits>;
 
 /// An install: the update, and the link to the app's own platform where the install continues.
 template <licensing_traits Traits>
@@ -162,9 +124,9 @@ struct basic_installation : basic_update<basic_subscription<Traits>, Traits> {
 /// Installs a bought ISV app into the tenant's environment (D-INSTALL-1): hands over the app's
 /// link and marks the app available to users. Installing again hands over the link and changes nothing.
 template <licensing_traits T>
-[[nodiscard]] result<basic_installation<T>> install(const basic_subscription<T>& s, const basic_app<T>& product,
-                                                    const basic_actor<T>& admin, const basic_install_command<T>& cmd,
-                                                    const typename T::time_point& now) {
+result<basic_installation<T>> install(const basic_subscription<T>& s, const basic_app<T>& product,
+                                      const basic_actor<T>& admin, const basic_install_command<T>& cmd,
+                                      const time_point_t<T>& now) {
   BOOST_OUTCOME_TRY(detail::subscription_operation_allowed(s, admin, cmd.subscription, detail::guard_of(cmd)));
   BOOST_OUTCOME_TRY(detail::same_target(product.id, s.app));
   if (s.kind != app_kind::isv)

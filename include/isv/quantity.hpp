@@ -3,14 +3,13 @@
 
 #include "isv/actor.hpp"
 #include "isv/authorization.hpp"
+#include "isv/command.hpp"
 #include "isv/detail/checks.hpp"
 #include "isv/error.hpp"
 #include "isv/event.hpp"
 #include "isv/evolve.hpp"
 #include "isv/purchase.hpp"
 #include "isv/subscription.hpp"
-
-#include <boost/describe/class.hpp>
 
 #include <optional>
 #include <string>
@@ -19,26 +18,12 @@
 
 namespace isv {
 
-template <licensing_traits Traits>
-struct basic_change_quantity_command {
-  subscription_id_t<Traits> subscription{};
-  count_t quantity = 0; ///< the new number of seats
-  static constexpr std::string_view operation_name = "change_quantity";
-  static constexpr std::optional<operation> authorization = operation::change_quantity;
-  using result_value = std::monostate;
-  friend bool operator==(const basic_change_quantity_command&, const basic_change_quantity_command&) = default;
-  BOOST_DESCRIBE_CLASS(basic_change_quantity_command, (), (subscription, quantity), (), ())
-};
-
-using change_quantity_command = basic_change_quantity_command<default_traits>;
-
 /// Sets the number of seats of a seat-based subscription bought through the platform. Never below
 /// the licenses in use: the refusal says how many to unassign first (D-QTY-3).
 template <licensing_traits T>
-[[nodiscard]] result<basic_update<basic_subscription<T>, T>> change_quantity(const basic_subscription<T>& s,
-                                                                             const basic_actor<T>& admin,
-                                                                             const basic_change_quantity_command<T>& cmd,
-                                                                             const typename T::time_point& now) {
+update_result<basic_subscription<T>, T> change_quantity(const basic_subscription<T>& s, const basic_actor<T>& admin,
+                                                        const basic_change_quantity_command<T>& cmd,
+                                                        const time_point_t<T>& now) {
   BOOST_OUTCOME_TRY(detail::subscription_operation_allowed(s, admin, cmd.subscription, detail::guard_of(cmd)));
   if (!s.bought_through_platform())
     return fail(errc::contact_vendor, detail::describe(s.id) +
@@ -53,11 +38,8 @@ template <licensing_traits T>
                 detail::describe(s.id) + " has " + detail::plural(s.licenses_in_use, "license") + " in use: to lower the quantity to " +
                     std::to_string(cmd.quantity) + ", unassign " + detail::plural(s.licenses_in_use - cmd.quantity, "license") +
                     " first.");
-  basic_update<basic_subscription<T>, T> out;
-  if (cmd.quantity != *s.quantity)
-    out.events.push_back(detail::make_event(admin, now, basic_quantity_changed<T>{s.id, *s.quantity, cmd.quantity}));
-  out.state = apply_all(s, out.events);
-  return out;
+  if (cmd.quantity == *s.quantity) return detail::update_of(s, admin, now);
+  return detail::update_of(s, admin, now, basic_quantity_changed<T>{s.id, *s.quantity, cmd.quantity});
 }
 
 } // namespace isv

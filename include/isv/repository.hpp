@@ -5,6 +5,7 @@
 #include "isv/assignment.hpp"
 #include "isv/billing_profile.hpp"
 #include "isv/detail/describe.hpp"
+#include "isv/detail/record.hpp"
 #include "isv/directory.hpp"
 #include "isv/enum_names.hpp"
 #include "isv/error.hpp"
@@ -15,8 +16,6 @@
 #include "isv/subscription.hpp"
 #include "isv/tenant.hpp"
 #include "isv/traits.hpp"
-
-#include <boost/describe/class.hpp>
 
 #include <algorithm>
 #include <concepts>
@@ -41,14 +40,13 @@ namespace isv {
 
 /// The units a commit checks versions of. Every event changes exactly one of them. Named like the
 /// tables a SQL backend keeps them in.
-enum class aggregate_kind {
-  tenants,          ///< the tenant value: its admin-role grants (version: basic_tenant::version)
-  directories,      ///< the tenant's users and groups (version: the number of directory events applied)
-  subscriptions,    ///< a subscription and its license book (version: basic_subscription::version)
-  billing_profiles, ///< version: basic_billing_profile::version
-  invoices,         ///< version: basic_invoice::version
-};
-BOOST_DESCRIBE_ENUM(aggregate_kind, tenants, directories, subscriptions, billing_profiles, invoices)
+BOOST_DEFINE_ENUM_CLASS(aggregate_kind,
+    tenants,                 ///< the tenant value: its admin-role grants (version: basic_tenant::version)
+    directories,             ///< the tenant's users and groups (version: the number of directory events applied)
+    subscriptions,           ///< a subscription and its license book (version: basic_subscription::version)
+    billing_profiles,        ///< version: basic_billing_profile::version
+    invoices                 ///< version: basic_invoice::version
+)
 
 /// One aggregate of a tenant. Ids are unique within a tenant (tenant and directory use the tenant's id).
 template <licensing_traits Traits>
@@ -114,21 +112,17 @@ template <licensing_traits T>
          std::holds_alternative<basic_invoice_issued<T>>(e.payload);
 }
 
-template <licensing_traits T>
-[[nodiscard]] basic_expected_version<T> expected_version(const basic_tenant<T>& org) {
-  return {{aggregate_kind::tenants, org.id.value()}, org.version};
-}
-template <licensing_traits T>
-[[nodiscard]] basic_expected_version<T> expected_version(const basic_subscription<T>& s) {
-  return {{aggregate_kind::subscriptions, s.id.value()}, s.version};
-}
-template <licensing_traits T>
-[[nodiscard]] basic_expected_version<T> expected_version(const basic_billing_profile<T>& b) {
-  return {{aggregate_kind::billing_profiles, b.id.value()}, b.version};
-}
-template <licensing_traits T>
-[[nodiscard]] basic_expected_version<T> expected_version(const basic_invoice<T>& inv) {
-  return {{aggregate_kind::invoices, inv.id.value()}, inv.version};
+/// The aggregate each entity is (an entity's own version counts its events).
+template <class Entity> inline constexpr aggregate_kind aggregate_kind_of = aggregate_kind::tenants;
+template <licensing_traits T> inline constexpr aggregate_kind aggregate_kind_of<basic_subscription<T>> = aggregate_kind::subscriptions;
+template <licensing_traits T> inline constexpr aggregate_kind aggregate_kind_of<basic_billing_profile<T>> = aggregate_kind::billing_profiles;
+template <licensing_traits T> inline constexpr aggregate_kind aggregate_kind_of<basic_invoice<T>> = aggregate_kind::invoices;
+
+/// The precondition that `entity` is still at the version it was read at.
+template <class Entity>
+  requires requires(const Entity& x) { x.id; x.version; }
+[[nodiscard]] basic_expected_version<typename Entity::traits_type> expected_version(const Entity& entity) {
+  return {{aggregate_kind_of<Entity>, entity.id.value()}, entity.version};
 }
 
 // ---- Idempotency records and commits ----------------------------------------------------------
@@ -147,8 +141,7 @@ struct basic_idempotency_record {
   std::uint64_t fingerprint = 0;
   std::vector<basic_event<Traits>> events{};
   stored_value_t<Traits> value{};
-  friend bool operator==(const basic_idempotency_record&, const basic_idempotency_record&) = default;
-  BOOST_DESCRIBE_CLASS(basic_idempotency_record, (), (key, operation, fingerprint, events, value), (), ())
+  ISV_RECORD(basic_idempotency_record, (key, operation, fingerprint, events, value))
 };
 
 /// One operation's effects, saved all or nothing: every expected version must hold, every event must

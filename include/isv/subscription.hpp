@@ -2,10 +2,9 @@
 #pragma once
 
 #include "isv/app.hpp"
+#include "isv/detail/record.hpp"
 #include "isv/enum_names.hpp"
 #include "isv/traits.hpp"
-
-#include <boost/describe/class.hpp>
 
 #include <optional>
 #include <string_view>
@@ -13,21 +12,19 @@
 namespace isv {
 
 /// D-BUY-1: how the subscription was bought.
-enum class acquisition_channel {
-  direct,   ///< Azure Marketplace or AppSource
-  partner,  ///< through a partner in Partner Center
-  proposal, ///< accepting a proposal from the platform's sales
-  vendor,   ///< straight from the app's vendor, outside the platform
-};
-BOOST_DESCRIBE_ENUM(acquisition_channel, direct, partner, proposal, vendor)
+BOOST_DEFINE_ENUM_CLASS(acquisition_channel,
+    direct,                  ///< Azure Marketplace or AppSource
+    partner,                 ///< through a partner in Partner Center
+    proposal,                ///< accepting a proposal from the platform's sales
+    vendor                   ///< straight from the app's vendor, outside the platform
+)
 
-enum class subscription_status {
-  pending_activation, ///< SaaS, bought but not yet activated in the publisher's portal (D-ACT-1)
-  active,
-  suspended,   ///< payment lapsed; licenses kept, none added, until paid or the grace ends (D-LIFE-4)
-  deactivated, ///< for good (D-LIFE-2)
-};
-BOOST_DESCRIBE_ENUM(subscription_status, pending_activation, active, suspended, deactivated)
+BOOST_DEFINE_ENUM_CLASS(subscription_status,
+    pending_activation,      ///< SaaS, bought but not yet activated in the publisher's portal (D-ACT-1)
+    active,
+    suspended,               ///< payment lapsed; licenses kept, none added, until paid or the grace ends (D-LIFE-4)
+    deactivated              ///< for good (D-LIFE-2)
+)
 
 /// D-LIFE-1: why a subscription was deactivated.
 BOOST_DEFINE_ENUM_CLASS(deactivation_reason, cancelled, expired, nonpayment)
@@ -68,8 +65,8 @@ struct basic_subscription {
   }
   [[nodiscard]] bool bought_through_platform() const noexcept { return channel != acquisition_channel::vendor; }
 
-  friend bool operator==(const basic_subscription&, const basic_subscription&) = default;
-  BOOST_DESCRIBE_CLASS(basic_subscription, (), (id, tenant, app, kind, channel, pricing, term, unit_price, quantity, licenses_in_use, status, reason, billing_profile, auto_renew, installed, purchased_at, term_start, term_end, grace_ends, lapsed_invoice, version), (), ())
+  ISV_RECORD(basic_subscription,
+              (id, tenant, app, kind, channel, pricing, term, unit_price, quantity, licenses_in_use, status, reason, billing_profile, auto_renew, installed, purchased_at, term_start, term_end, grace_ends, lapsed_invoice, version))
 };
 
 using subscription = basic_subscription<default_traits>;

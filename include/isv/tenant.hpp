@@ -3,9 +3,8 @@
 
 #include "isv/actor.hpp"
 #include "isv/admin_role.hpp"
+#include "isv/detail/record.hpp"
 #include "isv/traits.hpp"
-
-#include <boost/describe/class.hpp>
 
 #include <algorithm>
 #include <vector>
@@ -40,8 +39,7 @@ struct basic_tenant {
   /// The actor for `user` with exactly the roles this tenant granted.
   [[nodiscard]] basic_actor<Traits> actor(const user_id_t<Traits>& user) const { return {id, user, roles_of(user)}; }
 
-  friend bool operator==(const basic_tenant&, const basic_tenant&) = default;
-  BOOST_DESCRIBE_CLASS(basic_tenant, (), (id, name, region, admin_roles, version), (), ())
+  ISV_RECORD(basic_tenant, (id, name, region, admin_roles, version))
 };
 
 using tenant = basic_tenant<default_traits>;

@@ -41,6 +41,7 @@ template <class T> using billing_profile_id_t = basic_id<billing_profile_tag, ty
 template <class T> using invoice_id_t = basic_id<invoice_tag, typename T::id_rep>;
 template <class T> using payment_method_id_t = basic_id<payment_method_tag, typename T::id_rep>;
 template <class T> using money_t = basic_money<typename T::money_rep>;
+template <class T> using time_point_t = typename T::time_point;
 
 using tenant_id = tenant_id_t<default_traits>;
 using app_id = app_id_t<default_traits>;

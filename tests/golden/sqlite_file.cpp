@@ -13,7 +13,7 @@
 #include "support/catch.hpp"
 
 #include "isv/admin_center.hpp"
-#include "isv/detail/fingerprint.hpp"
+#include "isv/fingerprint.hpp"
 #include "isv/licensing.hpp"
 #include "isv/storage/sqlite.hpp"
 

@@ -2,7 +2,7 @@
 #include "support/catch.hpp"
 
 #include "isv/admin_center.hpp"
-#include "isv/detail/fingerprint.hpp"
+#include "isv/fingerprint.hpp"
 #include "isv/repository.hpp"
 #include "isv/storage/memory.hpp"
 

@@ -8,6 +8,7 @@
 #include "isv/detail/hash_table.hpp"
 #include "isv/error.hpp"
 #include "isv/event.hpp"
+#include "isv/evolve.hpp"
 #include "isv/subscription.hpp"
 
 #include <algorithm>
@@ -104,6 +105,27 @@ template <licensing_traits T, class Payload>
 template <licensing_traits T, class Payload>
 [[nodiscard]] basic_event<T> make_system_event(const tenant_id_t<T>& tenant, const typename T::time_point& at, Payload payload) {
   return basic_event<T>{tenant, std::nullopt, at, std::move(payload)};
+}
+
+/// Appends an event that says `payload`, stamped like `stamp` (same tenant, actor and time).
+template <licensing_traits T, class Payload>
+void emit(std::vector<basic_event<T>>& events, const basic_event<T>& stamp, Payload&& payload) {
+  events.push_back(basic_event<T>{stamp.tenant, stamp.actor, stamp.at, std::forward<Payload>(payload)});
+}
+
+/// The update whose events are `events`: the entity with them folded in (evolve.hpp), and the events.
+template <class Entity, licensing_traits T>
+[[nodiscard]] basic_update<Entity, T> updated(const Entity& entity, std::vector<basic_event<T>> events) {
+  auto state = apply_all(entity, events);
+  return {std::move(state), std::move(events)};
+}
+
+/// The update an admin's change makes: its events (none, one or more), stamped with the admin's
+/// tenant and name and the time.
+template <class Entity, licensing_traits T, class... Payload>
+[[nodiscard]] basic_update<Entity, T> update_of(const Entity& entity, const basic_actor<T>& admin,
+                                                const typename T::time_point& now, Payload... payloads) {
+  return updated(entity, std::vector<basic_event<T>>{make_event(admin, now, std::move(payloads))...});
 }
 
 } // namespace isv::detail

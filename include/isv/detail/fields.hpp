@@ -54,4 +54,21 @@ constexpr void for_each_field(V& v, F&& f) {
   boost::mp11::mp_for_each<described_fields<record>>([&](auto d) { f(std::string_view(d.name), v.*d.pointer); });
 }
 
+/// A record made from another whose description lists the same fields, in the same order.
+template <class To, class From>
+[[nodiscard]] To copy_fields(const From& from) {
+  using to_fields = described_fields<To>;
+  using from_fields = described_fields<From>;
+  static_assert(every_field_described<To> && every_field_described<From>);
+  static_assert(boost::mp11::mp_size<to_fields>::value == boost::mp11::mp_size<from_fields>::value);
+  To to{};
+  boost::mp11::mp_for_each<boost::mp11::mp_iota<boost::mp11::mp_size<to_fields>>>([&](auto i) {
+    using to_field = boost::mp11::mp_at_c<to_fields, decltype(i)::value>;
+    using from_field = boost::mp11::mp_at_c<from_fields, decltype(i)::value>;
+    static_assert(std::string_view(to_field::name) == std::string_view(from_field::name), "the same fields, in the same order");
+    to.*to_field::pointer = from.*from_field::pointer;
+  });
+  return to;
+}
+
 } // namespace isv::detail

@@ -85,14 +85,8 @@ std::vector<basic_count_violation<T>> grant_via_group(seat_planner<T>& planner, 
   }
   std::vector<basic_count_violation<T>> violations;
   for (const auto& user : left_out.users) violations.push_back({user, group, left_out.reason});
-  if (!granted.new_holders.empty() || !granted.added_path.empty()) {
-    events.push_back(stamp);
-    events.back().payload = std::move(granted);
-  }
-  if (!left_out.users.empty()) {
-    events.push_back(stamp);
-    events.back().payload = std::move(left_out);
-  }
+  if (!granted.new_holders.empty() || !granted.added_path.empty()) emit(events, stamp, std::move(granted));
+  if (!left_out.users.empty()) emit(events, stamp, std::move(left_out));
   return violations;
 }
 

@@ -14,6 +14,7 @@
 #include <boost/mp11/list.hpp>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <chrono>
@@ -287,23 +288,24 @@ struct minor_units_codec {
   }
 };
 
-/// Kinds of text and their limits.
-struct name_text {
-  static constexpr std::string_view noun = "a name";
-  static constexpr std::size_t max_bytes = max_name_bytes;
+/// A string literal as a template argument.
+template <std::size_t N>
+struct fixed_text {
+  char chars[N]{};
+  constexpr fixed_text(const char (&text)[N]) { std::copy_n(text, N, chars); } // NOLINT: implicit on purpose
+  constexpr operator std::string_view() const { return {chars, N - 1}; }
 };
-struct address_text {
-  static constexpr std::string_view noun = "an address";
-  static constexpr std::size_t max_bytes = max_address_bytes;
+
+/// A kind of text and its limit: what a refusal calls it, and how many bytes of UTF-8 it may hold.
+template <fixed_text Noun, std::size_t MaxBytes>
+struct text_kind {
+  static constexpr std::string_view noun = Noun;
+  static constexpr std::size_t max_bytes = MaxBytes;
 };
-struct link_text {
-  static constexpr std::string_view noun = "a link";
-  static constexpr std::size_t max_bytes = max_link_bytes;
-};
-struct message_text {
-  static constexpr std::string_view noun = "a message";
-  static constexpr std::size_t max_bytes = max_message_bytes;
-};
+using name_text = text_kind<"a name", max_name_bytes>;
+using address_text = text_kind<"an address", max_address_bytes>;
+using link_text = text_kind<"a link", max_link_bytes>;
+using message_text = text_kind<"a message", max_message_bytes>;
 
 inline bool read_utf8_string(const document& in, std::string_view& out, reader& r, std::string_view what, std::size_t max_bytes) {
   if (!in.is_string()) return expected(r, std::string(what) + " (a string)", in);

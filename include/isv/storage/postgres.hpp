@@ -77,6 +77,8 @@ public:
     if (conn_) PQfinish(conn_);
   }
 
+  using options_type = postgres_options;
+
   [[nodiscard]] static result<postgres_db> open(const std::string& conninfo, const postgres_options& options) {
     postgres_db out;
     out.conn_ = PQconnectdb(conninfo.c_str());
@@ -233,25 +235,11 @@ private:
 /// database and changes the version rows only where they still hold the version read (D-CONC-1);
 /// the idempotency table's key (tenant, key) is unique (D-IDEM-1). Satisfies isv::repository. A view
 /// holds a read lock on its tenant's cache: end it before committing, one view per thread at a time.
+/// `open(conninfo, options)` takes a libpq connection string ("host=... dbname=..." or a
+/// postgresql:// URI) and creates or checks the schema; refused with errc::invalid_argument for a
+/// schema written by a newer version, errc::not_found when the server cannot be reached.
 template <detail::sql::sql_storable_traits Traits = default_traits>
-class basic_postgres_repository : public detail::sql::handle<Traits, detail::sql::postgres_db> {
-  using base = detail::sql::handle<Traits, detail::sql::postgres_db>;
-
-public:
-  /// Connects with a libpq connection string ("host=... dbname=..." or a postgresql:// URI) and
-  /// creates or checks the schema. Refused with errc::invalid_argument for a schema written by a
-  /// newer version, errc::not_found when the server cannot be reached.
-  [[nodiscard]] static result<basic_postgres_repository> open(const std::string& conninfo, const postgres_options& options = {}) {
-    BOOST_OUTCOME_TRY(auto db, detail::sql::postgres_db::open(conninfo, options));
-    return basic_postgres_repository(std::move(db));
-  }
-
-  /// The connection, for reports over the derived tables (subscriptions, licenses); do not write.
-  [[nodiscard]] PGconn* native_handle() noexcept { return this->database().native_handle(); }
-
-private:
-  explicit basic_postgres_repository(detail::sql::postgres_db db) : base(std::move(db)) {}
-};
+using basic_postgres_repository = detail::sql::handle<Traits, detail::sql::postgres_db>;
 
 using postgres_repository = basic_postgres_repository<default_traits>;
 

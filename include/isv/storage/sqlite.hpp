@@ -64,6 +64,8 @@ public:
   sqlite_db& operator=(const sqlite_db&) = delete;
   ~sqlite_db() { close(); }
 
+  using options_type = sqlite_options;
+
   [[nodiscard]] static result<sqlite_db> open(const std::string& path, const sqlite_options& options) {
     sqlite_db out;
     out.path_ = path;
@@ -196,24 +198,10 @@ private:
 /// the file, and each read catches up with what others saved (D-CONC-1). The schema is created on
 /// first open and versioned in the schema_version table. Satisfies isv::repository. A view holds a
 /// read lock on its tenant's cache: end it before committing, and hold one view per thread at a time.
+/// `open(path, options)` opens the file, creating it if needed; refused with errc::invalid_argument
+/// for a file that is not an isv-licensing database or was written by a newer schema version.
 template <detail::sql::sql_storable_traits Traits = default_traits>
-class basic_sqlite_repository : public detail::sql::handle<Traits, detail::sql::sqlite_db> {
-  using base = detail::sql::handle<Traits, detail::sql::sqlite_db>;
-
-public:
-  /// Opens (creating if needed) the database at `path`. Refused with errc::invalid_argument for a
-  /// file that is not an isv-licensing database or was written by a newer schema version.
-  [[nodiscard]] static result<basic_sqlite_repository> open(const std::string& path, const sqlite_options& options = {}) {
-    BOOST_OUTCOME_TRY(auto db, detail::sql::sqlite_db::open(path, options));
-    return basic_sqlite_repository(std::move(db));
-  }
-
-  /// The connection, for reports over the derived tables (subscriptions, licenses); do not write.
-  [[nodiscard]] sqlite3* native_handle() noexcept { return this->database().native_handle(); }
-
-private:
-  explicit basic_sqlite_repository(detail::sql::sqlite_db db) : base(std::move(db)) {}
-};
+using basic_sqlite_repository = detail::sql::handle<Traits, detail::sql::sqlite_db>;
 
 using sqlite_repository = basic_sqlite_repository<default_traits>;
 

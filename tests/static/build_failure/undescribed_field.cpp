@@ -1,5 +1,5 @@
 // Must not compile: a record field left out of its BOOST_DESCRIBE_CLASS list would silently drop out of JSON, the SQL record and the idempotency fingerprint (D-IDEM-1), so walking such a record is refused.
-#include "isv/detail/fingerprint.hpp"
+#include "isv/fingerprint.hpp"
 
 #include <boost/describe/class.hpp>
 

@@ -515,13 +515,24 @@ private:
   std::vector<std::unique_ptr<memory_type>> retired_{};
 };
 
-/// The public face of a SQL repository: movable (the store stays put, so views and the connection
-/// do not move), and satisfying isv::repository.
+/// The public face of a SQL repository (basic_sqlite_repository, basic_postgres_repository):
+/// movable (the store stays put, so views and the connection do not move), and satisfying isv::repository.
 template <sql_storable_traits Traits, class Db>
 class handle {
 public:
   using traits_type = Traits;
   using view_type = typename store<Traits, Db>::view_type;
+  using options_type = typename Db::options_type;
+
+  /// Opens the database `where` names (a SQLite file's path, a PostgreSQL connection string) and
+  /// creates or checks its schema. The backend's header says which refusals it gives.
+  [[nodiscard]] static result<handle> open(const std::string& where, const options_type& options = {}) {
+    BOOST_OUTCOME_TRY(auto db, Db::open(where, options));
+    return handle(std::move(db));
+  }
+
+  /// The connection, for reports over the derived tables (subscriptions, licenses); do not write.
+  [[nodiscard]] auto* native_handle() noexcept { return store_->database().native_handle(); }
 
   /// A consistent read of one tenant, caught up with every commit saved before it (by any process).
   /// The view holds a read lock on the tenant's cache: end it before committing.
@@ -534,11 +545,9 @@ public:
   [[nodiscard]] result<void> create_tenant(basic_tenant<Traits> org) { return store_->create_tenant(std::move(org)); }
   [[nodiscard]] result<void> add_app(basic_app<Traits> product) { return store_->add_app(std::move(product)); }
 
-protected:
-  explicit handle(Db db) : store_(std::make_unique<store<Traits, Db>>(std::move(db))) {}
-  [[nodiscard]] Db& database() noexcept { return store_->database(); }
-
 private:
+  explicit handle(Db db) : store_(std::make_unique<store<Traits, Db>>(std::move(db))) {}
+
   std::unique_ptr<store<Traits, Db>> store_;
 };
 

@@ -1,4 +1,4 @@
-// Internal: a canonical byte serialization of commands and a stable 64-bit FNV-1a hash of it, the fingerprint that binds an idempotency key to one request (D-IDEM-1).
+// The idempotency fingerprint (the service's; isv::detail, not for callers): a canonical byte serialization of commands and a stable 64-bit FNV-1a hash of it, the fingerprint that binds an idempotency key to one request (D-IDEM-1).
 #pragma once
 
 #include "isv/detail/fields.hpp"

@@ -1,0 +1,30 @@
+// isv::operation: everything an admin can ask of the library, each guarded by one row of the authorization table.
+#pragma once
+
+#include <boost/describe/enum.hpp>
+
+namespace isv {
+
+/// Everything an admin can ask of the library. Each has one row in operation_rules (isv/authorization.hpp),
+/// checked at compile time, and guards at least one command (isv/command.hpp), so no operation skips authorization.
+BOOST_DEFINE_ENUM_CLASS(operation,
+    manage_admin_roles,        ///< grant or revoke a directory role
+    manage_directory,          ///< add users, create groups, change group membership
+    purchase,                  ///< buy a subscription (D-BUY-4)
+    activate,                  ///< activate a SaaS subscription (D-ACT-1)
+    install,                   ///< install an ISV app into the tenant (D-INSTALL-1)
+    assign,                    ///< assign licenses to users and groups (D-ROLE-1)
+    unassign,                  ///< preview and confirm an unassignment (D-ROLE-1)
+    reprocess,                 ///< give group members in count violation the seats that freed up (D-GROUP-1)
+    change_quantity,           ///< D-ROLE-2
+    cancel,                    ///< D-ROLE-2
+    set_auto_renew,            ///< D-TERM-1
+    change_billing_profile,    ///< move a subscription to another profile (D-BILL-3)
+    create_billing_profile,    ///< D-BILL-2
+    edit_billing_profile,      ///< contact info, payment methods, how invoices are paid (D-ROLE-4)
+    manage_billing_roles,      ///< grant or revoke roles on a profile (owner only, D-ROLE-4)
+    view_invoices,             ///< D-BILL-4
+    pay_invoice                ///< D-BILL-4
+)
+
+} // namespace isv
