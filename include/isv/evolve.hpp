@@ -195,36 +195,34 @@ template <licensing_traits T>
 /// other subscriptions leave it as it is. A friend of basic_license_book (isv/license_book.hpp).
 template <licensing_traits T>
 void apply(basic_license_book<T>& book, const basic_event<T>& e) {
-  detail::visit_payload(detail::overloaded{
-                            [&](const basic_licenses_granted<T>& p) {
-                              if (p.subscription != book.subscription()) return;
-                              book.grant(p.new_holders, p.via, e.at);
-                              book.change_path(p.added_path, p.via, true); // already held: one license, one more path (D-ASSIGN-2)
-                            },
-                            [&](const basic_licenses_released<T>& p) {
-                              if (p.subscription != book.subscription()) return;
-                              book.release(p.released);
-                              book.change_path(p.removed_path, p.via, false); // still held through another path (D-ASSIGN-5)
-                            },
-                            [&](const basic_group_assigned<T>& p) {
-                              if (p.subscription == book.subscription()) book.assign_group(p.group);
-                            },
-                            [&](const basic_group_unassigned<T>& p) {
-                              if (p.subscription == book.subscription()) book.unassign_group(p.group);
-                            },
-                            [&](const basic_violations_recorded<T>& p) {
-                              if (p.subscription == book.subscription()) book.record_violations(p.group, p.users, p.reason);
-                            },
-                            [&](const basic_violations_cleared<T>& p) {
-                              if (p.subscription == book.subscription()) book.clear_violations(p.group, p.users);
-                            },
-                            [&](const basic_subscription_deactivated<T>& p) {
-                              // Every license released, every group assignment ended (D-LIFE-3).
-                              if (p.subscription == book.subscription()) book.clear();
-                            },
-                            [](const auto&) {},
-                        },
-                        e);
+  // One closure of two references rather than an overload set of eight closures: replay calls
+  // this for every event, and the overload set was written to the stack on each call before the
+  // grant or release it usually is could run inline (see visit_payload).
+  detail::visit_payload(
+      [&](const auto& p) {
+        using P = std::decay_t<decltype(p)>;
+        if constexpr (std::is_same_v<P, basic_licenses_granted<T>>) {
+          if (p.subscription != book.subscription()) return;
+          book.grant(p.new_holders, p.via, e.at);
+          book.change_path(p.added_path, p.via, true); // already held: one license, one more path (D-ASSIGN-2)
+        } else if constexpr (std::is_same_v<P, basic_licenses_released<T>>) {
+          if (p.subscription != book.subscription()) return;
+          book.release(p.released);
+          book.change_path(p.removed_path, p.via, false); // still held through another path (D-ASSIGN-5)
+        } else if constexpr (std::is_same_v<P, basic_group_assigned<T>>) {
+          if (p.subscription == book.subscription()) book.assign_group(p.group);
+        } else if constexpr (std::is_same_v<P, basic_group_unassigned<T>>) {
+          if (p.subscription == book.subscription()) book.unassign_group(p.group);
+        } else if constexpr (std::is_same_v<P, basic_violations_recorded<T>>) {
+          if (p.subscription == book.subscription()) book.record_violations(p.group, p.users, p.reason);
+        } else if constexpr (std::is_same_v<P, basic_violations_cleared<T>>) {
+          if (p.subscription == book.subscription()) book.clear_violations(p.group, p.users);
+        } else if constexpr (std::is_same_v<P, basic_subscription_deactivated<T>>) {
+          // Every license released, every group assignment ended (D-LIFE-3).
+          if (p.subscription == book.subscription()) book.clear();
+        }
+      },
+      e);
 }
 
 /// Changes a directory by one event of its tenant, in place; other events leave it as it is.
