@@ -11,6 +11,7 @@
 // The expected values below are facts of that file, written by hand; do not regenerate the file to
 // make a failure go away: a failure means a database of release 0.1.0 is read differently.
 #include "support/catch.hpp"
+#include "support/sqlite_files.hpp"
 
 #include "isv/admin_center.hpp"
 #include "isv/fingerprint.hpp"
@@ -20,7 +21,6 @@
 #include <sqlite3.h>
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <cstdlib>
@@ -230,29 +230,17 @@ std::string file_bytes(const std::string& path) {
 class golden_copy {
 public:
   golden_copy() {
-    static std::atomic<int> counter{0};
-    path_ = (std::filesystem::temp_directory_path() /
-             ("isv-golden-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + ".sqlite"))
-                .string();
-    remove();
     const auto& source = golden_path();
     INFO("the golden database " << source);
     REQUIRE(std::filesystem::exists(source));
-    std::filesystem::copy_file(source, path_, std::filesystem::copy_options::overwrite_existing);
-    std::filesystem::permissions(path_, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
+    std::filesystem::copy_file(source, path(), std::filesystem::copy_options::overwrite_existing);
+    std::filesystem::permissions(path(), std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
                                  std::filesystem::perm_options::add);
   }
-  golden_copy(const golden_copy&) = delete;
-  golden_copy& operator=(const golden_copy&) = delete;
-  ~golden_copy() { remove(); }
-  [[nodiscard]] const std::string& path() const noexcept { return path_; }
+  [[nodiscard]] const std::string& path() const noexcept { return file_.path(); }
 
 private:
-  void remove() {
-    std::error_code ignored;
-    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) std::filesystem::remove(path_ + suffix, ignored);
-  }
-  std::string path_;
+  test_support::temp_database file_{"isv-golden"};
 };
 
 // Plain numbers and text, so that a failed CHECK prints the values.
@@ -271,16 +259,6 @@ std::uint64_t raw(const std::optional<X>& x) {
   else return x ? x->value() : 0;
 }
 std::string raw(const isv::money& m) { return std::to_string(m.minor_units) + " " + std::string(m.unit.code()); }
-
-long long scalar(sqlite3* db, const std::string& sql) {
-  INFO(sql);
-  sqlite3_stmt* s = nullptr;
-  REQUIRE(sqlite3_prepare_v2(db, sql.c_str(), -1, &s, nullptr) == SQLITE_OK);
-  REQUIRE(sqlite3_step(s) == SQLITE_ROW);
-  const long long out = sqlite3_column_int64(s, 0);
-  sqlite3_finalize(s);
-  return out;
-}
 
 numbers holders(const std::vector<isv::license>& licenses) {
   numbers out;
@@ -312,7 +290,7 @@ TEST_CASE("golden sqlite: the release 0.1.0 database is small, of schema 1, and 
   {
     golden_copy copy;
     auto repo = ok(isv::sqlite_repository::open(copy.path()));
-    CHECK(scalar(repo.native_handle(), "SELECT version FROM schema_version") == 1);
+    CHECK(test_support::scalar(repo.native_handle(), "SELECT version FROM schema_version") == 1);
     isv::basic_admin_center center{repo};
     isv::add_users_command newcomer;
     newcomer.users = {user(99)};
@@ -394,11 +372,11 @@ TEST_CASE("golden sqlite: the tenant, directory, subscriptions and billing of th
 
   // The derived tables agree.
   sqlite3* db = repo.native_handle();
-  CHECK(scalar(db, "SELECT count(*) FROM events WHERE tenant = 1") == static_cast<long long>(stored_events));
-  CHECK(scalar(db, "SELECT revision FROM tenants WHERE id = 1") == stored_revisions);
-  CHECK(scalar(db, "SELECT count(*) FROM licenses WHERE tenant = 1 AND subscription = 1000") == 5);
-  CHECK(scalar(db, "SELECT quantity FROM subscriptions WHERE tenant = 1 AND id = 1000") == 8);
-  CHECK(scalar(db, "SELECT count(*) FROM idempotency WHERE tenant = 1") == 1);
+  CHECK(test_support::scalar(db, "SELECT count(*) FROM events WHERE tenant = 1") == static_cast<long long>(stored_events));
+  CHECK(test_support::scalar(db, "SELECT revision FROM tenants WHERE id = 1") == stored_revisions);
+  CHECK(test_support::scalar(db, "SELECT count(*) FROM licenses WHERE tenant = 1 AND subscription = 1000") == 5);
+  CHECK(test_support::scalar(db, "SELECT quantity FROM subscriptions WHERE tenant = 1 AND id = 1000") == 8);
+  CHECK(test_support::scalar(db, "SELECT count(*) FROM idempotency WHERE tenant = 1") == 1);
 }
 
 TEST_CASE("golden sqlite: the 0.1.0 event log replays into the stored subscriptions [D-AUDIT-1]") {
@@ -448,7 +426,7 @@ TEST_CASE("golden sqlite: the 0.1.0 idempotency key replays its first result wit
   CHECK(again.events == stored.events);
   CHECK(again.value == std::get<isv::assignment_report>(stored.value));
   CHECK(ok(repo.events(contoso, 0)).size() == stored_events);
-  CHECK(scalar(repo.native_handle(), "SELECT revision FROM tenants WHERE id = 1") == stored_revisions);
+  CHECK(test_support::scalar(repo.native_handle(), "SELECT revision FROM tenants WHERE id = 1") == stored_revisions);
   CHECK(ok(center.find_subscription(contoso, crm)).version == 6);
 
   auto other = crm_assignment();
@@ -493,9 +471,9 @@ TEST_CASE("golden sqlite: new operations on the 0.1.0 file succeed, version-chec
   REQUIRE(log.size() == stored_events + 2);
   CHECK(std::holds_alternative<isv::basic_licenses_granted<isv::default_traits>>(log[stored_events].payload));
   CHECK(std::holds_alternative<isv::basic_quantity_changed<isv::default_traits>>(log[stored_events + 1].payload));
-  CHECK(scalar(repo.native_handle(), "SELECT revision FROM tenants WHERE id = 1") == stored_revisions + 2);
-  CHECK(scalar(repo.native_handle(), "SELECT count(*) FROM idempotency WHERE tenant = 1") == 2);
-  CHECK(scalar(repo.native_handle(), "SELECT count(*) FROM licenses WHERE tenant = 1 AND subscription = 2000") == 3);
+  CHECK(test_support::scalar(repo.native_handle(), "SELECT revision FROM tenants WHERE id = 1") == stored_revisions + 2);
+  CHECK(test_support::scalar(repo.native_handle(), "SELECT count(*) FROM idempotency WHERE tenant = 1") == 2);
+  CHECK(test_support::scalar(repo.native_handle(), "SELECT count(*) FROM licenses WHERE tenant = 1 AND subscription = 2000") == 3);
 
   {
     auto v = ok(repo.read(contoso));

@@ -1,5 +1,6 @@
 // Crash safety of the SQLite repository: a writer killed with SIGKILL in the middle of a stream of batches leaves each batch wholly applied or not at all, and a database that works on.
 #include "conformance.hpp"
+#include "support/sqlite_files.hpp"
 
 #include "isv/storage/sqlite.hpp"
 
@@ -25,26 +26,6 @@ const isv::subscription_id big{4000};
 /// Users of batch b (0-based): user(1 + b*k) .. user((b+1)*k).
 std::vector<isv::user_id> batch(std::uint64_t b) { return conformance::users(1 + b * batch_size, (b + 1) * batch_size); }
 
-struct temp_file {
-  std::string path = (std::filesystem::temp_directory_path() / ("isv-kill-" + std::to_string(::getpid()) + ".db")).string();
-  temp_file() { remove(); }
-  temp_file(const temp_file&) = delete;
-  temp_file& operator=(const temp_file&) = delete;
-  ~temp_file() { remove(); }
-  void remove() const {
-    std::error_code ignored;
-    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) std::filesystem::remove(path + suffix, ignored);
-  }
-};
-
-long long scalar(sqlite3* db, const std::string& sql) {
-  sqlite3_stmt* s = nullptr;
-  REQUIRE(sqlite3_prepare_v2(db, sql.c_str(), -1, &s, nullptr) == SQLITE_OK);
-  REQUIRE(sqlite3_step(s) == SQLITE_ROW);
-  const long long out = sqlite3_column_int64(s, 0);
-  sqlite3_finalize(s);
-  return out;
-}
 
 /// How many commits the tenant has: read with a connection of its own, outside any repository.
 long long committed_batches(const std::string& path) {
@@ -105,12 +86,12 @@ std::uint64_t check_all_or_nothing(const std::string& path) {
     CHECK(s->licenses_in_use == book->size());
     CHECK(s->licenses_in_use == static_cast<isv::count_t>(held_batches * batch_size));
     sqlite3* db = repo.native_handle();
-    CHECK(scalar(db, "SELECT count(*) FROM licenses WHERE tenant = 1 AND subscription = 4000") == s->licenses_in_use);
-    CHECK(scalar(db, "SELECT licenses_in_use FROM subscriptions WHERE tenant = 1 AND id = 4000") == s->licenses_in_use);
-    CHECK(scalar(db, "SELECT version FROM versions WHERE tenant = 1 AND aggregate_kind = 'subscriptions' AND aggregate_id = 4000") ==
+    CHECK(test_support::scalar(db, "SELECT count(*) FROM licenses WHERE tenant = 1 AND subscription = 4000") == s->licenses_in_use);
+    CHECK(test_support::scalar(db, "SELECT licenses_in_use FROM subscriptions WHERE tenant = 1 AND id = 4000") == s->licenses_in_use);
+    CHECK(test_support::scalar(db, "SELECT version FROM versions WHERE tenant = 1 AND aggregate_kind = 'subscriptions' AND aggregate_id = 4000") ==
           s->version);
     const auto log = conformance::ok(repo.events(conformance::tenant_a, 0));
-    CHECK(scalar(db, "SELECT event_count FROM tenants WHERE id = 1") == static_cast<long long>(log.size()));
+    CHECK(test_support::scalar(db, "SELECT event_count FROM tenants WHERE id = 1") == static_cast<long long>(log.size()));
     const auto rebuilt = conformance::ok(isv::replay_subscription<isv::default_traits>(big, log));
     CHECK(rebuilt.first == *s);
     CHECK(rebuilt.second == *book);
@@ -126,9 +107,9 @@ std::uint64_t check_all_or_nothing(const std::string& path) {
 } // namespace
 
 TEST_CASE("sqlite: kill: a writer killed mid-stream leaves every batch all or nothing [D-ASSIGN-1][D-AUDIT-1][D-CONC-1]") {
-  temp_file file;
+  test_support::temp_database file{"isv-kill"};
   {
-    auto repo = conformance::ok(isv::sqlite_repository::open(file.path));
+    auto repo = conformance::ok(isv::sqlite_repository::open(file.path()));
     conformance::seed(repo);
     isv::basic_admin_center center{repo};
     conformance::ok(center.add_users(conformance::tenant_a, conformance::admin, {conformance::users(11, batches * batch_size)},
@@ -142,12 +123,12 @@ TEST_CASE("sqlite: kill: a writer killed mid-stream leaves every batch all or no
   for (int round = 0; round < 4; ++round) {
     const pid_t child = ::fork();
     REQUIRE(child >= 0);
-    if (child == 0) write_batches(file.path);
+    if (child == 0) write_batches(file.path());
     // Wait until it has saved a few more batches (however loaded the machine is), then kill it
     // wherever it is: most often inside its next transaction.
-    const long long start = committed_batches(file.path);
+    const long long start = committed_batches(file.path());
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    while (committed_batches(file.path) < start + 3 + round && std::chrono::steady_clock::now() < deadline)
+    while (committed_batches(file.path()) < start + 3 + round && std::chrono::steady_clock::now() < deadline)
       std::this_thread::sleep_for(std::chrono::milliseconds(2));
     REQUIRE(::kill(child, SIGKILL) == 0);
     int status = 0;
@@ -155,13 +136,13 @@ TEST_CASE("sqlite: kill: a writer killed mid-stream leaves every batch all or no
     }
     INFO("round " << round);
     REQUIRE(WIFSIGNALED(status)); // killed, not finished or failed on its own
-    const std::uint64_t now_held = check_all_or_nothing(file.path);
+    const std::uint64_t now_held = check_all_or_nothing(file.path());
     CHECK(now_held > held); // it made progress, so the kill hit a live stream
     held = now_held;
   }
 
   // The database works on after the kills: the service's rules and checks hold on it.
-  auto repo = conformance::ok(isv::sqlite_repository::open(file.path));
+  auto repo = conformance::ok(isv::sqlite_repository::open(file.path()));
   isv::basic_admin_center center{repo};
   const auto next = batch(held);
   conformance::ok(center.assign(conformance::tenant_a, conformance::admin, {big, next, {}}, conformance::now, "after-kill"));

@@ -1,55 +1,21 @@
 // The conformance suite for the SQLite repository (each test on its own temporary file), and what only SQLite has: the schema version, reopening, several connections on one file.
 #include "conformance.hpp"
 #include "sql_reopen.hpp"
+#include "support/sqlite_files.hpp"
 
 #include "isv/storage/sqlite.hpp"
 
 #include <sqlite3.h>
 
-#include <atomic>
-#include <filesystem>
 #include <string>
-#include <unistd.h>
 
 namespace {
 
-/// A database file in the temporary directory, removed (with its WAL files) at the end.
-class temp_database {
-public:
-  temp_database() {
-    static std::atomic<int> counter{0};
-    path_ = (std::filesystem::temp_directory_path() /
-             ("isv-sqlite-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + ".db"))
-                .string();
-    remove();
-  }
-  temp_database(const temp_database&) = delete;
-  temp_database& operator=(const temp_database&) = delete;
-  ~temp_database() { remove(); }
-  [[nodiscard]] const std::string& path() const noexcept { return path_; }
-
-private:
-  void remove() {
-    std::error_code ignored;
-    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) std::filesystem::remove(path_ + suffix, ignored);
-  }
-  std::string path_;
-};
-
 struct sqlite_backend {
-  temp_database file;
+  test_support::temp_database file;
   isv::sqlite_repository repo = conformance::ok(isv::sqlite_repository::open(file.path()));
   isv::sqlite_repository& repository() { return repo; }
 };
-
-long long scalar(sqlite3* db, const std::string& sql) {
-  sqlite3_stmt* s = nullptr;
-  REQUIRE(sqlite3_prepare_v2(db, sql.c_str(), -1, &s, nullptr) == SQLITE_OK);
-  REQUIRE(sqlite3_step(s) == SQLITE_ROW);
-  const long long out = sqlite3_column_int64(s, 0);
-  sqlite3_finalize(s);
-  return out;
-}
 
 } // namespace
 
@@ -58,7 +24,7 @@ ISV_REPOSITORY_CONFORMANCE_SUITE(sqlite_backend, "sqlite")
 
 // D-AUDIT-1: what was saved is there after the file is closed and opened again, log and state alike.
 TEST_CASE("sqlite: a reopened database holds every commit, and its derived rows match the state [D-AUDIT-1]") {
-  temp_database file;
+  test_support::temp_database file;
   std::vector<isv::event> log;
   {
     auto repo = conformance::ok(isv::sqlite_repository::open(file.path()));
@@ -79,18 +45,18 @@ TEST_CASE("sqlite: a reopened database holds every commit, and its derived rows 
   CHECK(v.find_idempotency("assign") != nullptr);
   CHECK(v.find_subscription(conformance::sub_1)->licenses_in_use == 4);
   // The derived tables agree with the state: one row per license, the count on the subscription row.
-  CHECK(scalar(repo.native_handle(), "SELECT count(*) FROM licenses WHERE tenant = 1 AND subscription = 1000") == 4);
-  CHECK(scalar(repo.native_handle(), "SELECT licenses_in_use FROM subscriptions WHERE tenant = 1 AND id = 1000") == 4);
-  CHECK(scalar(repo.native_handle(), "SELECT direct FROM licenses WHERE tenant = 1 AND subscription = 1000 AND user_id = 101") == 1);
-  CHECK(scalar(repo.native_handle(), "SELECT count(*) FROM events WHERE tenant = 1") == static_cast<long long>(log.size()));
-  CHECK(scalar(repo.native_handle(), "SELECT version FROM versions WHERE tenant = 1 AND aggregate_kind = 'subscriptions' "
+  CHECK(test_support::scalar(repo.native_handle(), "SELECT count(*) FROM licenses WHERE tenant = 1 AND subscription = 1000") == 4);
+  CHECK(test_support::scalar(repo.native_handle(), "SELECT licenses_in_use FROM subscriptions WHERE tenant = 1 AND id = 1000") == 4);
+  CHECK(test_support::scalar(repo.native_handle(), "SELECT direct FROM licenses WHERE tenant = 1 AND subscription = 1000 AND user_id = 101") == 1);
+  CHECK(test_support::scalar(repo.native_handle(), "SELECT count(*) FROM events WHERE tenant = 1") == static_cast<long long>(log.size()));
+  CHECK(test_support::scalar(repo.native_handle(), "SELECT version FROM versions WHERE tenant = 1 AND aggregate_kind = 'subscriptions' "
                                      "AND aggregate_id = 1000") == v.find_subscription(conformance::sub_1)->version);
 }
 
 // D-CONC-1: two repository objects on one file (as two processes would have) see each other's
 // commits on their next read, and a commit planned on a stale read is refused.
 TEST_CASE("sqlite: two connections on one file see each other's commits and never overwrite them [D-CONC-1]") {
-  temp_database file;
+  test_support::temp_database file;
   auto first = conformance::ok(isv::sqlite_repository::open(file.path()));
   auto second = conformance::ok(isv::sqlite_repository::open(file.path()));
   conformance::seed(first);
@@ -120,7 +86,7 @@ TEST_CASE("sqlite: two connections on one file see each other's commits and neve
 
 // A database written by a newer schema is refused, typed, and left as it is.
 TEST_CASE("sqlite: opening a database of a newer schema version is refused") {
-  temp_database file;
+  test_support::temp_database file;
   { auto repo = conformance::ok(isv::sqlite_repository::open(file.path())); }
   sqlite3* db = nullptr;
   REQUIRE(sqlite3_open(file.path().c_str(), &db) == SQLITE_OK);
@@ -134,7 +100,7 @@ TEST_CASE("sqlite: opening a database of a newer schema version is refused") {
 
 // A file that is not a database is refused with a message naming it.
 TEST_CASE("sqlite: a file that is not a database is refused") {
-  temp_database file;
+  test_support::temp_database file;
   {
     std::FILE* f = std::fopen(file.path().c_str(), "wb");
     REQUIRE(f != nullptr);
@@ -148,7 +114,7 @@ TEST_CASE("sqlite: a file that is not a database is refused") {
 
 // D-AUDIT-1, D-IDEM-1: every kind of event and stored value survives the stored form.
 TEST_CASE("sqlite: a second connection reads back every kind of event and idempotency value [D-AUDIT-1][D-IDEM-1]") {
-  temp_database file;
+  test_support::temp_database file;
   auto first = conformance::ok(isv::sqlite_repository::open(file.path()));
   auto second = conformance::ok(isv::sqlite_repository::open(file.path()));
   conformance::a_second_repository_reads_back_everything(first, second);
