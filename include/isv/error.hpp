@@ -36,8 +36,11 @@ enum class errc {
   already_exists,           ///< the new id is taken
   already_paid,             ///< the invoice was paid already
   overflow,                 ///< an amount or count too large to represent
+  limit_exceeded,           ///< an input past a stated bound: line, depth, batch, clock jump (D-LIMIT-1)
+  storage_fault,            ///< the storage failed: full, read-only, unreachable, not this library's schema (D-ERR-2)
+  corrupt_data,             ///< stored data that cannot be what the library wrote: a changed or missing event (D-ERR-2)
 };
-BOOST_DESCRIBE_ENUM(errc, permission_denied, wrong_tenant, not_found, invalid_argument, unsupported_region, agreement_not_accepted, pending_activation, deactivated, suspended, seats_exhausted, quantity_below_in_use, quantity_not_adjustable, contact_vendor, invalid_transition, stale_preview, conflict, idempotency_mismatch, already_exists, already_paid, overflow)
+BOOST_DESCRIBE_ENUM(errc, permission_denied, wrong_tenant, not_found, invalid_argument, unsupported_region, agreement_not_accepted, pending_activation, deactivated, suspended, seats_exhausted, quantity_below_in_use, quantity_not_adjustable, contact_vendor, invalid_transition, stale_preview, conflict, idempotency_mismatch, already_exists, already_paid, overflow, limit_exceeded, storage_fault, corrupt_data)
 
 /// The std::error_category of isv::errc.
 class error_category_impl final : public std::error_category {
@@ -65,6 +68,9 @@ public:
       case errc::already_exists: return "already exists";
       case errc::already_paid: return "already paid";
       case errc::overflow: return "value too large";
+      case errc::limit_exceeded: return "input past a stated limit";
+      case errc::storage_fault: return "storage fault";
+      case errc::corrupt_data: return "stored data is corrupt";
     }
     return "unknown isv-licensing error";
   }

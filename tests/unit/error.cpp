@@ -10,16 +10,18 @@ using isv::errc;
 
 namespace {
 
-// Every enumerator, written out: a new one must be added here (and to the category's messages).
-const errc all_errc[] = {errc::permission_denied,    errc::wrong_tenant,        errc::not_found,
-                         errc::invalid_argument,     errc::unsupported_region,  errc::agreement_not_accepted,
-                         errc::pending_activation,   errc::deactivated,         errc::suspended,
-                         errc::seats_exhausted,      errc::quantity_below_in_use, errc::quantity_not_adjustable,
-                         errc::contact_vendor,       errc::invalid_transition,  errc::stale_preview,
-                         errc::conflict,             errc::idempotency_mismatch, errc::already_exists,
-                         errc::already_paid,         errc::overflow};
+// Every enumerator, as its description lists them. The enum starts at 1 (0 is success), so the
+// description must list 1..N in order; the category's message switch is complete (-Wswitch), so
+// N + 1 having no message proves no enumerator was left out of the description at the end.
+const auto& all_errc = isv::enum_values<errc>;
 
 } // namespace
+
+TEST_CASE("errc's description lists every enumerator, 1..N in order [D-ERR-1]") {
+  for (std::size_t i = 0; i < all_errc.size(); ++i) CHECK(static_cast<std::size_t>(all_errc[i]) == i + 1);
+  CHECK(isv::error_category().message(static_cast<int>(all_errc.size()) + 1) == "unknown isv-licensing error");
+  CHECK(isv::error_category().message(static_cast<int>(errc::corrupt_data)) == "stored data is corrupt");
+}
 
 TEST_CASE("errc plugs into std::error_code, no value is success [D-ERR-1]") {
   std::set<int> values;
