@@ -280,12 +280,20 @@ update_result<basic_subscription<T>, T> confirm_unassign(
                                          detail::describe(s.id) + ", which has changed since (now version " +
                                          std::to_string(s.version) + "). Preview the unassignment again and confirm that.");
   if (s.status == subscription_status::deactivated) return detail::status_refusal(s, "unassign licenses");
-  basic_update<basic_subscription<T>, T> out;
+  // The preview's lists are checked against the state, not only its version: a preview whose lists
+  // were edited (a user said to keep a license, a user added) is refused, and nothing changes.
+  basic_unassign_command<T> selection{preview.subscription, preview.users, preview.groups};
+  selection.users.insert(selection.users.end(), preview.not_assigned.begin(), preview.not_assigned.end());
+  selection.groups.insert(selection.groups.end(), preview.groups_not_assigned.begin(), preview.groups_not_assigned.end());
+  BOOST_OUTCOME_TRY(detail::valid_selection(dir, selection.users, selection.groups, "unassign"));
   basic_unassign_preview<T> replanned;
-  const basic_unassign_command<T> cmd{preview.subscription, preview.users, preview.groups};
-  detail::plan_unassign(s, book, dir, cmd, detail::make_event(admin, now, basic_licenses_released<T>{}), replanned, out.events);
-  out.state = apply_all(s, out.events);
-  return out;
+  std::vector<basic_event<T>> events;
+  detail::plan_unassign(s, book, dir, selection, detail::make_event(admin, now, basic_licenses_released<T>{}), replanned, events);
+  if (static_cast<basic_confirm_unassign_command<T>>(replanned) != preview)
+    return fail(errc::stale_preview, "The preview does not say what unassigning its selection from " + detail::describe(s.id) +
+                                         " does (a list was changed after the preview was made). Preview the "
+                                         "unassignment again and confirm that; nothing was unassigned.");
+  return detail::updated(s, std::move(events));
 }
 
 /// Gives group members in violation the seats that are free now, in the order they were left out

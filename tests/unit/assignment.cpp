@@ -315,6 +315,41 @@ TEST_CASE("confirming a preview after the subscription changed is refused as sta
   CHECK(w.holders() == std::vector{member(2), member(3)});
 }
 
+TEST_CASE("a preview whose lists were edited is refused, at the same version, and nothing changes [D-UNASSIGN-1]") {
+  auto w = world::with_seats(5);
+  (void)w.assign({member(1), member(2), member(3)});
+  const auto genuine = w.preview({member(1), member(4)});
+  REQUIRE(genuine.losing_license == std::vector{member(1)});
+  REQUIRE(genuine.not_assigned == std::vector{member(4)});
+
+  isv::unassign_preview extra_user = genuine; // a user slipped into the selection, not into what it shows
+  extra_user.users.push_back(member(2));
+  isv::unassign_preview said_to_keep = genuine; // the user said to keep a license that goes
+  said_to_keep.keeping_license.push_back(member(1));
+  said_to_keep.losing_license.clear();
+  isv::unassign_preview moved_list = genuine; // a user moved from "not assigned" to "losing"
+  moved_list.not_assigned.clear();
+  moved_list.users.push_back(member(4));
+  // A preview that says exactly what its selection does now is the preview of that selection: the
+  // check is that the lists agree with the state, so only lists that do not are refused.
+  const std::vector<std::pair<const char*, isv::unassign_preview>> forgeries{
+      {"extra user", extra_user}, {"said to keep", said_to_keep}, {"moved list", moved_list}};
+  for (const auto& [what, forged] : forgeries) {
+    INFO(what);
+    const auto before = w;
+    const auto refused = isv::confirm_unassign(w.sub, w.book, w.dir, w.as(global_admin), forged, now);
+    REQUIRE_FALSE(refused.has_value());
+    CHECK(refused.error().code == isv::errc::stale_preview);
+    CHECK_THAT(refused.error().message, says("does not say what unassigning its selection"));
+    CHECK(same_state(before, w));
+  }
+  CHECK(w.holders() == std::vector{member(1), member(2), member(3)});
+
+  const auto confirmed = isv::confirm_unassign(w.sub, w.book, w.dir, w.as(global_admin), genuine, now);
+  REQUIRE(confirmed.has_value());
+  CHECK(confirmed.value().state.licenses_in_use == 2);
+}
+
 TEST_CASE("Global, License and User administrators may assign licenses [D-ROLE-1]") {
   for (const auto who : {global_admin, license_admin, user_admin}) {
     CAPTURE(who);
