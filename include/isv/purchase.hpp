@@ -16,6 +16,8 @@
 #include "isv/tenant.hpp"
 
 #include <algorithm>
+#include <cctype>
+#include <iterator>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -121,6 +123,22 @@ struct basic_installation : basic_update<basic_subscription<Traits>, Traits> {
   typename Traits::string_type link{};
 };
 
+namespace detail {
+/// An https: link with something after the scheme (the scheme in any case). Anything else (javascript:,
+/// file:, http:) is never handed to an admin as the place to continue at.
+template <class Text>
+[[nodiscard]] bool is_https_link(const Text& link) {
+  constexpr std::string_view scheme = "https://";
+  auto it = std::begin(link);
+  const auto end = std::end(link);
+  for (const char c : scheme) {
+    if (it == end || std::tolower(static_cast<unsigned char>(*it)) != c) return false;
+    ++it;
+  }
+  return it != end;
+}
+} // namespace detail
+
 /// Installs a bought ISV app into the tenant's environment (D-INSTALL-1): hands over the app's
 /// link and marks the app available to users. Installing again hands over the link and changes nothing.
 template <licensing_traits T>
@@ -135,6 +153,9 @@ result<basic_installation<T>> install(const basic_subscription<T>& s, const basi
   if (s.status != subscription_status::active) return detail::status_refusal(s, "install the app");
   if (!product.install_link)
     return fail(errc::invalid_argument, detail::describe(product.id) + " has nothing to install: it is ready to use once licensed.");
+  if (!detail::is_https_link(*product.install_link))
+    return fail(errc::invalid_argument, "The install link of " + detail::describe(product.id) +
+                                            " is not an https: link; it is not handed over. Ask the vendor for the app's https: link.");
 
   basic_installation<T> out;
   out.link = *product.install_link;

@@ -365,6 +365,24 @@ TEST_CASE("installing a bought ISV app hands over its link and makes it availabl
   CHECK(w.sub == r.value().state);
 }
 
+TEST_CASE("an install link that is not https: is never handed over [D-INSTALL-1] [D-ERR-1]") {
+  for (const std::string link : {"javascript:alert(1)", "file:///etc/passwd", "http://apps.contoso.example/install",
+                                 "https://", " https://apps.contoso.example", "data:text/html,hi"}) {
+    CAPTURE(link);
+    auto product = isv_app();
+    product.install_link = link;
+    const auto w = world::with(product, 5);
+    const auto r = isv::install(w.sub, product, w.as(global_admin), isv::install_command{subscription_1}, now);
+    REQUIRE_FALSE(r.has_value());
+    CHECK(r.error().code == isv::errc::invalid_argument);
+    CHECK_THAT(r.error().message, says("not an https: link"));
+  }
+  auto product = isv_app();
+  product.install_link = "HTTPS://apps.contoso.example/install";
+  const auto w = world::with(product, 5);
+  CHECK(isv::install(w.sub, product, w.as(global_admin), isv::install_command{subscription_1}, now).has_value());
+}
+
 TEST_CASE("installing an app again hands over the link and changes nothing [D-INSTALL-1]") {
   auto w = world::with_seats(5);
   const auto first = isv::install(w.sub, isv_app(), w.as(global_admin), isv::install_command{subscription_1}, now);
