@@ -134,35 +134,38 @@ update_result<basic_subscription<T>, T> reinstate(const basic_subscription<T>& s
   return detail::update_of(s, admin, now, basic_subscription_reinstated<T>{s.id, paid});
 }
 
-/// Moves a subscription's clock to `now` (D-TERM-1, D-LIFE-4): each term that ended renews it
-/// (auto-renew on) or expires it (off); a grace period that ended unpaid deactivates it for
-/// nonpayment. A pure function of the state and the time: events carry the moment each happened.
+/// Moves a subscription's clock to `now` (D-TERM-1, D-LIFE-4): terms that ended renew it (auto-renew
+/// on) or expire it (off); a grace period that ended unpaid deactivates it for nonpayment. Every
+/// term missed in one move is caught up by one renewal event, at the start of the last of them and
+/// naming it (the state before says where it came from), so a jump of the clock across years costs
+/// one event, not one per term (D-LIMIT-1). A pure function of the state and the time: each event
+/// carries the moment it happened.
 template <licensing_traits T>
 update_result<basic_subscription<T>, T> advance_to(const basic_subscription<T>& s, const time_point_t<T>& now) {
   // No policy: the end of a grace period was fixed when the subscription was suspended.
-  basic_update<basic_subscription<T>, T> out;
-  out.state = s;
-  auto& cur = out.state;
+  std::vector<basic_event<T>> events;
+  auto cur = s;
+  const auto happened = [&](const time_point_t<T>& at, auto payload) {
+    events.push_back(detail::make_system_event<T>(cur.tenant, at, std::move(payload)));
+    cur = apply(std::move(cur), events.back());
+  };
   while (cur.status == subscription_status::active || cur.status == subscription_status::suspended) {
-    const bool grace_over = cur.status == subscription_status::suspended && cur.grace_ends && *cur.grace_ends <= now;
+    const auto grace_ends = cur.status == subscription_status::suspended ? cur.grace_ends : std::nullopt;
+    const bool grace_over = grace_ends && *grace_ends <= now;
     const bool term_over = cur.term_end && *cur.term_end <= now;
     if (!grace_over && !term_over) break;
-    basic_event<T> e;
-    if (grace_over && (!term_over || *cur.grace_ends <= *cur.term_end)) {
-      e = detail::make_system_event<T>(cur.tenant, *cur.grace_ends,
-                                       basic_subscription_deactivated<T>{cur.id, deactivation_reason::nonpayment});
+    if (grace_over && (!term_over || *grace_ends <= *cur.term_end)) {
+      happened(*grace_ends, basic_subscription_deactivated<T>{cur.id, deactivation_reason::nonpayment});
     } else if (cur.auto_renew) {
-      const auto start = *cur.term_end;
-      e = detail::make_system_event<T>(cur.tenant, start,
-                                       basic_subscription_renewed<T>{cur.id, start, detail::term_end(start, cur.term)});
+      // The last term to start by now (and, while suspended, before the grace ends).
+      const bool stop_at_grace = grace_over; // a term starting when the grace ends does not start: it is deactivated
+      const auto start = detail::last_term_start(*cur.term_end, cur.term, stop_at_grace ? *grace_ends : now, stop_at_grace);
+      happened(start, basic_subscription_renewed<T>{cur.id, start, detail::term_end(start, cur.term)});
     } else {
-      e = detail::make_system_event<T>(cur.tenant, *cur.term_end,
-                                       basic_subscription_deactivated<T>{cur.id, deactivation_reason::expired});
+      happened(*cur.term_end, basic_subscription_deactivated<T>{cur.id, deactivation_reason::expired});
     }
-    cur = apply(std::move(cur), e);
-    out.events.push_back(std::move(e));
   }
-  return out;
+  return basic_update<basic_subscription<T>, T>{std::move(cur), std::move(events)};
 }
 
 } // namespace isv

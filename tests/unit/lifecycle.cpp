@@ -320,8 +320,9 @@ TEST_CASE("the end of the grace period deactivates for nonpayment and releases t
 
   const auto before = must(isv::advance_to(w.sub(sub_id), grace_ends - seconds{1}));
   CHECK(before.state.status == subscription_status::suspended);
-  // The terms that ended while suspended still renew: Feb 15 and Mar 15.
-  CHECK(names(before.events) == std::vector<std::string>{"subscription_renewed", "subscription_renewed"});
+  // The terms that ended while suspended still renew (Feb 15 and Mar 15), in one catch-up event.
+  CHECK(names(before.events) == std::vector<std::string>{"subscription_renewed"});
+  CHECK(payload<renewed>(before.events[0]).term_start == on(year{2026} / 3 / 15));
 
   const auto after = must(isv::advance_to(w.sub(sub_id), grace_ends));
   REQUIRE_FALSE(after.events.empty());
@@ -388,27 +389,38 @@ TEST_CASE("at the term's end an auto-renewing subscription renews [D-TERM-1]") {
     CHECK(renewed_once.state.term_end == on(year{2026} / 3 / 15));
     CHECK(isv::apply_all(s, renewed_once.events) == renewed_once.state);
   }
-  SECTION("several terms at once, each at the moment it ended") {
+  SECTION("several terms missed at once: one renewal, to the term that holds now [D-LIMIT-1]") {
     auto w = with_active();
     const auto moved = must(isv::advance_to(w.sub(sub_id), on(year{2026} / 5 / 20)));
-    const sys_seconds starts[] = {on(year{2026} / 2 / 15), on(year{2026} / 3 / 15), on(year{2026} / 4 / 15),
-                                  on(year{2026} / 5 / 15)};
-    REQUIRE(moved.events.size() == 4);
-    for (std::size_t i = 0; i < 4; ++i) {
-      const auto& r = payload<renewed>(moved.events[i]);
-      CHECK(moved.events[i].at == starts[i]);
-      CHECK(r.term_start == starts[i]);
-      if (i + 1 < 4) CHECK(r.term_end == starts[i + 1]);
-    }
+    REQUIRE(moved.events.size() == 1);
+    CHECK(moved.events[0].at == on(year{2026} / 5 / 15));
+    CHECK(payload<renewed>(moved.events[0]).term_start == on(year{2026} / 5 / 15));
+    CHECK(payload<renewed>(moved.events[0]).term_end == on(year{2026} / 6 / 15));
     CHECK(moved.state.term_start == on(year{2026} / 5 / 15));
     CHECK(moved.state.term_end == on(year{2026} / 6 / 15));
+    CHECK(moved.state.status == subscription_status::active);
+  }
+  SECTION("a jump across ten thousand years costs one event [D-LIMIT-1]") {
+    auto w = with_active();
+    const auto far = on(year{12026} / 3 / 20);
+    const auto moved = must(isv::advance_to(w.sub(sub_id), far));
+    REQUIRE(moved.events.size() == 1);
+    CHECK(payload<renewed>(moved.events[0]).term_start == on(year{12026} / 3 / 15));
+    CHECK(moved.state.term_end == on(year{12026} / 4 / 15));
+    // Moving there term by term ends in the same state.
+    auto stepwise = w.sub(sub_id);
+    for (auto t = *stepwise.term_end; t <= on(year{2030} / 3 / 20); t = *stepwise.term_end)
+      stepwise = must(isv::advance_to(stepwise, t)).state;
+    const auto direct = must(isv::advance_to(w.sub(sub_id), on(year{2030} / 3 / 20))).state;
+    CHECK(direct.term_start == stepwise.term_start);
+    CHECK(direct.term_end == stepwise.term_end);
   }
   SECTION("annual terms") {
     auto w = with_active(isv::billing_term::annual);
     CHECK(w.sub(sub_id).term_end == on(year{2027} / 1 / 15));
     const auto moved = must(isv::advance_to(w.sub(sub_id), on(year{2028} / 1 / 15)));
-    REQUIRE(moved.events.size() == 2);
-    CHECK(payload<renewed>(moved.events[0]).term_end == on(year{2028} / 1 / 15));
+    REQUIRE(moved.events.size() == 1); // the terms of 2027 and 2028, caught up at once
+    CHECK(payload<renewed>(moved.events[0]).term_start == on(year{2028} / 1 / 15));
     CHECK(moved.state.term_end == on(year{2029} / 1 / 15));
   }
   SECTION("a term that starts on the 31st ends on the last day of a shorter month") {

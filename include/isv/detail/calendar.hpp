@@ -28,6 +28,27 @@ template <class TimePoint>
   return add_months(start, term == billing_term::monthly ? 1 : 12);
 }
 
+/// The start of the last term, of the terms that follow one another from `first` (the start of the
+/// first missed term), that starts at or before `stop` (strictly before it when `before` is set:
+/// a grace period that ends at a term's start ends before that term). Found by calendar arithmetic
+/// from `first`, not term by term, so a jump of the clock across centuries costs the same as one term.
+template <class TimePoint>
+[[nodiscard]] TimePoint last_term_start(TimePoint first, billing_term term, TimePoint stop, bool before) {
+  using namespace std::chrono;
+  const int months_per_term = term == billing_term::monthly ? 1 : 12;
+  const auto starts_by_stop = [&](TimePoint t) { return before ? t < stop : t <= stop; };
+  if (!starts_by_stop(first)) return first;
+  const year_month_day a{floor<days>(first)};
+  const year_month_day b{floor<days>(stop)};
+  const long long months = (static_cast<int>(b.year()) - static_cast<int>(a.year())) * 12LL +
+                           (static_cast<int>(static_cast<unsigned>(b.month())) - static_cast<int>(static_cast<unsigned>(a.month())));
+  long long k = months > 0 ? months / months_per_term : 0; // an estimate: within one term of the answer
+  const auto at = [&](long long n) { return add_months(first, static_cast<int>(n * months_per_term)); };
+  while (k > 0 && !starts_by_stop(at(k))) --k;
+  while (starts_by_stop(at(k + 1))) ++k;
+  return at(k);
+}
+
 /// "2026-11-22T10:00:00Z"
 template <class Duration>
 [[nodiscard]] std::string format_time(std::chrono::time_point<std::chrono::system_clock, Duration> t) {
