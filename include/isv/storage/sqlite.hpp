@@ -69,11 +69,11 @@ public:
   [[nodiscard]] static result<sqlite_db> open(const std::string& path, const sqlite_options& options) {
     sqlite_db out;
     out.path_ = path;
-    const int rc = sqlite3_open_v2(path.c_str(), &out.db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                                   nullptr);
+    const int rc = sqlite3_open_v2(path.c_str(), &out.db_,
+                                   SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, nullptr);
     if (rc != SQLITE_OK)
-      return fail(errc::not_found, "Cannot open the SQLite database \"" + path + "\": " +
-                                       (out.db_ ? sqlite3_errmsg(out.db_) : sqlite3_errstr(rc)) + ".");
+      return fail(errc::storage_fault, "Cannot open the SQLite database \"" + path + "\": " +
+                                           (out.db_ ? sqlite3_errmsg(out.db_) : sqlite3_errstr(rc)) + ".");
     sqlite3_extended_result_codes(out.db_, 1);
     sqlite3_busy_timeout(out.db_, static_cast<int>(options.busy_timeout.count()));
     // WAL: readers never block the writer and a commit is one append; every process sharing the
@@ -168,22 +168,20 @@ private:
     db_ = nullptr;
   }
 
-  // Another process holding the write lock past the busy timeout is a conflict a caller may
-  // retry; anything else (a full disk, a damaged file) is reported with SQLite's words.
+  // Only another writer holding the lock past the busy timeout is a conflict a caller may retry
+  // (D-CONC-1). Everything else is a fault of the storage, reported with SQLite's words (D-ERR-2): a
+  // full disk, a read-only file, a damaged file, or a row the tenant's head does not account for
+  // (commits hold the write lock from BEGIN IMMEDIATE, so no other writer can have saved it).
   [[nodiscard]] error failure(const std::string& doing) const {
-    const int code = sqlite3_extended_errcode(db_);
-    const int primary = code & 0xFF;
+    const int primary = sqlite3_extended_errcode(db_) & 0xFF;
     const std::string what = sqlite3_errmsg(db_);
     if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED)
       return error{errc::conflict, "The SQLite database \"" + path_ + "\" stayed locked by another writer (" + what +
                                        "). Nothing was saved; retry."};
-    if (code == SQLITE_CONSTRAINT_PRIMARYKEY || code == SQLITE_CONSTRAINT_UNIQUE)
-      return error{errc::conflict, "Another writer saved the same row first in \"" + path_ + "\" (" + what +
-                                       "). Nothing was saved; retry from fresh state."};
     if (primary == SQLITE_NOTADB || primary == SQLITE_CORRUPT)
-      return error{errc::invalid_argument, "\"" + path_ + "\" is not a usable SQLite database (" + what + ")."};
-    return error{errc::conflict, "SQLite could not " + doing + " on \"" + path_ + "\": " + what +
-                                     ". Nothing was saved; retry once the cause is fixed."};
+      return error{errc::storage_fault, "\"" + path_ + "\" is not a usable SQLite database (" + what + ")."};
+    return error{errc::storage_fault, "SQLite could not " + doing + " on \"" + path_ + "\": " + what +
+                                          ". Nothing was saved; retrying will not help until the cause is fixed."};
   }
 
   sqlite3* db_ = nullptr;
@@ -198,8 +196,12 @@ private:
 /// the file, and each read catches up with what others saved (D-CONC-1). The schema is created on
 /// first open and versioned in the schema_version table. Satisfies isv::repository. A view holds a
 /// read lock on its tenant's cache: end it before committing, and hold one view per thread at a time.
-/// `open(path, options)` opens the file, creating it if needed; refused with errc::invalid_argument
-/// for a file that is not an isv-licensing database or was written by a newer schema version.
+/// `open(path, options)` opens the file, creating it if needed (a `file:` URI such as
+/// `file:/path?mode=ro` opens it read-only: reads work, writes are storage faults). Refused with
+/// errc::storage_fault for a file that cannot be opened, is not an isv-licensing database or was
+/// written by a newer schema version. Afterwards, only another writer holding the file's lock past
+/// the busy timeout is errc::conflict; a full disk, a read-only or damaged file is errc::storage_fault
+/// and an event that does not read back is errc::corrupt_data (D-ERR-2).
 template <detail::sql::sql_storable_traits Traits = default_traits>
 using basic_sqlite_repository = detail::sql::handle<Traits, detail::sql::sqlite_db>;
 

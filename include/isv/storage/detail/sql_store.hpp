@@ -91,7 +91,7 @@ inline constexpr std::array<std::string_view, statement_count> statements{
     "SELECT revision, event_count, (SELECT coalesce(max(seq), 0) FROM apps) FROM tenants WHERE id = $1",
     "SELECT revision FROM tenants WHERE id = $1 FOR UPDATE",
     "SELECT initial FROM tenants WHERE id = $1",
-    "SELECT body FROM events WHERE tenant = $1 AND seq > $2 AND seq <= $3 ORDER BY seq",
+    "SELECT seq, body FROM events WHERE tenant = $1 AND seq > $2 AND seq <= $3 ORDER BY seq",
     "SELECT body FROM idempotency WHERE tenant = $1 AND revision > $2 AND revision <= $3 ORDER BY revision, idem_key",
     "SELECT body FROM apps WHERE seq > $1 AND seq <= $2 ORDER BY seq",
     "INSERT INTO events (tenant, seq, revision, aggregate_kind, aggregate_id, name, actor, occurred_at, body)"
@@ -157,14 +157,15 @@ template <class Db>
       }
       return db.exec("INSERT INTO schema_version (version) VALUES (" + std::to_string(schema_version) + ")");
     }
+    // Not this library's schema: a fault of the storage, not of the caller's arguments (D-ERR-2).
     if (*found > schema_version)
-      return fail(errc::invalid_argument,
+      return fail(errc::storage_fault,
                   std::string(where) + " has schema version " + std::to_string(*found) + ", newer than version " +
                       std::to_string(schema_version) + " that this isv-licensing knows: open it with a newer release. "
                       "Nothing was changed.");
     if (*found < schema_version)
-      return fail(errc::invalid_argument, std::string(where) + " has schema version " + std::to_string(*found) +
-                                              ", which no release of isv-licensing wrote: it is not an isv-licensing database.");
+      return fail(errc::storage_fault, std::string(where) + " has schema version " + std::to_string(*found) +
+                                           ", which no release of isv-licensing wrote: it is not an isv-licensing database.");
     return BOOST_OUTCOME_V2_NAMESPACE::success();
   };
   if (auto done = body(); !done) {
@@ -293,6 +294,15 @@ private:
     return BOOST_OUTCOME_V2_NAMESPACE::success();
   }
 
+  [[nodiscard]] static error missing_event(const tenant_id& t, count_t position) {
+    return fail(errc::corrupt_data, "The event log of " + describe(t) + " has no event at position " + std::to_string(position) +
+                                        ": the database was changed by another program or is damaged.");
+  }
+  [[nodiscard]] static error corrupt_event(const tenant_id& t, count_t position, const std::string& why) {
+    return fail(errc::corrupt_data, "The event of " + describe(t) + " at position " + std::to_string(position) +
+                                        " is damaged: " + why);
+  }
+
   void mark_stale(const tenant_id& t) {
     if (const auto it = cache_.find(t); it != cache_.end()) it->second.stale = true;
   }
@@ -311,7 +321,7 @@ private:
         cache_.erase(it);
         return fail(errc::not_found, describe(t) + " does not exist.");
       }
-      auto org = decode<basic_tenant<Traits>>(*initial, "tenant");
+      auto org = decode<basic_tenant<Traits>>(*initial, describe(t));
       if (!org) {
         cache_.erase(it);
         return org.error();
@@ -334,20 +344,29 @@ private:
         c.app_seq = h.app_seq;
       }
       if (h.seq > c.seq) {
+        // Positions run c.seq + 1 .. h.seq without a gap, each event reads back and the events
+        // replay; anything else is a log another program changed (D-ERR-2).
         basic_commit<Traits> replay{t, {}, {}, {}};
         std::optional<error> bad;
         BOOST_OUTCOME_TRY(db_.run(stmt::events_range, {integer(column(t)), integer(c.seq), integer(h.seq)},
                                   [&](const auto& row) {
                                     if (bad) return;
-                                    auto e = decode<basic_event<Traits>>(row.bytes(0), "event");
+                                    const count_t expected = c.seq + static_cast<count_t>(replay.events.size()) + 1;
+                                    if (row.integer(0) != expected) {
+                                      bad = missing_event(t, expected);
+                                      return;
+                                    }
+                                    auto e = decode<basic_event<Traits>>(row.bytes(1), "event");
                                     if (e) replay.events.push_back(std::move(e).value());
-                                    else bad = e.error();
+                                    else bad = corrupt_event(t, expected, e.error().message);
                                   }));
         if (bad) return *bad;
         if (static_cast<count_t>(replay.events.size()) != h.seq - c.seq)
-          return fail(errc::invalid_argument, "The event log of " + describe(t) + " has a gap after position " +
-                                                  std::to_string(c.seq) + ": the database was changed by another program.");
-        BOOST_OUTCOME_TRY(c.memory->commit(std::move(replay)));
+          return missing_event(t, c.seq + static_cast<count_t>(replay.events.size()) + 1);
+        if (auto replayed = c.memory->commit(std::move(replay)); !replayed)
+          return fail(errc::corrupt_data, "The events of " + describe(t) + " at positions " + std::to_string(c.seq + 1) +
+                                              " to " + std::to_string(h.seq) + " do not replay (" + replayed.error().message +
+                                              "): the database was changed by another program or is damaged.");
         c.seq = h.seq;
       }
       if (h.revision > c.revision) {
@@ -355,8 +374,12 @@ private:
         BOOST_OUTCOME_TRY(db_.run(stmt::idempotency_range, {integer(column(t)), integer(c.revision), integer(h.revision)},
                                   [&](const auto& row) { bodies.emplace_back(row.bytes(0)); }));
         for (const auto& body : bodies) {
-          BOOST_OUTCOME_TRY(auto record, decode<basic_idempotency_record<Traits>>(body, "idempotency record"));
-          BOOST_OUTCOME_TRY(c.memory->commit(basic_commit<Traits>{t, {}, {}, std::move(record)}));
+          auto record = decode<basic_idempotency_record<Traits>>(body, "idempotency record");
+          if (!record)
+            return fail(errc::corrupt_data, "An idempotency record of " + describe(t) + " is damaged: " + record.error().message);
+          if (auto kept = c.memory->commit(basic_commit<Traits>{t, {}, {}, std::move(record).value()}); !kept)
+            return fail(errc::corrupt_data, "An idempotency record of " + describe(t) + " does not fit its log (" +
+                                                kept.error().message + "): the database was changed by another program.");
         }
         c.revision = h.revision;
       }
