@@ -1,6 +1,7 @@
 // The conformance suite for the SQLite repository (each test on its own temporary file), and what only SQLite has: the schema version, reopening, several connections on one file.
 #include "conformance.hpp"
 #include "sql_reopen.hpp"
+#include "support/heap.hpp"
 #include "support/sqlite_files.hpp"
 
 #include "isv/storage/sqlite.hpp"
@@ -250,4 +251,47 @@ TEST_CASE("sqlite: a gap in the event log is corrupt data naming the tenant and 
   isv::basic_admin_center center{repo};
   CHECK(conformance::code_of(center.create_group(conformance::tenant_a, conformance::admin, {conformance::support, "Support"}, conformance::now)) ==
         isv::errc::corrupt_data);
+}
+
+// A commit that fails at the database after the tenant's cache took its events leaves the cache to
+// be read again; whatever the failed commit held is freed, so failures repeated do not grow the process.
+TEST_CASE("sqlite: commits that fail at the database, again and again, leave no copy of the tenant behind [D-ERR-2]") {
+  test_support::temp_database file;
+  auto repo = conformance::ok(isv::sqlite_repository::open(file.path()));
+  conformance::seed(repo);
+  isv::basic_admin_center center{repo};
+  // A tenant worth copying: 6,000 users, each holding a license.
+  conformance::ok(center.add_users(conformance::tenant_a, conformance::admin, {conformance::users(11, 6000)}, conformance::now));
+  conformance::ok(center.purchase(conformance::tenant_a, conformance::admin, conformance::buy(conformance::sub_1, conformance::isv_app, 6000), conformance::now));
+  conformance::ok(center.assign(conformance::tenant_a, conformance::admin, {conformance::sub_1, conformance::users(1, 6000), {}}, conformance::now));
+
+  // The size of one copy of the tenant: what a second repository holds once it has read it.
+  isv::release_cached_blocks();
+  const std::size_t before_copy = test_support::heap_in_use();
+  std::size_t one_copy = 0;
+  {
+    auto second = conformance::ok(isv::sqlite_repository::open(file.path()));
+    CHECK(conformance::ok(second.read(conformance::tenant_a)).find_subscription(conformance::sub_1)->licenses_in_use == 6000);
+    isv::release_cached_blocks();
+    one_copy = test_support::heap_in_use() - before_copy;
+  }
+
+  // Every commit now fails at the database, after the cache applied its events.
+  const auto pages = test_support::scalar(repo.native_handle(), "PRAGMA page_count");
+  REQUIRE(sqlite3_exec(repo.native_handle(), ("PRAGMA max_page_count = " + std::to_string(pages)).c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
+  const isv::add_users_command more{conformance::users(7001, 9000)};
+  const auto fail_once = [&] {
+    CHECK(conformance::code_of(center.add_users(conformance::tenant_a, conformance::admin, more, conformance::now)) == isv::errc::storage_fault);
+  };
+  fail_once();
+  fail_once();
+  isv::release_cached_blocks();
+  const std::size_t base = test_support::heap_in_use();
+  for (int i = 0; i < 20; ++i) fail_once();
+  CHECK_FALSE(conformance::ok(repo.read(conformance::tenant_a)).directory().has_user(conformance::user(7001)));
+  isv::release_cached_blocks();
+  const std::size_t after = test_support::heap_in_use();
+  INFO("one copy of the tenant: " << one_copy << " bytes; heap before 20 failures: " << base << ", after: " << after);
+  CHECK(one_copy > 0);
+  CHECK(after < base + one_copy / 2);
 }

@@ -148,6 +148,14 @@ public:
     return std::vector<basic_event<Traits>>(log.begin() + static_cast<std::ptrdiff_t>(after), log.end());
   }
 
+  /// Removes every tenant, its log and records, and every app: the repository is as new. Waits for
+  /// the views alive on other threads to end (a view on this thread must end first).
+  void clear() {
+    std::unique_lock lock(mutex_);
+    tenants_.clear();
+    apps_.clear();
+  }
+
   /// Room for `n` licenses in one subscription (a hint for bulk loads; it changes no state).
   [[nodiscard]] result<void> reserve_licenses(const tenant_id& in_tenant, const subscription_id& id, std::size_t n) {
     std::unique_lock lock(mutex_);

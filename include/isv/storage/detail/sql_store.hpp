@@ -34,7 +34,8 @@
 // database's, runs check_commit, applies the events to the cache, writes the event rows, the
 // conditional version updates (UPDATE ... WHERE version = old, one row or a conflict) and the
 // derived rows with prepared statements, and commits. A failure after the cache was changed marks
-// the tenant's cache stale: the next read rebuilds it from the database.
+// the tenant's cache stale: the next read empties it in place and rebuilds it from the database,
+// so a failed commit leaves nothing behind (the emptying waits for views of the cache to end).
 namespace isv::detail::sql {
 
 /// The schema this library writes. Opening a database of a newer version is refused.
@@ -258,6 +259,7 @@ private:
     count_t app_seq = 0;
   };
   struct cached {
+    /// Made once and never replaced while the store lives: views point into it.
     std::unique_ptr<memory_type> memory{};
     count_t revision = 0;
     count_t seq = 0;
@@ -307,29 +309,34 @@ private:
     if (const auto it = cache_.find(t); it != cache_.end()) it->second.stale = true;
   }
 
+  /// Starts a tenant's cache again from the tenant's initial value: an existing cache is emptied in
+  /// place (memory_type::clear waits for its views to end), never replaced, so no copy of a state
+  /// that a failed commit left behind outlives this call. Events, apps and records follow in caught_up.
+  result<void> load(const tenant_id& t, cached& c) {
+    std::optional<std::string> initial;
+    BOOST_OUTCOME_TRY(db_.run(stmt::tenant_initial, {integer(column(t))},
+                              [&](const auto& row) { initial = std::string(row.bytes(0)); }));
+    if (!initial) return fail(errc::not_found, describe(t) + " does not exist.");
+    BOOST_OUTCOME_TRY(auto org, decode<basic_tenant<Traits>>(*initial, describe(t)));
+    if (c.memory) c.memory->clear();
+    else c.memory = std::make_unique<memory_type>();
+    c.revision = 0;
+    c.seq = 0;
+    c.app_seq = 0;
+    c.stale = true; // until the tenant is back in it
+    BOOST_OUTCOME_TRY(c.memory->create_tenant(std::move(org)));
+    c.stale = false;
+    return BOOST_OUTCOME_V2_NAMESPACE::success();
+  }
+
   /// The tenant's cache, brought to the head `h` read from the database.
   result<cached*> caught_up(const tenant_id& t, const head_row& h) {
     auto [it, fresh] = cache_.try_emplace(t);
     cached& c = it->second;
     if (fresh || c.stale) {
-      if (c.memory) retired_.push_back(std::move(c.memory)); // views of it may still be alive
-      c = cached{};
-      std::optional<std::string> initial;
-      BOOST_OUTCOME_TRY(db_.run(stmt::tenant_initial, {integer(column(t))},
-                                [&](const auto& row) { initial = std::string(row.bytes(0)); }));
-      if (!initial) {
-        cache_.erase(it);
-        return fail(errc::not_found, describe(t) + " does not exist.");
-      }
-      auto org = decode<basic_tenant<Traits>>(*initial, describe(t));
-      if (!org) {
-        cache_.erase(it);
-        return org.error();
-      }
-      c.memory = std::make_unique<memory_type>();
-      if (auto made = c.memory->create_tenant(std::move(org).value()); !made) {
-        cache_.erase(it);
-        return made.error();
+      if (auto loaded = load(t, c); !loaded) {
+        if (fresh) cache_.erase(it); // never handed out: nothing points into it
+        return loaded.error();
       }
     }
     auto refresh = [&]() -> result<void> {
@@ -535,7 +542,6 @@ private:
   Db db_;
   std::mutex mutex_{};
   std::unordered_map<tenant_id, cached> cache_{};
-  std::vector<std::unique_ptr<memory_type>> retired_{};
 };
 
 /// The public face of a SQL repository (basic_sqlite_repository, basic_postgres_repository):
@@ -558,7 +564,8 @@ public:
   [[nodiscard]] auto* native_handle() noexcept { return store_->database().native_handle(); }
 
   /// A consistent read of one tenant, caught up with every commit saved before it (by any process).
-  /// The view holds a read lock on the tenant's cache: end it before committing.
+  /// The view holds a read lock on the tenant's cache: end it before committing (a commit, and the
+  /// rebuild of a cache after a failed commit, wait for it).
   [[nodiscard]] result<view_type> read(const tenant_id_t<Traits>& t) { return store_->read(t); }
   /// Checks, applies and saves one commit in one database transaction (see basic_commit).
   [[nodiscard]] result<void> commit(basic_commit<Traits> c) { return store_->commit(std::move(c)); }
