@@ -8,6 +8,9 @@
 
 #include <sqlite3.h>
 
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <string>
 
 namespace {
@@ -294,4 +297,39 @@ TEST_CASE("sqlite: commits that fail at the database, again and again, leave no 
   INFO("one copy of the tenant: " << one_copy << " bytes; heap before 20 failures: " << base << ", after: " << after);
   CHECK(one_copy > 0);
   CHECK(after < base + one_copy / 2);
+}
+
+namespace {
+
+std::string file_bytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+} // namespace
+
+// D-ERR-2: another application's database (tables, and no isv-licensing schema) is refused as a
+// storage fault and left byte for byte as it was; an empty file is a new database and gets the schema.
+TEST_CASE("sqlite: another application's database is refused untouched; an empty file gets the schema [D-ERR-2]") {
+  test_support::temp_database file;
+  exec_on_file(file.path(), "CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT NOT NULL);"
+                            "INSERT INTO customers (name) VALUES ('Ada'), ('Bo')");
+  const std::string before = file_bytes(file.path());
+  REQUIRE_FALSE(before.empty());
+
+  const auto refused = isv::sqlite_repository::open(file.path());
+  CHECK(conformance::code_of(refused) == isv::errc::storage_fault);
+  CHECK(mentions(refused.error().message, "not an isv-licensing database"));
+  CHECK(mentions(refused.error().message, file.path()));
+  CHECK(mentions(refused.error().message, "customers"));
+  CHECK(file_bytes(file.path()) == before);
+  CHECK_FALSE(std::filesystem::exists(file.path() + "-wal"));
+  CHECK_FALSE(std::filesystem::exists(file.path() + "-journal"));
+
+  test_support::temp_database empty;
+  { std::ofstream touch(empty.path(), std::ios::binary); }
+  REQUIRE(std::filesystem::file_size(empty.path()) == 0);
+  auto repo = conformance::ok(isv::sqlite_repository::open(empty.path()));
+  CHECK(test_support::scalar(repo.native_handle(), "SELECT version FROM schema_version") == 1);
+  conformance::seed(repo);
 }

@@ -76,6 +76,8 @@ public:
                                            (out.db_ ? sqlite3_errmsg(out.db_) : sqlite3_errstr(rc)) + ".");
     sqlite3_extended_result_codes(out.db_, 1);
     sqlite3_busy_timeout(out.db_, static_cast<int>(options.busy_timeout.count()));
+    // Before anything is written (journal_mode = WAL already rewrites the file's header).
+    BOOST_OUTCOME_TRY(out.refuse_another_applications());
     // WAL: readers never block the writer and a commit is one append; every process sharing the
     // file sees the mode, which is stored in the file.
     BOOST_OUTCOME_TRY(out.exec("PRAGMA journal_mode = WAL"));
@@ -111,6 +113,28 @@ public:
     sqlite3_finalize(s);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE) return failure("read the schema");
     return out;
+  }
+
+  /// A database that holds tables (or other objects) and no schema_version table belongs to another
+  /// application: refused, and left as it is. An empty database (a new or empty file) is ours to set up.
+  [[nodiscard]] result<void> refuse_another_applications() {
+    BOOST_OUTCOME_TRY(const auto ours,
+                      scalar("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'"));
+    if (ours.value_or(0) != 0) return BOOST_OUTCOME_V2_NAMESPACE::success();
+    sqlite3_stmt* s = nullptr;
+    const std::string_view sql = "SELECT type, name FROM sqlite_master ORDER BY type <> 'table', name LIMIT 1";
+    if (sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &s, nullptr) != SQLITE_OK) return failure("read the schema");
+    std::optional<std::string> found;
+    const int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW)
+      found = std::string(reinterpret_cast<const char*>(sqlite3_column_text(s, 0))) + " \"" +
+              reinterpret_cast<const char*>(sqlite3_column_text(s, 1)) + "\"";
+    sqlite3_finalize(s);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return failure("read the schema");
+    if (!found) return BOOST_OUTCOME_V2_NAMESPACE::success();
+    return fail(errc::storage_fault, "\"" + path_ + "\" is not an isv-licensing database: it holds " + *found +
+                                         " and no schema_version table, so it belongs to another application. "
+                                         "Nothing was changed; name a new or empty file.");
   }
 
   [[nodiscard]] result<void> begin_schema() { return exec("BEGIN IMMEDIATE"); }
@@ -198,8 +222,9 @@ private:
 /// read lock on its tenant's cache: end it before committing, and hold one view per thread at a time.
 /// `open(path, options)` opens the file, creating it if needed (a `file:` URI such as
 /// `file:/path?mode=ro` opens it read-only: reads work, writes are storage faults). Refused with
-/// errc::storage_fault for a file that cannot be opened, is not an isv-licensing database or was
-/// written by a newer schema version. Afterwards, only another writer holding the file's lock past
+/// errc::storage_fault for a file that cannot be opened, is not an isv-licensing database (another
+/// application's: tables and no isv-licensing schema, left untouched) or was written by a newer
+/// schema version; an empty file gets the schema. Afterwards, only another writer holding the file's lock past
 /// the busy timeout is errc::conflict; a full disk, a read-only or damaged file is errc::storage_fault
 /// and an event that does not read back is errc::corrupt_data (D-ERR-2).
 template <detail::sql::sql_storable_traits Traits = default_traits>
