@@ -217,3 +217,11 @@ TEST_CASE("postgres: a gap in the event log is corrupt data naming the tenant an
   CHECK(mentions(read.error().message, "tenant 1"));
   CHECK(mentions(read.error().message, "position 4"));
 }
+
+// D-IDEM-1: through two servers on one database, a pruned record is gone for both.
+TEST_CASE("postgres: a record pruned through one server is gone for another that had it cached [D-IDEM-1]") {
+  temp_schema schema;
+  auto first = conformance::ok(isv::postgres_repository::open(server(), schema.options()));
+  auto second = conformance::ok(isv::postgres_repository::open(server(), schema.options()));
+  conformance::a_pruned_record_is_gone_for_every_connection(first, second);
+}

@@ -333,3 +333,30 @@ TEST_CASE("sqlite: another application's database is refused untouched; an empty
   CHECK(test_support::scalar(repo.native_handle(), "SELECT version FROM schema_version") == 1);
   conformance::seed(repo);
 }
+
+// D-IDEM-1: through two connections on one file, a pruned record is gone for both.
+TEST_CASE("sqlite: a record pruned through one connection is gone for another that had it cached [D-IDEM-1]") {
+  test_support::temp_database file;
+  auto first = conformance::ok(isv::sqlite_repository::open(file.path()));
+  auto second = conformance::ok(isv::sqlite_repository::open(file.path()));
+  conformance::a_pruned_record_is_gone_for_every_connection(first, second);
+}
+
+// D-IDEM-1: a database of release 0.1.0 (its records carry no time) gets each record's time from
+// the event log when it is opened, and its records are pruned 24 hours after their request.
+TEST_CASE("sqlite: the idempotency records of a 0.1.0 database are timed from its log and pruned after 24 hours [D-IDEM-1]") {
+  using namespace std::chrono_literals;
+  test_support::temp_database copy;
+  std::filesystem::copy_file(ISV_GOLDEN_SQLITE, copy.path());
+  auto repo = conformance::ok(isv::sqlite_repository::open(copy.path()));
+  CHECK(test_support::scalar(repo.native_handle(), "SELECT version FROM schema_version") == 1);
+  const auto assigned_at = conformance::now + 20min; // the file's keyed assignment
+  CHECK(test_support::scalar(repo.native_handle(), "SELECT recorded_at FROM idempotency WHERE idem_key = 'golden-assign-crm'") ==
+        assigned_at.time_since_epoch().count());
+  isv::basic_admin_center center{repo};
+  CHECK(conformance::ok(center.prune_idempotency(assigned_at + 24h)) == 0);
+  CHECK(conformance::ok(repo.read(conformance::tenant_a)).find_idempotency("golden-assign-crm") != nullptr);
+  CHECK(conformance::ok(center.prune_idempotency(assigned_at + 24h + 1s)) == 1);
+  CHECK(conformance::ok(repo.read(conformance::tenant_a)).find_idempotency("golden-assign-crm") == nullptr);
+  CHECK(test_support::scalar(repo.native_handle(), "SELECT count(*) FROM idempotency") == 0);
+}

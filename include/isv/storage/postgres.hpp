@@ -36,6 +36,9 @@ public:
   // The catalog's sequence number is max + 1: two adders must not compute it at once.
   static constexpr std::string_view lock_apps = "LOCK TABLE apps IN SHARE ROW EXCLUSIVE MODE";
   static constexpr std::string_view blob_type = "BYTEA";
+  static constexpr std::string_view has_recorded_at =
+      "SELECT count(*) FROM information_schema.columns WHERE table_schema = current_schema()"
+      " AND table_name = 'idempotency' AND column_name = 'recorded_at'";
 
   /// A row of a result in binary format.
   class row {
@@ -53,6 +56,7 @@ public:
     [[nodiscard]] std::string_view bytes(int column) const noexcept {
       return {PQgetvalue(r_, n_, column), static_cast<std::size_t>(PQgetlength(r_, n_, column))};
     }
+    [[nodiscard]] bool is_null(int column) const noexcept { return PQgetisnull(r_, n_, column) != 0; }
 
   private:
     const PGresult* r_;

@@ -33,11 +33,14 @@ public:
   static constexpr bool row_locks = false;
   static constexpr std::string_view lock_apps{};
   static constexpr std::string_view blob_type = "BLOB";
+  static constexpr std::string_view has_recorded_at =
+      "SELECT count(*) FROM pragma_table_info('idempotency') WHERE name = 'recorded_at'";
 
   class row {
   public:
     explicit row(sqlite3_stmt* s) noexcept : s_(s) {}
     [[nodiscard]] std::int64_t integer(int column) const noexcept { return sqlite3_column_int64(s_, column); }
+    [[nodiscard]] bool is_null(int column) const noexcept { return sqlite3_column_type(s_, column) == SQLITE_NULL; }
     [[nodiscard]] std::string_view bytes(int column) const noexcept {
       const void* data = sqlite3_column_blob(s_, column);
       const int n = sqlite3_column_bytes(s_, column);
