@@ -1,11 +1,12 @@
 // A repository written from scratch against isv::repository (std::map, one thread), used through
-// the admin center: buy seats, assign them, see an over-assignment refused and a retried request
-// answered from its idempotency record. The library keeps each tenant's state (isv::tenant_state)
-// and says how events change it (isv::apply); the repository adds the log and the keys. Exits
-// non-zero if a check fails.
+// the admin center: buy seats, assign them, see an over-assignment refused, a retried request
+// answered from its idempotency record, and the record pruned a day later. The library keeps each
+// tenant's state (isv::tenant_state) and says how events change it (isv::apply); the repository
+// adds the log and the keys. Exits non-zero if a check fails.
 #include "isv/licensing.hpp"
 #include "isv/tenant_state.hpp"
 
+#include <cstddef>
 #include <cstdio>
 #include <map>
 #include <string>
@@ -13,10 +14,15 @@
 
 namespace {
 
+struct kept_record {
+  isv::idempotency_record record;
+  isv::default_traits::time_point recorded_at; // when its request was made: what pruning compares
+};
+
 struct tenant_store {
   isv::tenant_state state;
   std::vector<isv::event> log;
-  std::map<std::string, isv::idempotency_record, std::less<>> keys;
+  std::map<std::string, kept_record, std::less<>> keys;
 };
 
 template <class Map>
@@ -44,7 +50,7 @@ public:
     const isv::app* find_app(const isv::app_id& id) const { return find_in(*apps, id); }
     const isv::idempotency_record* find_idempotency(std::string_view key) const {
       const auto it = s->keys.find(key);
-      return it == s->keys.end() ? nullptr : &it->second;
+      return it == s->keys.end() ? nullptr : &it->second.record;
     }
   };
 
@@ -61,8 +67,15 @@ public:
       isv::apply(s.state, e); // the library's one fold: each event changes the value it names
       s.log.push_back(std::move(e));
     }
-    if (c.idempotency) s.keys.emplace(c.idempotency->key, std::move(*c.idempotency));
+    if (c.idempotency) s.keys.emplace(c.idempotency->key, kept_record{std::move(*c.idempotency), c.recorded_at});
     return isv::result<void>(BOOST_OUTCOME_V2_NAMESPACE::success());
+  }
+  // The records of requests made before `before` go, in every tenant; their keys are new again.
+  isv::result<std::size_t> prune_idempotency(const isv::default_traits::time_point& before) {
+    std::size_t removed = 0;
+    for (auto& entry : tenants_)
+      removed += std::erase_if(entry.second.keys, [&](const auto& kept) { return kept.second.recorded_at < before; });
+    return removed;
   }
   isv::result<std::vector<isv::event>> events(const isv::tenant_id& t, std::size_t after) {
     const auto* s = find_in(tenants_, t);
@@ -128,6 +141,8 @@ int main() {
   check(first && first.value().value.licenses_added == 2, "ada and bo assigned");
   const auto again = center.assign(contoso, ada, {.subscription = seats, .users = {ada, bo}}, now, "assign-ada-bo");
   check(again && again.value() == first.value(), "the retried request returns the first result (D-IDEM-1)");
+  const auto pruned = center.prune_idempotency(now + hours{25});
+  check(pruned && pruned.value() == 1, "a day later, the host prunes the record: the key is new again (D-IDEM-1)");
   const auto over = center.assign(contoso, ada, {.subscription = seats, .users = {cy}}, now);
   check(!over && over.error().code == isv::errc::seats_exhausted, "a third seat is refused (D-ASSIGN-3)");
   if (!over) std::printf("     %s\n", over.error().message.c_str());

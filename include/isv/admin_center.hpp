@@ -15,6 +15,8 @@
 #include "isv/role_grants.hpp"
 
 #include <algorithm>
+#include <chrono>
+#include <cstddef>
 #include <optional>
 #include <span>
 #include <string>
@@ -41,14 +43,19 @@ struct admin_center_options {
   int max_retries = 3;
   /// Grace period and payment terms for invoices, overdue collection and the clock.
   lifecycle_policy policy{};
+  /// How long an idempotency record is kept after its request (D-IDEM-1): prune_idempotency(now)
+  /// removes the older ones. 24 hours, as payment platforms keep their idempotency keys.
+  std::chrono::seconds idempotency_retention = std::chrono::hours{24};
 };
 
 /// The admin center: one entry point, execute(), runs any command (isv/command.hpp). It loads the
 /// tenant from the repository, acts as `acting` with exactly the roles the stored tenant granted,
 /// runs the pure operation, and commits its events with the versions it read. A commit refused
-/// with a conflict is retried from fresh state up to `max_retries` times (D-CONC-1). With an
-/// idempotency key, the first result is stored in the same commit and returned for every
-/// repeat; the key reused for another request is refused (D-IDEM-1). Platform commands
+/// with a conflict is retried from fresh state up to `max_retries` times (D-CONC-1); any other
+/// refusal, a storage fault included, is returned at once (D-ERR-2). With an idempotency key, the
+/// first result is stored in the same commit and returned for every repeat; the key reused for
+/// another request is refused (D-IDEM-1). The host calls prune_idempotency(now) from time to time:
+/// records older than `idempotency_retention` are removed, and their keys are new again. Platform commands
 /// (issue_invoice, collect_overdue, advance_to) run without an acting user. The named member
 /// functions (purchase, assign, ...) are one-line conveniences over execute().
 template <repository Repository>
@@ -89,7 +96,7 @@ public:
     static_assert(is_alternative_of<value, stored_value_t<T>>, "an idempotency record must be able to hold the value");
     if (platform_command<Command> && acting)
       return fail(errc::invalid_argument, std::string(Command::operation_name) + " is done by the platform: no admin acts, so name none.");
-    return run<value>(in_tenant, acting, cmd, idempotency_key, [&](const view_type& v, const basic_actor<T>& admin) {
+    return run<value>(in_tenant, acting, cmd, now, idempotency_key, [&](const view_type& v, const basic_actor<T>& admin) {
       // Each handler takes what its operation reads: no admin for the platform's, no time for a view.
       if constexpr (platform_command<Command>) return decide(v, cmd, now);
       else if constexpr (requires { decide(v, admin, cmd); }) return decide(v, admin, cmd);
@@ -267,6 +274,20 @@ public:
     return execute(t, std::nullopt, cmd, now, key);
   }
 
+  // ---- Idempotency records ----------------------------------------------------------------------
+
+  /// Removes, in every tenant, the idempotency records of requests made more than
+  /// options().idempotency_retention before `now`; a key of a removed record names a new request
+  /// again (D-IDEM-1). Records are kept until this is called: a host calls it from time to time
+  /// (hourly, say). Returns how many were removed; a negative retention is invalid_argument.
+  [[nodiscard]] result<std::size_t> prune_idempotency(const time_point& now) {
+    if (options_.idempotency_retention < std::chrono::seconds::zero())
+      return fail(errc::invalid_argument, "The idempotency retention is negative (" +
+                                              std::to_string(options_.idempotency_retention.count()) +
+                                              " s): keep records for zero seconds or more.");
+    return repo_->prune_idempotency(now - std::chrono::duration_cast<typename time_point::duration>(options_.idempotency_retention));
+  }
+
   // ---- Queries (reads: not authorized by the library, not retried) -------------------------------
 
   [[nodiscard]] result<basic_tenant<T>> find_tenant(const tenant_id& in_tenant) {
@@ -319,12 +340,12 @@ private:
 
   template <class Value, class Command, class Decide>
   result<receipt<Value>> run(const tenant_id& in_tenant, const std::optional<user_id>& acting, const Command& cmd,
-                             std::string_view key, Decide&& decide_once) {
+                             const time_point& now, std::string_view key, Decide&& decide_once) {
     constexpr std::string_view operation = Command::operation_name;
     const std::uint64_t fingerprint = key.empty() ? 0 : detail::fingerprint(acting, cmd);
     std::optional<error> conflict;
     for (int attempt = 0; attempt <= std::max(options_.max_retries, 0); ++attempt) {
-      basic_commit<T> c{in_tenant, {}, {}, {}};
+      basic_commit<T> c{in_tenant, {}, {}, {}, now};
       receipt<Value> out;
       {
         BOOST_OUTCOME_TRY(auto v, repo_->read(in_tenant));

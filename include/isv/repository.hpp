@@ -133,7 +133,8 @@ using stored_value_t = std::variant<std::monostate, basic_assignment_report<T>, 
                                     basic_invoice<T>, typename T::string_type>;
 
 /// The first outcome of a request that carried an idempotency key (D-IDEM-1). Keys are scoped to
-/// the tenant; the fingerprint (operation, acting user, command) tells a repeat from a reuse.
+/// the tenant; the fingerprint (operation, acting user, command) tells a repeat from a reuse. A
+/// repository keeps it, with the time of its commit, until prune_idempotency removes it.
 template <licensing_traits Traits>
 struct basic_idempotency_record {
   std::string key{};
@@ -155,6 +156,9 @@ struct basic_commit {
   std::vector<basic_expected_version<Traits>> expected{};
   std::vector<basic_event<Traits>> events{};
   std::optional<basic_idempotency_record<Traits>> idempotency{};
+  /// When the request was made (the service's `now`): the idempotency record is kept with it, and
+  /// prune_idempotency(before) removes the records made before `before`.
+  time_point_t<Traits> recorded_at{};
 };
 
 using aggregate_ref = basic_aggregate_ref<default_traits>;
@@ -193,17 +197,22 @@ concept repository_view =
 ///   position `after` (0: all), in commit order (D-AUDIT-1).
 /// - `create_tenant(basic_tenant<T>)`, `add_app(basic_app<T>)` -> `result<void>`: setting up a tenant
 ///   (with an empty directory) and the catalog; errc::already_exists for an id that is taken.
+/// - `prune_idempotency(time_point before)` -> `result<std::size_t>`: removes, in every tenant, the
+///   idempotency records of commits recorded before `before`, and says how many; a key of a removed
+///   record is new again (D-IDEM-1). Records are kept until then.
 template <class R>
 concept repository =
     requires { typename R::traits_type; typename R::view_type; } && licensing_traits<typename R::traits_type> &&
     repository_view<typename R::view_type, typename R::traits_type> &&
     requires(R& r, const tenant_id_t<typename R::traits_type>& t, basic_commit<typename R::traits_type> c,
-             basic_tenant<typename R::traits_type> org, basic_app<typename R::traits_type> product, std::size_t after) {
+             basic_tenant<typename R::traits_type> org, basic_app<typename R::traits_type> product, std::size_t after,
+             const time_point_t<typename R::traits_type>& before) {
       { r.read(t) } -> std::same_as<result<typename R::view_type>>;
       { r.commit(std::move(c)) } -> std::same_as<result<void>>;
       { r.events(t, after) } -> std::same_as<result<std::vector<basic_event<typename R::traits_type>>>>;
       { r.create_tenant(std::move(org)) } -> std::same_as<result<void>>;
       { r.add_app(std::move(product)) } -> std::same_as<result<void>>;
+      { r.prune_idempotency(before) } -> std::same_as<result<std::size_t>>;
     };
 
 // ---- What every backend shares ----------------------------------------------------------------

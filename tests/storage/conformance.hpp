@@ -156,6 +156,9 @@ public:
   }
   isv::result<void> create_tenant(isv::basic_tenant<traits_type> org) { return inner_->create_tenant(std::move(org)); }
   isv::result<void> add_app(isv::basic_app<traits_type> product) { return inner_->add_app(std::move(product)); }
+  isv::result<std::size_t> prune_idempotency(const isv::time_point_t<traits_type>& before) {
+    return inner_->prune_idempotency(before);
+  }
 
 private:
   Inner* inner_;
@@ -487,6 +490,57 @@ void same_key_different_command_is_refused() {
   CHECK(log_size(repo, tenant_a) == log_before);
 }
 
+// D-IDEM-1: an idempotency record is kept for the service's retention (24 hours by default) and
+// removed by prune_idempotency, in every tenant; a key used again after its record was pruned is a
+// new request. Until the host prunes, every record is kept.
+template <class Backend>
+void idempotency_records_are_pruned_after_the_retention() {
+  Backend backend;
+  auto& repo = backend.repository();
+  seed(repo);
+  isv::basic_admin_center center{repo};
+  CHECK(center.options().idempotency_retention == std::chrono::hours{24});
+  ok(center.purchase(tenant_a, admin, buy(sub_1, isv_app, 5), now));
+  const isv::assign_command first{sub_1, {user(1)}, {}};
+  const auto original = ok(center.assign(tenant_a, admin, first, now, "old"));
+  ok(center.preview_unassign(tenant_a, admin, {sub_1, {user(1)}, {}}, now + 20h, "young")); // a keyed read is kept too
+  ok(center.create_group(tenant_b, admin, {sales, "Sales"}, now, "old"));
+
+  // Less than 24 hours on: nothing is removed, and a repeat still returns the first result.
+  CHECK(ok(center.prune_idempotency(now + 23h)) == 0);
+  CHECK(ok(center.assign(tenant_a, admin, first, now + 23h, "old")) == original);
+
+  // 25 hours on: both "old" records (one per tenant) are removed; "young" is kept.
+  CHECK(ok(center.prune_idempotency(now + 25h)) == 2);
+  {
+    auto v = ok(repo.read(tenant_a));
+    CHECK(v.find_idempotency("old") == nullptr);
+    CHECK(v.find_idempotency("young") != nullptr);
+  }
+  CHECK(ok(repo.read(tenant_b)).find_idempotency("old") == nullptr);
+  CHECK(code_of(center.assign(tenant_a, admin, {sub_1, {user(3)}, {}}, now + 25h, "young")) == isv::errc::idempotency_mismatch);
+
+  // The pruned key names a new request: another command under it runs, and is replayed from then on.
+  const auto log_before = log_size(repo, tenant_a);
+  const isv::assign_command second{sub_1, {user(4)}, {}};
+  const auto reused = ok(center.assign(tenant_a, admin, second, now + 25h, "old"));
+  CHECK(reused.value.licenses_added == 1);
+  CHECK(log_size(repo, tenant_a) == log_before + reused.events.size());
+  CHECK(ok(center.assign(tenant_a, admin, second, now + 26h, "old")) == reused);
+  CHECK(code_of(center.assign(tenant_a, admin, first, now + 26h, "old")) == isv::errc::idempotency_mismatch);
+  CHECK(stored_subscription(repo, tenant_a, sub_1).licenses_in_use == 2);
+
+  // The retention is the service's option; the repository removes what was recorded before a cutoff.
+  isv::basic_admin_center hourly{repo, isv::admin_center_options{3, {}, std::chrono::hours{1}}};
+  CHECK(ok(hourly.prune_idempotency(now + 26h)) == 1); // "young" (now + 20h); the reuse (now + 25h) stays
+  CHECK(ok(repo.read(tenant_a)).find_idempotency("old") != nullptr);
+  CHECK(ok(repo.prune_idempotency(now + 25h + 1s)) == 1);
+  CHECK(ok(repo.read(tenant_a)).find_idempotency("old") == nullptr);
+  CHECK(ok(repo.prune_idempotency(now + 1000h)) == 0);
+  isv::basic_admin_center backwards{repo, isv::admin_center_options{3, {}, -std::chrono::hours{1}}};
+  CHECK(code_of(backwards.prune_idempotency(now)) == isv::errc::invalid_argument);
+}
+
 // D-CONC-1: an operation overtaken between its read and its commit is run again from fresh state.
 template <class Backend>
 void conflicts_are_retried_from_fresh_state() {
@@ -662,6 +716,9 @@ void every_operation_is_stored() {
   }                                                                                                                    \
   TEST_CASE(name ": the same idempotency key with another command is refused [D-IDEM-1]") {                          \
     conformance::same_key_different_command_is_refused<Backend>();                                                     \
+  }                                                                                                                    \
+  TEST_CASE(name ": idempotency records are pruned after the retention; a pruned key is a new request [D-IDEM-1]") { \
+    conformance::idempotency_records_are_pruned_after_the_retention<Backend>();                                        \
   }                                                                                                                    \
   TEST_CASE(name ": an operation overtaken by a concurrent change is retried from fresh state [D-CONC-1]") {          \
     conformance::conflicts_are_retried_from_fresh_state<Backend>();                                                    \

@@ -111,23 +111,23 @@ TEST_CASE("postgres: two servers on one database see each other's commits and ne
         std::to_string(conformance::ok(first.events(conformance::tenant_a, 0)).size()));
 }
 
-// A schema written by a newer version is refused, typed, and left as it is.
-TEST_CASE("postgres: opening a schema of a newer version is refused") {
+// D-ERR-2: a schema written by a newer version is not this library's schema: a storage fault, and left as it is.
+TEST_CASE("postgres: opening a schema of a newer version is refused as a storage fault [D-ERR-2]") {
   temp_schema schema;
   { auto repo = conformance::ok(isv::postgres_repository::open(server(), schema.options())); }
   query("UPDATE " + schema.name() + ".schema_version SET version = 42");
   const auto refused = isv::postgres_repository::open(server(), schema.options());
   REQUIRE_FALSE(refused);
-  CHECK(refused.error().code == isv::errc::invalid_argument);
+  CHECK(refused.error().code == isv::errc::storage_fault);
   CHECK(refused.error().message.find("42") != std::string::npos);
   CHECK(query("SELECT version FROM " + schema.name() + ".schema_version") == "42");
 }
 
-// An unreachable server is a typed error naming what was tried, not a crash.
-TEST_CASE("postgres: a server that cannot be reached is refused with a message") {
+// D-ERR-2: an unreachable server is a storage fault naming what was tried, not a crash.
+TEST_CASE("postgres: a server that cannot be reached is refused as a storage fault [D-ERR-2]") {
   const auto refused = isv::postgres_repository::open("host=127.0.0.1 port=1 connect_timeout=2 user=postgres dbname=postgres");
   REQUIRE_FALSE(refused);
-  CHECK(refused.error().code == isv::errc::not_found);
+  CHECK(refused.error().code == isv::errc::storage_fault);
   CHECK(refused.error().message.find("port=1") != std::string::npos);
 }
 
@@ -137,4 +137,91 @@ TEST_CASE("postgres: a second connection reads back every kind of event and idem
   auto first = conformance::ok(isv::postgres_repository::open(server(), schema.options()));
   auto second = conformance::ok(isv::postgres_repository::open(server(), schema.options()));
   conformance::a_second_repository_reads_back_everything(first, second);
+}
+
+// ---- Storage faults (D-ERR-2): typed as such, never as a conflict the service would retry ----------
+
+namespace {
+
+bool mentions(const std::string& message, const std::string& part) { return message.find(part) != std::string::npos; }
+
+/// Tenant A with a subscription, a license and a group: a log of a dozen events.
+void write_a_tenant(const temp_schema& schema) {
+  auto repo = conformance::ok(isv::postgres_repository::open(server(), schema.options()));
+  conformance::seed(repo);
+  isv::basic_admin_center center{repo};
+  conformance::ok(center.purchase(conformance::tenant_a, conformance::admin,
+                                  conformance::buy(conformance::sub_1, conformance::isv_app, 5), conformance::now));
+  conformance::ok(center.assign(conformance::tenant_a, conformance::admin, {conformance::sub_1, {conformance::user(1)}, {}},
+                                conformance::now, "k"));
+  conformance::ok(center.create_group(conformance::tenant_a, conformance::admin, {conformance::sales, "Sales"}, conformance::now));
+}
+
+} // namespace
+
+// D-ERR-2: a database that refuses writes (here: the connection's transactions made read-only) is a
+// storage fault with PostgreSQL's words; the service does not retry it, and nothing is saved.
+TEST_CASE("postgres: a read-only database is a storage fault, not a conflict, and the service does not retry it [D-ERR-2]") {
+  temp_schema schema;
+  auto repo = conformance::ok(isv::postgres_repository::open(server(), schema.options()));
+  conformance::seed(repo);
+  isv::basic_admin_center direct{repo};
+  conformance::ok(direct.purchase(conformance::tenant_a, conformance::admin,
+                                  conformance::buy(conformance::sub_1, conformance::isv_app, 5), conformance::now));
+  const auto log_before = conformance::log_size(repo, conformance::tenant_a);
+  PQclear(PQexec(repo.native_handle(), "SET default_transaction_read_only = on"));
+
+  conformance::racing_repository<isv::postgres_repository> counting(repo);
+  isv::basic_admin_center center{counting};
+  const auto refused = center.assign(conformance::tenant_a, conformance::admin, {conformance::sub_1, {conformance::user(1)}, {}},
+                                     conformance::now);
+  CHECK(conformance::code_of(refused) == isv::errc::storage_fault);
+  CHECK(mentions(refused.error().message, "read-only"));
+  CHECK(counting.commits_seen() == 1);
+
+  PQclear(PQexec(repo.native_handle(), "SET default_transaction_read_only = off"));
+  CHECK(conformance::log_size(repo, conformance::tenant_a) == log_before);
+  conformance::ok(center.assign(conformance::tenant_a, conformance::admin, {conformance::sub_1, {conformance::user(1)}, {}},
+                                conformance::now));
+}
+
+// D-ERR-2: an event row whose bytes were changed by another program is corrupt data, named by
+// tenant and position; the service neither retries nor commits.
+TEST_CASE("postgres: a tampered event is corrupt data naming the tenant and its position [D-ERR-2]") {
+  temp_schema schema;
+  write_a_tenant(schema);
+  query("UPDATE " + schema.name() + ".events SET body = '\\xff00ff'::bytea WHERE tenant = 1 AND seq = 3");
+
+  auto repo = conformance::ok(isv::postgres_repository::open(server(), schema.options()));
+  const auto read = repo.read(conformance::tenant_a);
+  CHECK(conformance::code_of(read) == isv::errc::corrupt_data);
+  CHECK(mentions(read.error().message, "tenant 1"));
+  CHECK(mentions(read.error().message, "position 3"));
+
+  conformance::racing_repository<isv::postgres_repository> counting(repo);
+  isv::basic_admin_center center{counting};
+  const auto refused = center.assign(conformance::tenant_a, conformance::admin, {conformance::sub_1, {conformance::user(2)}, {}},
+                                     conformance::now);
+  CHECK(conformance::code_of(refused) == isv::errc::corrupt_data);
+  CHECK(counting.commits_seen() == 0);
+}
+
+// D-ERR-2: a missing event (a gap in the positions) is corrupt data naming the first missing position.
+TEST_CASE("postgres: a gap in the event log is corrupt data naming the tenant and the missing position [D-ERR-2]") {
+  temp_schema schema;
+  write_a_tenant(schema);
+  query("DELETE FROM " + schema.name() + ".events WHERE tenant = 1 AND seq = 4");
+  auto repo = conformance::ok(isv::postgres_repository::open(server(), schema.options()));
+  const auto read = repo.read(conformance::tenant_a);
+  CHECK(conformance::code_of(read) == isv::errc::corrupt_data);
+  CHECK(mentions(read.error().message, "tenant 1"));
+  CHECK(mentions(read.error().message, "position 4"));
+}
+
+// D-IDEM-1: through two servers on one database, a pruned record is gone for both.
+TEST_CASE("postgres: a record pruned through one server is gone for another that had it cached [D-IDEM-1]") {
+  temp_schema schema;
+  auto first = conformance::ok(isv::postgres_repository::open(server(), schema.options()));
+  auto second = conformance::ok(isv::postgres_repository::open(server(), schema.options()));
+  conformance::a_pruned_record_is_gone_for_every_connection(first, second);
 }

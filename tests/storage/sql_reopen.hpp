@@ -78,4 +78,42 @@ void a_second_repository_reads_back_everything(Repository& first, Repository& se
   CHECK(std::holds_alternative<isv::unassign_preview>(b.find_idempotency("k-preview")->value));
 }
 
+/// D-IDEM-1: a record pruned through one repository is gone for another on the same database that
+/// had it cached, which then takes the key as a new request; its new record reaches the first.
+/// Each repository prunes its cache by the times it read from the database.
+template <class Repository>
+void a_pruned_record_is_gone_for_every_connection(Repository& first, Repository& second) {
+  using namespace std::chrono_literals;
+  seed(first);
+  isv::basic_admin_center one{first};
+  isv::basic_admin_center two{second};
+  ok(one.purchase(tenant_a, admin, buy(sub_1, isv_app, 5), now));
+  ok(one.assign(tenant_a, admin, {sub_1, {user(1)}, {}}, now, "k"));
+  ok(one.assign(tenant_a, admin, {sub_1, {user(2)}, {}}, now + 2h, "later"));
+  CHECK(ok(first.read(tenant_a)).find_idempotency("k") != nullptr);
+  CHECK(ok(second.read(tenant_a)).find_idempotency("k") != nullptr); // cached by the second, with its time
+
+  CHECK(ok(two.prune_idempotency(now + 23h)) == 0);
+  CHECK(ok(two.prune_idempotency(now + 25h)) == 1);
+  for (Repository* r : {&first, &second}) {
+    auto v = ok(r->read(tenant_a));
+    CHECK(v.find_idempotency("k") == nullptr);
+    CHECK(v.find_idempotency("later") != nullptr);
+  }
+
+  const auto reused = ok(one.assign(tenant_a, admin, {sub_1, {user(3)}, {}}, now + 25h, "k"));
+  CHECK(reused.value.licenses_added == 1);
+  CHECK(ok(two.assign(tenant_a, admin, {sub_1, {user(3)}, {}}, now + 26h, "k")) == reused);
+  {
+    auto v = ok(second.read(tenant_a));
+    REQUIRE(v.find_idempotency("k") != nullptr);
+    CHECK(v.find_idempotency("k")->events == reused.events);
+  }
+  // The reuse is kept for its own 24 hours, in both.
+  CHECK(ok(one.prune_idempotency(now + 27h)) == 1); // "later"
+  CHECK(ok(two.prune_idempotency(now + 50h)) == 1); // the reuse (now + 25h)
+  CHECK(ok(first.read(tenant_a)).find_idempotency("k") == nullptr);
+  CHECK(ok(second.read(tenant_a)).find_idempotency("k") == nullptr);
+}
+
 } // namespace conformance

@@ -33,11 +33,16 @@ public:
   using subscription_id = subscription_id_t<Traits>;
 
 private:
+  // An idempotency record and when its commit was recorded (what prune_idempotency compares).
+  struct kept_record {
+    basic_idempotency_record<Traits> record;
+    time_point_t<Traits> recorded_at{};
+  };
   // A tenant's state (changed only by isv::apply), and what the repository keeps beside it.
   struct tenant_record {
     basic_tenant_state<Traits> state;
     std::deque<basic_event<Traits>> log{};
-    std::unordered_map<std::string, basic_idempotency_record<Traits>> idempotency{};
+    std::unordered_map<std::string, kept_record> idempotency{};
   };
   using app_catalog = std::unordered_map<app_id_t<Traits>, basic_app<Traits>>;
 
@@ -69,7 +74,7 @@ public:
     }
     [[nodiscard]] const basic_idempotency_record<Traits>* find_idempotency(std::string_view key) const {
       const auto it = record_->idempotency.find(std::string(key));
-      return it == record_->idempotency.end() ? nullptr : &it->second;
+      return it == record_->idempotency.end() ? nullptr : &it->second.record;
     }
 
   private:
@@ -133,9 +138,19 @@ public:
     }
     if (c.idempotency) {
       auto key = c.idempotency->key;
-      record.idempotency.emplace(std::move(key), std::move(*c.idempotency));
+      record.idempotency.emplace(std::move(key), kept_record{std::move(*c.idempotency), c.recorded_at});
     }
     return BOOST_OUTCOME_V2_NAMESPACE::success();
+  }
+
+  /// Removes, in every tenant, the idempotency records of commits recorded before `before`; their
+  /// keys are new again (D-IDEM-1). Returns how many were removed.
+  [[nodiscard]] result<std::size_t> prune_idempotency(const time_point_t<Traits>& before) {
+    std::unique_lock lock(mutex_);
+    std::size_t removed = 0;
+    for (auto& entry : tenants_)
+      removed += std::erase_if(entry.second->idempotency, [&](const auto& kept) { return kept.second.recorded_at < before; });
+    return removed;
   }
 
   /// The tenant's event log from position `after` (0: from the start), in commit order.
@@ -146,6 +161,14 @@ public:
     const auto& log = it->second->log;
     if (after >= log.size()) return std::vector<basic_event<Traits>>{};
     return std::vector<basic_event<Traits>>(log.begin() + static_cast<std::ptrdiff_t>(after), log.end());
+  }
+
+  /// Removes every tenant, its log and records, and every app: the repository is as new. Waits for
+  /// the views alive on other threads to end (a view on this thread must end first).
+  void clear() {
+    std::unique_lock lock(mutex_);
+    tenants_.clear();
+    apps_.clear();
   }
 
   /// Room for `n` licenses in one subscription (a hint for bulk loads; it changes no state).

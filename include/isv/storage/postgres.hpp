@@ -36,6 +36,9 @@ public:
   // The catalog's sequence number is max + 1: two adders must not compute it at once.
   static constexpr std::string_view lock_apps = "LOCK TABLE apps IN SHARE ROW EXCLUSIVE MODE";
   static constexpr std::string_view blob_type = "BYTEA";
+  static constexpr std::string_view has_recorded_at =
+      "SELECT count(*) FROM information_schema.columns WHERE table_schema = current_schema()"
+      " AND table_name = 'idempotency' AND column_name = 'recorded_at'";
 
   /// A row of a result in binary format.
   class row {
@@ -53,6 +56,7 @@ public:
     [[nodiscard]] std::string_view bytes(int column) const noexcept {
       return {PQgetvalue(r_, n_, column), static_cast<std::size_t>(PQgetlength(r_, n_, column))};
     }
+    [[nodiscard]] bool is_null(int column) const noexcept { return PQgetisnull(r_, n_, column) != 0; }
 
   private:
     const PGresult* r_;
@@ -83,8 +87,8 @@ public:
     postgres_db out;
     out.conn_ = PQconnectdb(conninfo.c_str());
     if (out.conn_ == nullptr || PQstatus(out.conn_) != CONNECTION_OK)
-      return fail(errc::not_found, "Cannot connect to PostgreSQL (" + conninfo + "): " +
-                                       (out.conn_ ? trimmed(PQerrorMessage(out.conn_)) : std::string("out of memory")) + ".");
+      return fail(errc::storage_fault, "Cannot connect to PostgreSQL (" + conninfo + "): " +
+                                           (out.conn_ ? trimmed(PQerrorMessage(out.conn_)) : std::string("out of memory")) + ".");
     out.where_ = "The PostgreSQL database " + std::string(PQdb(out.conn_));
     BOOST_OUTCOME_TRY(out.exec("SET client_min_messages = warning"));
     std::string schema;
@@ -141,9 +145,10 @@ public:
   [[nodiscard]] result<void> commit() {
     PGresult* r = PQexec(conn_, "COMMIT");
     auto checked = check(r, "commit");
-    // A transaction that failed earlier ends in ROLLBACK, which PostgreSQL reports as a success.
+    // A transaction that failed earlier ends in ROLLBACK, which PostgreSQL reports as a success;
+    // every statement's failure was reported already, so this is not a conflict to retry.
     if (checked && std::strcmp(PQcmdStatus(r), "COMMIT") != 0)
-      checked = error{errc::conflict, where_ + " rolled the transaction back. Nothing was saved; retry."};
+      checked = error{errc::storage_fault, where_ + " rolled the transaction back instead of committing it. Nothing was saved."};
     PQclear(r);
     return checked;
   }
@@ -206,21 +211,22 @@ private:
     return out;
   }
 
-  // Serialization failures, deadlocks, lock timeouts and unique violations mean another writer got
-  // there first: a conflict the caller may retry from fresh state. So does a lost connection.
+  // Serialization failures, deadlocks and lock timeouts mean another writer got there first: a
+  // conflict the caller may retry from fresh state (D-CONC-1). Everything else is a fault of the
+  // storage, with PostgreSQL's words (D-ERR-2): a lost connection, a read-only or full database,
+  // missing privileges or tables, or a unique violation (a commit holds its tenant's row lock, so
+  // no other writer can have saved that row: the database holds a row the library did not expect).
   result<void> check(const PGresult* r, const std::string& doing) const {
     const auto status = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
     if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return BOOST_OUTCOME_V2_NAMESPACE::success();
     const char* state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
     const std::string sqlstate = state ? state : "";
     const std::string what = trimmed(r ? PQresultErrorMessage(r) : PQerrorMessage(conn_));
-    if (sqlstate == "40001" || sqlstate == "40P01" || sqlstate == "55P03" || sqlstate == "23505")
+    if (sqlstate == "40001" || sqlstate == "40P01" || sqlstate == "55P03")
       return fail(errc::conflict, where_ + " refused the write because another writer saved first (" + what +
                                       "). Nothing was saved; retry from fresh state.");
-    if (sqlstate == "22P02" || sqlstate == "22003")
-      return fail(errc::invalid_argument, where_ + " holds data this library did not write (" + what + ").");
-    return fail(errc::conflict, "PostgreSQL could not " + doing + " (" + where_ + "): " + what +
-                                    ". Nothing was saved; retry once the cause is fixed.");
+    return fail(errc::storage_fault, "PostgreSQL could not " + doing + " (" + where_ + "): " + what +
+                                         ". Nothing was saved; retrying will not help until the cause is fixed.");
   }
 
   PGconn* conn_ = nullptr;
@@ -236,8 +242,11 @@ private:
 /// the idempotency table's key (tenant, key) is unique (D-IDEM-1). Satisfies isv::repository. A view
 /// holds a read lock on its tenant's cache: end it before committing, one view per thread at a time.
 /// `open(conninfo, options)` takes a libpq connection string ("host=... dbname=..." or a
-/// postgresql:// URI) and creates or checks the schema; refused with errc::invalid_argument for a
-/// schema written by a newer version, errc::not_found when the server cannot be reached.
+/// postgresql:// URI) and creates or checks the schema; refused with errc::storage_fault when the
+/// server cannot be reached or the schema is not this library's (written by a newer version).
+/// Afterwards, only a serialization failure, deadlock or lock timeout is errc::conflict; a lost
+/// connection, a read-only or full database is errc::storage_fault and an event that does not read
+/// back is errc::corrupt_data (D-ERR-2).
 template <detail::sql::sql_storable_traits Traits = default_traits>
 using basic_postgres_repository = detail::sql::handle<Traits, detail::sql::postgres_db>;
 

@@ -33,11 +33,14 @@ public:
   static constexpr bool row_locks = false;
   static constexpr std::string_view lock_apps{};
   static constexpr std::string_view blob_type = "BLOB";
+  static constexpr std::string_view has_recorded_at =
+      "SELECT count(*) FROM pragma_table_info('idempotency') WHERE name = 'recorded_at'";
 
   class row {
   public:
     explicit row(sqlite3_stmt* s) noexcept : s_(s) {}
     [[nodiscard]] std::int64_t integer(int column) const noexcept { return sqlite3_column_int64(s_, column); }
+    [[nodiscard]] bool is_null(int column) const noexcept { return sqlite3_column_type(s_, column) == SQLITE_NULL; }
     [[nodiscard]] std::string_view bytes(int column) const noexcept {
       const void* data = sqlite3_column_blob(s_, column);
       const int n = sqlite3_column_bytes(s_, column);
@@ -69,13 +72,15 @@ public:
   [[nodiscard]] static result<sqlite_db> open(const std::string& path, const sqlite_options& options) {
     sqlite_db out;
     out.path_ = path;
-    const int rc = sqlite3_open_v2(path.c_str(), &out.db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                                   nullptr);
+    const int rc = sqlite3_open_v2(path.c_str(), &out.db_,
+                                   SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, nullptr);
     if (rc != SQLITE_OK)
-      return fail(errc::not_found, "Cannot open the SQLite database \"" + path + "\": " +
-                                       (out.db_ ? sqlite3_errmsg(out.db_) : sqlite3_errstr(rc)) + ".");
+      return fail(errc::storage_fault, "Cannot open the SQLite database \"" + path + "\": " +
+                                           (out.db_ ? sqlite3_errmsg(out.db_) : sqlite3_errstr(rc)) + ".");
     sqlite3_extended_result_codes(out.db_, 1);
     sqlite3_busy_timeout(out.db_, static_cast<int>(options.busy_timeout.count()));
+    // Before anything is written (journal_mode = WAL already rewrites the file's header).
+    BOOST_OUTCOME_TRY(out.refuse_another_applications());
     // WAL: readers never block the writer and a commit is one append; every process sharing the
     // file sees the mode, which is stored in the file.
     BOOST_OUTCOME_TRY(out.exec("PRAGMA journal_mode = WAL"));
@@ -111,6 +116,28 @@ public:
     sqlite3_finalize(s);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE) return failure("read the schema");
     return out;
+  }
+
+  /// A database that holds tables (or other objects) and no schema_version table belongs to another
+  /// application: refused, and left as it is. An empty database (a new or empty file) is ours to set up.
+  [[nodiscard]] result<void> refuse_another_applications() {
+    BOOST_OUTCOME_TRY(const auto ours,
+                      scalar("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'"));
+    if (ours.value_or(0) != 0) return BOOST_OUTCOME_V2_NAMESPACE::success();
+    sqlite3_stmt* s = nullptr;
+    const std::string_view sql = "SELECT type, name FROM sqlite_master ORDER BY type <> 'table', name LIMIT 1";
+    if (sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &s, nullptr) != SQLITE_OK) return failure("read the schema");
+    std::optional<std::string> found;
+    const int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW)
+      found = std::string(reinterpret_cast<const char*>(sqlite3_column_text(s, 0))) + " \"" +
+              reinterpret_cast<const char*>(sqlite3_column_text(s, 1)) + "\"";
+    sqlite3_finalize(s);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return failure("read the schema");
+    if (!found) return BOOST_OUTCOME_V2_NAMESPACE::success();
+    return fail(errc::storage_fault, "\"" + path_ + "\" is not an isv-licensing database: it holds " + *found +
+                                         " and no schema_version table, so it belongs to another application. "
+                                         "Nothing was changed; name a new or empty file.");
   }
 
   [[nodiscard]] result<void> begin_schema() { return exec("BEGIN IMMEDIATE"); }
@@ -168,22 +195,20 @@ private:
     db_ = nullptr;
   }
 
-  // Another process holding the write lock past the busy timeout is a conflict a caller may
-  // retry; anything else (a full disk, a damaged file) is reported with SQLite's words.
+  // Only another writer holding the lock past the busy timeout is a conflict a caller may retry
+  // (D-CONC-1). Everything else is a fault of the storage, reported with SQLite's words (D-ERR-2): a
+  // full disk, a read-only file, a damaged file, or a row the tenant's head does not account for
+  // (commits hold the write lock from BEGIN IMMEDIATE, so no other writer can have saved it).
   [[nodiscard]] error failure(const std::string& doing) const {
-    const int code = sqlite3_extended_errcode(db_);
-    const int primary = code & 0xFF;
+    const int primary = sqlite3_extended_errcode(db_) & 0xFF;
     const std::string what = sqlite3_errmsg(db_);
     if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED)
       return error{errc::conflict, "The SQLite database \"" + path_ + "\" stayed locked by another writer (" + what +
                                        "). Nothing was saved; retry."};
-    if (code == SQLITE_CONSTRAINT_PRIMARYKEY || code == SQLITE_CONSTRAINT_UNIQUE)
-      return error{errc::conflict, "Another writer saved the same row first in \"" + path_ + "\" (" + what +
-                                       "). Nothing was saved; retry from fresh state."};
     if (primary == SQLITE_NOTADB || primary == SQLITE_CORRUPT)
-      return error{errc::invalid_argument, "\"" + path_ + "\" is not a usable SQLite database (" + what + ")."};
-    return error{errc::conflict, "SQLite could not " + doing + " on \"" + path_ + "\": " + what +
-                                     ". Nothing was saved; retry once the cause is fixed."};
+      return error{errc::storage_fault, "\"" + path_ + "\" is not a usable SQLite database (" + what + ")."};
+    return error{errc::storage_fault, "SQLite could not " + doing + " on \"" + path_ + "\": " + what +
+                                          ". Nothing was saved; retrying will not help until the cause is fixed."};
   }
 
   sqlite3* db_ = nullptr;
@@ -198,8 +223,13 @@ private:
 /// the file, and each read catches up with what others saved (D-CONC-1). The schema is created on
 /// first open and versioned in the schema_version table. Satisfies isv::repository. A view holds a
 /// read lock on its tenant's cache: end it before committing, and hold one view per thread at a time.
-/// `open(path, options)` opens the file, creating it if needed; refused with errc::invalid_argument
-/// for a file that is not an isv-licensing database or was written by a newer schema version.
+/// `open(path, options)` opens the file, creating it if needed (a `file:` URI such as
+/// `file:/path?mode=ro` opens it read-only: reads work, writes are storage faults). Refused with
+/// errc::storage_fault for a file that cannot be opened, is not an isv-licensing database (another
+/// application's: tables and no isv-licensing schema, left untouched) or was written by a newer
+/// schema version; an empty file gets the schema. Afterwards, only another writer holding the file's lock past
+/// the busy timeout is errc::conflict; a full disk, a read-only or damaged file is errc::storage_fault
+/// and an event that does not read back is errc::corrupt_data (D-ERR-2).
 template <detail::sql::sql_storable_traits Traits = default_traits>
 using basic_sqlite_repository = detail::sql::handle<Traits, detail::sql::sqlite_db>;
 

@@ -36,7 +36,7 @@
 //   which is their declaration order.
 // Time points are whole seconds of the traits' clock. There is no padding, no field name and no
 // hash-map iteration anywhere, so equal values always give equal bytes. A blob that ends early,
-// has bytes left over or holds an enum or index out of range is refused with errc::invalid_argument.
+// has bytes left over or holds an enum or index out of range is refused with errc::corrupt_data.
 namespace isv::detail::sql {
 
 inline constexpr unsigned char format_version = 1;
@@ -254,8 +254,8 @@ public:
     value(v);
     if (ok_ && pos_ != in_.size()) broken("it has bytes left over after the value");
     if (!ok_)
-      return fail(errc::invalid_argument, "The stored " + std::string(what) + " cannot be read: " + problem_ +
-                                              ". The database was changed by another program or is damaged.");
+      return fail(errc::corrupt_data, "The stored " + std::string(what) + " cannot be read: " + problem_ +
+                                          ". The database was changed by another program or is damaged.");
     return v;
   }
 

@@ -10,6 +10,7 @@
 #include <array>
 #include <cstdint>
 #include <initializer_list>
+#include <limits>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -34,7 +35,8 @@
 // database's, runs check_commit, applies the events to the cache, writes the event rows, the
 // conditional version updates (UPDATE ... WHERE version = old, one row or a conflict) and the
 // derived rows with prepared statements, and commits. A failure after the cache was changed marks
-// the tenant's cache stale: the next read rebuilds it from the database.
+// the tenant's cache stale: the next read empties it in place and rebuilds it from the database,
+// so a failed commit leaves nothing behind (the emptying waits for views of the cache to end).
 namespace isv::detail::sql {
 
 /// The schema this library writes. Opening a database of a newer version is refused.
@@ -64,6 +66,20 @@ inline constexpr std::array<std::string_view, 8> schema_tables{
     " PRIMARY KEY (tenant, subscription, user_id))",
 };
 
+/// Added to schema 1 after release 0.1.0, on opening a database without them: when each idempotency
+/// record was made (the commit's recorded_at, in the clock's ticks since the epoch, as events'
+/// occurred_at), and the latest cutoff a prune removed records before (one row, id 1), which every
+/// connection reads with the tenant's head to prune its cache alike. The change is additive: a
+/// release 0.1.0 process still reads and writes the file (its records get no time and are kept). A
+/// record of 0.1.0 is timed by its request's events: the latest event saved up to its commit.
+inline constexpr std::array<std::string_view, 4> idempotency_time_columns{
+    "ALTER TABLE idempotency ADD COLUMN recorded_at BIGINT",
+    "UPDATE idempotency SET recorded_at = (SELECT max(e.occurred_at) FROM events e"
+    " WHERE e.tenant = idempotency.tenant AND e.revision <= idempotency.revision)",
+    "CREATE INDEX idempotency_by_time ON idempotency (recorded_at)",
+    "CREATE TABLE idempotency_cutoff (id SMALLINT PRIMARY KEY, cutoff BIGINT NOT NULL)",
+};
+
 /// The prepared statements, one text for both dialects: parameters are $1..$n, each first used in
 /// order (SQLite numbers `$n` parameters by first appearance, so $n is the n-th).
 enum class stmt : unsigned {
@@ -84,15 +100,19 @@ enum class stmt : unsigned {
   tenant_advance,
   tenant_insert,
   app_insert,
+  cutoff_advance,
+  idempotency_prune,
 };
-inline constexpr std::size_t statement_count = 17;
+inline constexpr std::size_t statement_count = 19;
 
 inline constexpr std::array<std::string_view, statement_count> statements{
-    "SELECT revision, event_count, (SELECT coalesce(max(seq), 0) FROM apps) FROM tenants WHERE id = $1",
+    "SELECT revision, event_count, (SELECT coalesce(max(seq), 0) FROM apps),"
+    " (SELECT cutoff FROM idempotency_cutoff WHERE id = 1) FROM tenants WHERE id = $1",
     "SELECT revision FROM tenants WHERE id = $1 FOR UPDATE",
     "SELECT initial FROM tenants WHERE id = $1",
-    "SELECT body FROM events WHERE tenant = $1 AND seq > $2 AND seq <= $3 ORDER BY seq",
-    "SELECT body FROM idempotency WHERE tenant = $1 AND revision > $2 AND revision <= $3 ORDER BY revision, idem_key",
+    "SELECT seq, body FROM events WHERE tenant = $1 AND seq > $2 AND seq <= $3 ORDER BY seq",
+    "SELECT body, recorded_at FROM idempotency WHERE tenant = $1 AND revision > $2 AND revision <= $3"
+    " ORDER BY revision, idem_key",
     "SELECT body FROM apps WHERE seq > $1 AND seq <= $2 ORDER BY seq",
     "INSERT INTO events (tenant, seq, revision, aggregate_kind, aggregate_id, name, actor, occurred_at, body)"
     " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
@@ -105,12 +125,16 @@ inline constexpr std::array<std::string_view, statement_count> statements{
     " ON CONFLICT (tenant, subscription, user_id) DO UPDATE SET direct = excluded.direct, group_ids = excluded.group_ids",
     "DELETE FROM licenses WHERE tenant = $1 AND subscription = $2 AND user_id = $3",
     "DELETE FROM licenses WHERE tenant = $1 AND subscription = $2",
-    "INSERT INTO idempotency (tenant, idem_key, revision, operation, fingerprint, body) VALUES ($1, $2, $3, $4, $5, $6)",
+    "INSERT INTO idempotency (tenant, idem_key, revision, operation, fingerprint, body, recorded_at)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7)",
     "UPDATE tenants SET revision = $1, event_count = $2 WHERE id = $3 AND revision = $4",
     "INSERT INTO tenants (id, revision, event_count, initial) VALUES ($1, 0, 0, $2) ON CONFLICT (id) DO NOTHING",
     // WHERE true: SQLite needs it to tell the upsert clause from a join of the SELECT.
     "INSERT INTO apps (seq, id, body) SELECT coalesce(max(seq), 0) + 1, CAST($1 AS BIGINT), $2 FROM apps WHERE true"
     " ON CONFLICT (id) DO NOTHING",
+    "INSERT INTO idempotency_cutoff (id, cutoff) VALUES (1, $1) ON CONFLICT (id) DO UPDATE SET cutoff = excluded.cutoff"
+    " WHERE idempotency_cutoff.cutoff < excluded.cutoff",
+    "DELETE FROM idempotency WHERE recorded_at < $1",
 };
 
 /// One statement parameter: an integer, a text, bytes or NULL. Texts and bytes are borrowed.
@@ -143,8 +167,30 @@ template <class Tag, class Rep>
   return out;
 }
 
+/// A time point in a BIGINT column (the clock's ticks since the epoch), and back.
+template <class TimePoint>
+[[nodiscard]] std::int64_t ticks(const TimePoint& at) noexcept {
+  return static_cast<std::int64_t>(at.time_since_epoch().count());
+}
+template <class TimePoint>
+[[nodiscard]] TimePoint time_of(std::int64_t ticks) noexcept {
+  return TimePoint(typename TimePoint::duration(static_cast<typename TimePoint::rep>(ticks)));
+}
+
+/// Adds idempotency_time_columns to a schema-1 database that lacks them (Db::has_recorded_at says).
+template <class Db>
+[[nodiscard]] result<void> add_idempotency_times(Db& db) {
+  BOOST_OUTCOME_TRY(const auto has, db.scalar(Db::has_recorded_at));
+  if (has.value_or(0) != 0) return BOOST_OUTCOME_V2_NAMESPACE::success();
+  for (const auto& ddl : idempotency_time_columns) {
+    BOOST_OUTCOME_TRY(db.exec(ddl));
+  }
+  return BOOST_OUTCOME_V2_NAMESPACE::success();
+}
+
 /// Creates the schema on a fresh database and checks the version of an existing one, inside the
-/// dialect's schema transaction (which excludes a concurrent opener).
+/// dialect's schema transaction (which excludes a concurrent opener); either way, adds what was
+/// added to schema 1 since (idempotency_time_columns) if it is missing.
 template <class Db>
 [[nodiscard]] result<void> prepare_schema(Db& db, std::string_view where) {
   BOOST_OUTCOME_TRY(db.begin_schema());
@@ -155,17 +201,19 @@ template <class Db>
       for (const auto& ddl : schema_tables) {
         BOOST_OUTCOME_TRY(db.exec(with_blob_type(ddl, Db::blob_type)));
       }
-      return db.exec("INSERT INTO schema_version (version) VALUES (" + std::to_string(schema_version) + ")");
+      BOOST_OUTCOME_TRY(db.exec("INSERT INTO schema_version (version) VALUES (" + std::to_string(schema_version) + ")"));
+      return add_idempotency_times(db);
     }
+    // Not this library's schema: a fault of the storage, not of the caller's arguments (D-ERR-2).
     if (*found > schema_version)
-      return fail(errc::invalid_argument,
+      return fail(errc::storage_fault,
                   std::string(where) + " has schema version " + std::to_string(*found) + ", newer than version " +
                       std::to_string(schema_version) + " that this isv-licensing knows: open it with a newer release. "
                       "Nothing was changed.");
     if (*found < schema_version)
-      return fail(errc::invalid_argument, std::string(where) + " has schema version " + std::to_string(*found) +
-                                              ", which no release of isv-licensing wrote: it is not an isv-licensing database.");
-    return BOOST_OUTCOME_V2_NAMESPACE::success();
+      return fail(errc::storage_fault, std::string(where) + " has schema version " + std::to_string(*found) +
+                                           ", which no release of isv-licensing wrote: it is not an isv-licensing database.");
+    return add_idempotency_times(db);
   };
   if (auto done = body(); !done) {
     db.rollback();
@@ -176,8 +224,9 @@ template <class Db>
 
 /// The repository over one connection: everything but opening the connection, for any dialect.
 /// Db provides exec, scalar, begin_schema, begin_write, commit, rollback, run(stmt, params, on_row)
-/// returning the rows changed, `row_locks` (whether a commit must lock the tenant row) and
-/// `lock_apps` (a statement that serializes catalog inserts, or empty).
+/// returning the rows changed (a row has integer, bytes and is_null), `row_locks` (whether a commit
+/// must lock the tenant row), `lock_apps` (a statement that serializes catalog inserts, or empty)
+/// and `has_recorded_at` (a query counting the idempotency table's recorded_at column).
 template <sql_storable_traits Traits, class Db>
 class store {
 public:
@@ -248,19 +297,47 @@ public:
     return BOOST_OUTCOME_V2_NAMESPACE::success();
   }
 
+  /// Deletes the records made before `before` and raises the database's cutoff to it in one
+  /// transaction, then prunes this store's caches alike; other stores prune theirs when their next
+  /// read sees the cutoff.
+  [[nodiscard]] result<std::size_t> prune_idempotency(const time_point_t<Traits>& before) {
+    std::lock_guard lock(mutex_);
+    const std::int64_t cutoff = ticks(before);
+    std::int64_t removed = 0;
+    BOOST_OUTCOME_TRY(in_transaction([&]() -> result<void> {
+      BOOST_OUTCOME_TRY(db_.run(stmt::cutoff_advance, {integer(cutoff)}));
+      BOOST_OUTCOME_TRY(const auto deleted, db_.run(stmt::idempotency_prune, {integer(cutoff)}));
+      removed = deleted;
+      return BOOST_OUTCOME_V2_NAMESPACE::success();
+    }));
+    for (auto& entry : cache_) {
+      cached& c = entry.second;
+      if (c.stale || cutoff <= c.cutoff) continue;
+      BOOST_OUTCOME_TRY(c.memory->prune_idempotency(before));
+      c.cutoff = cutoff;
+    }
+    return static_cast<std::size_t>(removed);
+  }
+
   [[nodiscard]] Db& database() noexcept { return db_; }
 
 private:
+  /// No prune yet: below every time a record can have.
+  static constexpr std::int64_t no_cutoff = std::numeric_limits<std::int64_t>::min();
+
   struct head_row {
     count_t revision = 0;
     count_t seq = 0;
     count_t app_seq = 0;
+    std::int64_t cutoff = no_cutoff;
   };
   struct cached {
+    /// Made once and never replaced while the store lives: views point into it.
     std::unique_ptr<memory_type> memory{};
     count_t revision = 0;
     count_t seq = 0;
     count_t app_seq = 0;
+    std::int64_t cutoff = no_cutoff; ///< the database's prune cutoff this cache was pruned to
     bool stale = false;
   };
 
@@ -281,7 +358,7 @@ private:
   result<head_row> head(const tenant_id& t) {
     std::optional<head_row> found;
     BOOST_OUTCOME_TRY(db_.run(stmt::head, {integer(column(t))}, [&](const auto& row) {
-      found = head_row{row.integer(0), row.integer(1), row.integer(2)};
+      found = head_row{row.integer(0), row.integer(1), row.integer(2), row.is_null(3) ? no_cutoff : row.integer(3)};
     }));
     if (!found) return fail(errc::not_found, describe(t) + " does not exist.");
     return *found;
@@ -293,8 +370,38 @@ private:
     return BOOST_OUTCOME_V2_NAMESPACE::success();
   }
 
+  [[nodiscard]] static error missing_event(const tenant_id& t, count_t position) {
+    return fail(errc::corrupt_data, "The event log of " + describe(t) + " has no event at position " + std::to_string(position) +
+                                        ": the database was changed by another program or is damaged.");
+  }
+  [[nodiscard]] static error corrupt_event(const tenant_id& t, count_t position, const std::string& why) {
+    return fail(errc::corrupt_data, "The event of " + describe(t) + " at position " + std::to_string(position) +
+                                        " is damaged: " + why);
+  }
+
   void mark_stale(const tenant_id& t) {
     if (const auto it = cache_.find(t); it != cache_.end()) it->second.stale = true;
+  }
+
+  /// Starts a tenant's cache again from the tenant's initial value: an existing cache is emptied in
+  /// place (memory_type::clear waits for its views to end), never replaced, so no copy of a state
+  /// that a failed commit left behind outlives this call. Events, apps and records follow in caught_up.
+  result<void> load(const tenant_id& t, cached& c) {
+    std::optional<std::string> initial;
+    BOOST_OUTCOME_TRY(db_.run(stmt::tenant_initial, {integer(column(t))},
+                              [&](const auto& row) { initial = std::string(row.bytes(0)); }));
+    if (!initial) return fail(errc::not_found, describe(t) + " does not exist.");
+    BOOST_OUTCOME_TRY(auto org, decode<basic_tenant<Traits>>(*initial, describe(t)));
+    if (c.memory) c.memory->clear();
+    else c.memory = std::make_unique<memory_type>();
+    c.revision = 0;
+    c.seq = 0;
+    c.app_seq = 0;
+    c.cutoff = no_cutoff;
+    c.stale = true; // until the tenant is back in it
+    BOOST_OUTCOME_TRY(c.memory->create_tenant(std::move(org)));
+    c.stale = false;
+    return BOOST_OUTCOME_V2_NAMESPACE::success();
   }
 
   /// The tenant's cache, brought to the head `h` read from the database.
@@ -302,24 +409,9 @@ private:
     auto [it, fresh] = cache_.try_emplace(t);
     cached& c = it->second;
     if (fresh || c.stale) {
-      if (c.memory) retired_.push_back(std::move(c.memory)); // views of it may still be alive
-      c = cached{};
-      std::optional<std::string> initial;
-      BOOST_OUTCOME_TRY(db_.run(stmt::tenant_initial, {integer(column(t))},
-                                [&](const auto& row) { initial = std::string(row.bytes(0)); }));
-      if (!initial) {
-        cache_.erase(it);
-        return fail(errc::not_found, describe(t) + " does not exist.");
-      }
-      auto org = decode<basic_tenant<Traits>>(*initial, "tenant");
-      if (!org) {
-        cache_.erase(it);
-        return org.error();
-      }
-      c.memory = std::make_unique<memory_type>();
-      if (auto made = c.memory->create_tenant(std::move(org).value()); !made) {
-        cache_.erase(it);
-        return made.error();
+      if (auto loaded = load(t, c); !loaded) {
+        if (fresh) cache_.erase(it); // never handed out: nothing points into it
+        return loaded.error();
       }
     }
     auto refresh = [&]() -> result<void> {
@@ -334,29 +426,53 @@ private:
         c.app_seq = h.app_seq;
       }
       if (h.seq > c.seq) {
+        // Positions run c.seq + 1 .. h.seq without a gap, each event reads back and the events
+        // replay; anything else is a log another program changed (D-ERR-2).
         basic_commit<Traits> replay{t, {}, {}, {}};
         std::optional<error> bad;
         BOOST_OUTCOME_TRY(db_.run(stmt::events_range, {integer(column(t)), integer(c.seq), integer(h.seq)},
                                   [&](const auto& row) {
                                     if (bad) return;
-                                    auto e = decode<basic_event<Traits>>(row.bytes(0), "event");
+                                    const count_t expected = c.seq + static_cast<count_t>(replay.events.size()) + 1;
+                                    if (row.integer(0) != expected) {
+                                      bad = missing_event(t, expected);
+                                      return;
+                                    }
+                                    auto e = decode<basic_event<Traits>>(row.bytes(1), "event");
                                     if (e) replay.events.push_back(std::move(e).value());
-                                    else bad = e.error();
+                                    else bad = corrupt_event(t, expected, e.error().message);
                                   }));
         if (bad) return *bad;
         if (static_cast<count_t>(replay.events.size()) != h.seq - c.seq)
-          return fail(errc::invalid_argument, "The event log of " + describe(t) + " has a gap after position " +
-                                                  std::to_string(c.seq) + ": the database was changed by another program.");
-        BOOST_OUTCOME_TRY(c.memory->commit(std::move(replay)));
+          return missing_event(t, c.seq + static_cast<count_t>(replay.events.size()) + 1);
+        if (auto replayed = c.memory->commit(std::move(replay)); !replayed)
+          return fail(errc::corrupt_data, "The events of " + describe(t) + " at positions " + std::to_string(c.seq + 1) +
+                                              " to " + std::to_string(h.seq) + " do not replay (" + replayed.error().message +
+                                              "): the database was changed by another program or is damaged.");
         c.seq = h.seq;
       }
+      // A prune another store made: the cached records go as the database's did, before the
+      // records saved since are read (which the prune has already thinned).
+      if (h.cutoff > c.cutoff) {
+        BOOST_OUTCOME_TRY(c.memory->prune_idempotency(time_of<time_point_t<Traits>>(h.cutoff)));
+        c.cutoff = h.cutoff;
+      }
       if (h.revision > c.revision) {
-        std::vector<std::string> bodies;
+        // A record without a time (release 0.1.0 wrote it, and no event dates it) is kept, never
+        // pruned, as DELETE ... WHERE recorded_at < cutoff keeps its row.
+        std::vector<std::pair<std::string, time_point_t<Traits>>> rows;
         BOOST_OUTCOME_TRY(db_.run(stmt::idempotency_range, {integer(column(t)), integer(c.revision), integer(h.revision)},
-                                  [&](const auto& row) { bodies.emplace_back(row.bytes(0)); }));
-        for (const auto& body : bodies) {
-          BOOST_OUTCOME_TRY(auto record, decode<basic_idempotency_record<Traits>>(body, "idempotency record"));
-          BOOST_OUTCOME_TRY(c.memory->commit(basic_commit<Traits>{t, {}, {}, std::move(record)}));
+                                  [&](const auto& row) {
+                                    rows.emplace_back(row.bytes(0), row.is_null(1) ? time_point_t<Traits>::max()
+                                                                                    : time_of<time_point_t<Traits>>(row.integer(1)));
+                                  }));
+        for (auto& [body, recorded_at] : rows) {
+          auto record = decode<basic_idempotency_record<Traits>>(body, "idempotency record");
+          if (!record)
+            return fail(errc::corrupt_data, "An idempotency record of " + describe(t) + " is damaged: " + record.error().message);
+          if (auto kept = c.memory->commit(basic_commit<Traits>{t, {}, {}, std::move(record).value(), recorded_at}); !kept)
+            return fail(errc::corrupt_data, "An idempotency record of " + describe(t) + " does not fit its log (" +
+                                                kept.error().message + "): the database was changed by another program.");
         }
         c.revision = h.revision;
       }
@@ -406,6 +522,7 @@ private:
     if (c.idempotency) record = encode(*c.idempotency);
     const std::vector<basic_event<Traits>> events = c.events;
     const auto idempotency = c.idempotency;
+    const std::int64_t recorded_at = ticks(c.recorded_at);
 
     BOOST_OUTCOME_TRY(memory.commit(std::move(c)));
     cache_changed = true;
@@ -441,7 +558,8 @@ private:
     if (idempotency) {
       BOOST_OUTCOME_TRY(db_.run(stmt::idempotency_insert,
                                 {integer(column(t)), text(idempotency->key), integer(revision), text(idempotency->operation),
-                                 integer(static_cast<std::int64_t>(idempotency->fingerprint)), blob(*record)}));
+                                 integer(static_cast<std::int64_t>(idempotency->fingerprint)), blob(*record),
+                                 integer(recorded_at)}));
     }
     BOOST_OUTCOME_TRY(const auto advanced,
                       db_.run(stmt::tenant_advance, {integer(revision), integer(seq), integer(column(t)), integer(h.revision)}));
@@ -512,7 +630,6 @@ private:
   Db db_;
   std::mutex mutex_{};
   std::unordered_map<tenant_id, cached> cache_{};
-  std::vector<std::unique_ptr<memory_type>> retired_{};
 };
 
 /// The public face of a SQL repository (basic_sqlite_repository, basic_postgres_repository):
@@ -535,7 +652,8 @@ public:
   [[nodiscard]] auto* native_handle() noexcept { return store_->database().native_handle(); }
 
   /// A consistent read of one tenant, caught up with every commit saved before it (by any process).
-  /// The view holds a read lock on the tenant's cache: end it before committing.
+  /// The view holds a read lock on the tenant's cache: end it before committing (a commit, and the
+  /// rebuild of a cache after a failed commit, wait for it).
   [[nodiscard]] result<view_type> read(const tenant_id_t<Traits>& t) { return store_->read(t); }
   /// Checks, applies and saves one commit in one database transaction (see basic_commit).
   [[nodiscard]] result<void> commit(basic_commit<Traits> c) { return store_->commit(std::move(c)); }
@@ -544,6 +662,11 @@ public:
   }
   [[nodiscard]] result<void> create_tenant(basic_tenant<Traits> org) { return store_->create_tenant(std::move(org)); }
   [[nodiscard]] result<void> add_app(basic_app<Traits> product) { return store_->add_app(std::move(product)); }
+  /// Removes the idempotency records of commits recorded before `before`, in every tenant and for
+  /// every repository on the database (each drops them from its cache on its next read).
+  [[nodiscard]] result<std::size_t> prune_idempotency(const time_point_t<Traits>& before) {
+    return store_->prune_idempotency(before);
+  }
 
 private:
   explicit handle(Db db) : store_(std::make_unique<store<Traits, Db>>(std::move(db))) {}
