@@ -55,6 +55,16 @@ concept json_traits =
     json_text<typename T::string_type> && std::same_as<typename T::time_point, std::chrono::sys_seconds> &&
     (sizeof(typename T::money_rep) <= sizeof(std::int64_t));
 
+/// How deep arrays and objects may nest in JSON text by default: far past the wire format's own
+/// values, which nest fewer than 10 levels even inside a list (tests/json/faults.cpp checks it).
+inline constexpr std::size_t default_max_depth = 64;
+
+/// The bounds of JSON text that parse() and decode(text) check while parsing (D-LIMIT-1).
+struct parse_limits {
+  /// Arrays and objects inside one another: `[]` is 1 deep, `{"a": []}` 2. Past it: errc::limit_exceeded.
+  std::size_t max_depth = default_max_depth;
+};
+
 namespace detail {
 
 using document = nlohmann::json;
@@ -655,20 +665,26 @@ struct id_codec {
 
 // ---- Parsing text -----------------------------------------------------------------------------
 
-/// Duplicate keys are refused: nlohmann::json would keep the last silently, so
-/// {"quantity": 5, "quantity": -5} could pass a check that read the first and act on the second.
-class duplicate_key_finder {
+/// Thrown by parse_checker to stop the parser at the first array or object past the depth limit.
+struct depth_exceeded {};
+
+/// Watches the parser's events. Duplicate keys are refused: nlohmann::json would keep the last
+/// silently, so {"quantity": 5, "quantity": -5} could pass a check that read the first and act on
+/// the second. Nesting past the depth limit stops the parse at once (depth_exceeded): the tree
+/// built so far is never deeper than the limit, so nothing that walks it recursively (a copy,
+/// dump()) can run out of stack (D-LIMIT-1).
+class parse_checker {
 public:
+  explicit parse_checker(std::size_t max_depth) noexcept : max_depth_(max_depth) {}
+
   bool operator()(int /*depth*/, document::parse_event_t event, document& parsed) {
     using event_t = document::parse_event_t;
     switch (event) {
       case event_t::object_start:
-        element_started();
-        frames_.push_back({false, 0, {}, {}});
-        break;
       case event_t::array_start:
+        if (frames_.size() >= max_depth_) throw depth_exceeded{};
         element_started();
-        frames_.push_back({true, 0, {}, {}});
+        frames_.push_back({event == event_t::array_start, 0, {}, {}});
         break;
       case event_t::object_end:
       case event_t::array_end:
@@ -705,6 +721,7 @@ private:
     return out;
   }
 
+  std::size_t max_depth_;
   std::vector<frame> frames_;
   std::optional<std::string> duplicate_;
 };
@@ -720,11 +737,14 @@ private:
 }
 
 /// Parses JSON text (RFC 8259, UTF-8, no comments, no repeated keys) without throwing.
-[[nodiscard]] inline result<document> parse(std::string_view text) {
-  duplicate_key_finder finder;
+[[nodiscard]] inline result<document> parse(std::string_view text, parse_limits limits = {}) {
+  parse_checker finder(limits.max_depth);
   document doc;
   try {
     doc = document::parse(text.data(), text.data() + text.size(), std::ref(finder), true, false);
+  } catch (const depth_exceeded&) {
+    return fail(errc::limit_exceeded, "The text nests arrays and objects more than " + std::to_string(limits.max_depth) +
+                                          " deep: the limit on nesting depth is " + std::to_string(limits.max_depth) + " (D-LIMIT-1).");
   } catch (const document::parse_error& e) {
     return fail(errc::invalid_argument,
                 "The text is not valid JSON (at byte " + std::to_string(e.byte) + "): " + describe_parse_failure(e.what()) + ".");
