@@ -85,8 +85,9 @@ template <encodable T, std::same_as<nlohmann::json> Json>
 
 /// Parses JSON text strictly, without reading it as any type: for a document whose parts are
 /// decoded one by one (an envelope whose "args" depend on its "command"). Text that is not JSON
-/// (RFC 8259: no comments, nothing after the value), not UTF-8, or that repeats a key in an object
-/// is refused with an errc::invalid_argument saying where. Arrays and objects nested deeper than `limits.max_depth` are refused with
+/// (RFC 8259: no comments, nothing after the value, no NUL byte), not UTF-8, holds a number too
+/// large for a double, or repeats a key in an object is refused with an errc::invalid_argument
+/// saying where. Arrays and objects nested deeper than `limits.max_depth` are refused with
 /// errc::limit_exceeded while the text is parsed, before a deep tree exists (D-LIMIT-1).
 [[nodiscard]] inline result<nlohmann::json> parse(std::string_view text, parse_limits limits = {}) {
   return detail::parse(text, limits);
