@@ -117,13 +117,16 @@ inline constexpr std::array operations{
   std::string out =
       "isv-admin: apply licensing operations read as JSON lines.\n"
       "\n"
-      "usage: isv-admin (--db FILE | --memory) < commands.jsonl\n"
+      "usage: isv-admin (--db FILE | --memory) [options] < commands.jsonl\n"
       "\n"
-      "  --db FILE  keep the state in a SQLite file (created if missing). \"\", \":memory:\" and \"file:\" URIs are\n"
-      "             refused: SQLite would keep the state in a temporary file or in memory\n"
-      "  --memory   keep the state in memory only: it is lost when isv-admin exits (a throwaway session)\n"
-      "  --help     this text\n"
+      "  --db FILE             keep the state in a SQLite file (created if missing). \"\", \":memory:\" and\n"
+      "                        \"file:\" URIs are refused: SQLite would keep the state in a temporary file or in memory\n"
+      "  --memory              keep the state in memory only: it is lost when isv-admin exits (a throwaway session)\n"
+      "  --max-line-bytes N    refuse a line longer than N bytes, unread (default 1048576)\n"
+      "  --max-depth N         refuse a line nesting arrays and objects more than N deep (default 64)\n"
+      "  --help                this text\n"
       "One of --db and --memory is required: isv-admin never chooses for you where the state lives.\n"
+      "A line past a bound is refused with the code limit_exceeded, naming the bound (D-LIMIT-1).\n"
       "\n"
       "Each input line is one JSON object:\n"
       "  {\"tenant\": \"1\", \"actor\": \"7\", \"op\": \"assign\", \"args\": {...}, \"idempotency_key\": \"k1\", \"at\": \"2026-01-15T09:00:00Z\"}\n"
@@ -188,23 +191,43 @@ template <class Value>
 
 } // namespace detail
 
+/// The bounds of a session (D-LIMIT-1); isv-admin's options set them.
+struct session_options {
+  std::size_t max_line_bytes = std::size_t{1} << 20;          ///< --max-line-bytes: a longer line is refused unparsed
+  std::size_t max_depth = isv::json::default_max_depth;       ///< --max-depth: arrays and objects inside one another
+  isv::admin_center_options center{};
+};
+
 /// Reads command lines and applies them through basic_admin_center<Repository>. Never throws for
 /// a bad line (only std::bad_alloc escapes): every line gets a result or an error line.
 template <isv::repository Repository>
 class line_handler {
 public:
-  line_handler(Repository& repo, time_point start, isv::admin_center_options options = {})
-      : repo_(&repo), center_(repo, options), now_(start) {}
+  line_handler(Repository& repo, time_point start, session_options options = {})
+      : repo_(&repo), center_(repo, options.center), now_(start), options_(options) {}
 
   /// The answer to one line (without its newline); none for a blank line or a '#' comment.
   [[nodiscard]] std::optional<std::string> handle(std::string_view line) {
+    // Every line is bounded, comments too: the bound is checked before anything is read.
+    if (line.size() > options_.max_line_bytes) return refuse_long_line(line.size());
     const auto first = line.find_first_not_of(" \t\r");
     if (first == std::string_view::npos || line[first] == '#') return std::nullopt;
     // A string that is not UTF-8 cannot come from a parsed line, but replace rather than throw.
     return respond(line).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   }
 
+  /// The answer to a line too long to keep (the reader kept none of it): `bytes` long.
+  [[nodiscard]] std::string refuse_long_line(std::size_t bytes) const {
+    return detail::refusal(isv::errc::limit_exceeded,
+                           "The line has " + std::to_string(bytes) + " bytes; a line may have at most " +
+                               std::to_string(options_.max_line_bytes) +
+                               " bytes (isv-admin --max-line-bytes), so it was not read (D-LIMIT-1).",
+                           "")
+        .dump();
+  }
+
   [[nodiscard]] const time_point& now() const noexcept { return now_; }
+  [[nodiscard]] const session_options& options() const noexcept { return options_; }
 
 private:
   struct envelope {
@@ -216,9 +239,13 @@ private:
   };
 
   nlohmann::json respond(std::string_view line) {
-    // The library's strict parser: a key repeated in a line is refused, not silently resolved.
-    auto parsed = isv::json::parse(line);
-    if (!parsed) return detail::error_line(parsed.error(), std::string());
+    // The library's strict parser: a key repeated in a line is refused, not silently resolved, and
+    // nesting past the bound stops the parse before a deep tree exists to copy (D-LIMIT-1).
+    auto parsed = isv::json::parse(line, {.max_depth = options_.max_depth});
+    if (!parsed) {
+      if (parsed.error().code == isv::errc::limit_exceeded) parsed.error().message += " Raise it with isv-admin --max-depth.";
+      return detail::error_line(parsed.error(), std::string());
+    }
     const nlohmann::json& doc = parsed.value();
     if (!doc.is_object()) return detail::refusal(isv::errc::invalid_argument, "A line must be one JSON object.", "");
     for (auto it = doc.begin(); it != doc.end(); ++it) {
@@ -432,6 +459,7 @@ private:
   Repository* repo_;
   isv::basic_admin_center<Repository> center_;
   time_point now_;
+  session_options options_;
 };
 
 } // namespace isv_admin

@@ -1,11 +1,13 @@
 // isv-admin's line handler: every operation --help documents is handled and its example line reads; bad lines get error lines with paths (D-ERR-1).
 #include "line_handler.hpp"
+#include "serve.hpp"
 
 #include "support/catch.hpp"
 
 #include <isv/storage/memory.hpp>
 
 #include <chrono>
+#include <sstream>
 #include <string>
 
 namespace {
@@ -18,6 +20,10 @@ nlohmann::json answer(isv_admin::line_handler<isv::memory_repository>& handler, 
   REQUIRE(out.has_value());
   return nlohmann::json::parse(*out);
 }
+
+std::string message_of(const nlohmann::json& answer) { return answer["error"]["message"].get<std::string>(); }
+
+std::string nested(std::size_t levels) { return std::string(levels, '[') + std::string(levels, ']'); }
 
 } // namespace
 
@@ -103,4 +109,63 @@ TEST_CASE("every command of the library is an operation of the protocol, run by 
     CHECK((doc->actor == isv_admin::actor_kind::platform) == *platform);
     if (!*platform) CHECK(doc->actor == isv_admin::actor_kind::admin);
   }
+}
+
+TEST_CASE("a line nested deeper than the session's limit is refused while it is parsed, naming the limit [D-LIMIT-1]") {
+  isv::memory_repository repo;
+  isv_admin::line_handler shallow(repo, start, {.max_depth = 3});
+  // The line itself, "args" and "users" are 3 deep; a list inside "users" is a fourth.
+  const auto deep = answer(shallow, R"({"tenant": "1", "actor": "7", "op": "add_users", "args": {"users": [["20"]]}})");
+  CHECK(deep["error"]["code"] == "limit_exceeded");
+  CHECK(deep["error"]["path"] == "");
+  CHECK_THAT(message_of(deep), Catch::Matchers::Contains("nesting depth is 3") && Catch::Matchers::Contains("--max-depth"));
+  CHECK(answer(shallow, R"({"tenant": "1", "actor": "7", "op": "add_users", "args": {"users": ["20"]}})")["error"]["code"] ==
+        "not_found");
+
+  // The line that crashed isv-admin: tens of thousands of arrays in "args", refused at the default.
+  isv_admin::line_handler handler(repo, start);
+  const auto crash = answer(handler, R"({"tenant": "1", "actor": "7", "op": "add_users", "args": {"users": )" + nested(60000) + "}}");
+  CHECK(crash["error"]["code"] == "limit_exceeded");
+  CHECK_THAT(message_of(crash), Catch::Matchers::Contains(std::to_string(isv::json::default_max_depth)));
+  CHECK(answer(handler, R"({"tenant": "1", "actor": "7", "op": "create_tenant", "args": {"name": "Contoso", "region": "Germany"}})")["ok"] ==
+        true);
+}
+
+TEST_CASE("a line longer than the session's limit is refused unparsed and unkept, and the next line is served [D-LIMIT-1]") {
+  isv::memory_repository repo;
+  const std::string find = R"({"tenant": "1", "op": "find_tenant"})";
+  isv_admin::line_handler handler(repo, start, {.max_line_bytes = find.size()});
+  CHECK(answer(handler, find)["error"]["code"] == "not_found");
+  const auto long_line = answer(handler, find + " ");
+  CHECK(long_line["error"]["code"] == "limit_exceeded");
+  CHECK(long_line["error"]["path"] == "");
+  CHECK_THAT(message_of(long_line), Catch::Matchers::Contains(std::to_string(find.size() + 1) + " bytes") &&
+                                        Catch::Matchers::Contains("at most " + std::to_string(find.size())) &&
+                                        Catch::Matchers::Contains("--max-line-bytes"));
+
+  // The reader keeps at most the bound of a longer line, whatever its length, and goes on after it.
+  std::istringstream in(std::string(10'000'000, 'x') + "\n" + find + "\n" + find);
+  std::string line;
+  std::size_t bytes = 0;
+  CHECK(isv_admin::read_line(in, line, 100, bytes) == isv_admin::line_status::too_long);
+  CHECK(bytes == 10'000'000);
+  CHECK(line.capacity() < 4096);
+  CHECK(isv_admin::read_line(in, line, 100, bytes) == isv_admin::line_status::read);
+  CHECK(line == find);
+  CHECK(isv_admin::read_line(in, line, 100, bytes) == isv_admin::line_status::read); // no '\n' at the end: still a line
+  CHECK(line == find);
+  CHECK(isv_admin::read_line(in, line, 100, bytes) == isv_admin::line_status::end);
+
+  // serve() answers a long line with the refusal and serves the next.
+  std::istringstream session(std::string(5000, ' ') + "\n" + find + "\n");
+  std::ostringstream out;
+  CHECK(isv_admin::serve(handler, session, out) == isv_admin::serve_end::input_ended);
+  std::istringstream answers(out.str());
+  std::string first, second, third;
+  REQUIRE(std::getline(answers, first));
+  REQUIRE(std::getline(answers, second));
+  CHECK_FALSE(std::getline(answers, third));
+  CHECK(nlohmann::json::parse(first)["error"]["code"] == "limit_exceeded");
+  CHECK_THAT(first, Catch::Matchers::Contains("5000 bytes"));
+  CHECK(nlohmann::json::parse(second)["error"]["code"] == "not_found");
 }
