@@ -141,7 +141,8 @@ inline constexpr std::array operations{
       "  {\"ok\": true, \"events\": [...], \"value\": ...}\n"
       "  {\"ok\": false, \"error\": {\"code\": \"seats_exhausted\", \"message\": \"...\", \"path\": \"/args/users/2\"}}\n"
       "\"path\" is the JSON Pointer of the fault in the line, or null when the line was read but refused.\n"
-      "A bad line gets an error line and isv-admin goes on with the next.\n"
+      "A bad line gets an error line and isv-admin goes on with the next. Each answer is flushed before the\n"
+      "next line is read; when one cannot be written (its reader went away), isv-admin stops there and exits 1.\n"
       "\n"
       "Operations:\n";
   for (const auto& op : operations) {

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <sstream>
+#include <streambuf>
 #include <string>
 
 namespace {
@@ -22,6 +23,12 @@ nlohmann::json answer(isv_admin::line_handler<isv::memory_repository>& handler, 
 }
 
 std::string message_of(const nlohmann::json& answer) { return answer["error"]["message"].get<std::string>(); }
+
+/// An output whose reader went away: every write fails, as on a closed pipe with SIGPIPE ignored.
+struct closed_pipe : std::streambuf {
+  int_type overflow(int_type) override { return traits_type::eof(); }
+  std::streamsize xsputn(const char*, std::streamsize) override { return 0; }
+};
 
 std::string nested(std::size_t levels) { return std::string(levels, '[') + std::string(levels, ']'); }
 
@@ -168,4 +175,20 @@ TEST_CASE("a line longer than the session's limit is refused unparsed and unkept
   CHECK(nlohmann::json::parse(first)["error"]["code"] == "limit_exceeded");
   CHECK_THAT(first, Catch::Matchers::Contains("5000 bytes"));
   CHECK(nlohmann::json::parse(second)["error"]["code"] == "not_found");
+}
+
+TEST_CASE("when an answer cannot be written, serve stops before reading another line [D-ERR-1]") {
+  isv::memory_repository repo;
+  isv_admin::line_handler handler(repo, start);
+  const std::string create = R"({"tenant": "1", "actor": "7", "op": "create_tenant", "args": {"name": "Contoso", "region": "Germany"}})";
+  const std::string add = R"({"tenant": "1", "actor": "7", "op": "add_users", "args": {"users": ["20"]}})";
+  std::istringstream in("# set-up\n" + create + "\n" + add + "\n");
+  closed_pipe pipe;
+  std::ostream out(&pipe);
+  CHECK(isv_admin::serve(handler, in, out) == isv_admin::serve_end::output_failed);
+  // The line after the one whose answer was lost is still unread, and nothing of it was applied.
+  std::string rest;
+  REQUIRE(std::getline(in, rest));
+  CHECK(rest == add);
+  CHECK(answer(handler, R"({"tenant": "1", "op": "events"})")["value"].empty());
 }

@@ -24,6 +24,9 @@ int serve(Repository& repo, const isv_admin::session_options& options) {
   switch (isv_admin::serve(handler, std::cin, std::cout)) {
     case isv_admin::serve_end::input_ended: return EXIT_SUCCESS;
     case isv_admin::serve_end::input_failed: std::cerr << "isv-admin: reading standard input failed\n"; return EXIT_FAILURE;
+    case isv_admin::serve_end::output_failed:
+      std::cerr << "isv-admin: cannot write to standard output (did its reader go away?); stopped before reading another line\n";
+      return EXIT_FAILURE;
   }
   return EXIT_FAILURE;
 }

@@ -47,15 +47,20 @@ inline line_status read_line(std::istream& in, std::string& line, std::size_t ma
 /// Why serve() returned.
 enum class serve_end {
   input_ended,  ///< every line was answered
-  input_failed, ///< reading the input failed
+  input_failed,  ///< reading the input failed
+  output_failed, ///< an answer could not be written: the reader went away
 };
 
-/// Answers every line of `in` on `out`, one line each (none for blank and comment lines).
+/// Answers every line of `in` on `out`, one line each (none for blank and comment lines), each
+/// flushed before the next line is read. Once an answer cannot be written (a closed pipe with
+/// SIGPIPE ignored, a full disk), it stops before reading another line: a client that went away
+/// must not have its remaining commands applied unanswered.
 template <class Repository>
 [[nodiscard]] serve_end serve(line_handler<Repository>& handler, std::istream& in, std::ostream& out) {
   std::string line;
   std::size_t bytes = 0;
   for (;;) {
+    if (!out) return serve_end::output_failed;
     const auto got = read_line(in, line, handler.options().max_line_bytes, bytes);
     if (got == line_status::end) return in.bad() ? serve_end::input_failed : serve_end::input_ended;
     const std::optional<std::string> answer = got == line_status::too_long ? handler.refuse_long_line(bytes) : handler.handle(line);
