@@ -124,6 +124,7 @@ inline constexpr std::array operations{
       "  --memory              keep the state in memory only: it is lost when isv-admin exits (a throwaway session)\n"
       "  --max-line-bytes N    refuse a line longer than N bytes, unread (default 1048576)\n"
       "  --max-depth N         refuse a line nesting arrays and objects more than N deep (default 64)\n"
+      "  --max-batch N         refuse a line whose args hold a list of more than N entries (default 10000)\n"
       "  --help                this text\n"
       "One of --db and --memory is required: isv-admin never chooses for you where the state lives.\n"
       "A line past a bound is refused with the code limit_exceeded, naming the bound (D-LIMIT-1).\n"
@@ -186,6 +187,21 @@ template <class Value>
   else return isv::json::encode(v);
 }
 
+/// The JSON Pointer and length of the first list in `j` with more than `max` entries, if any. The
+/// recursion is as deep as the line, which the parser bounded.
+[[nodiscard]] inline std::optional<std::pair<std::string, std::size_t>> first_long_list(const nlohmann::json& j, std::size_t max,
+                                                                                        const std::string& here) {
+  if (j.is_array()) {
+    if (j.size() > max) return std::pair{here, j.size()};
+    for (std::size_t i = 0; i < j.size(); ++i)
+      if (auto found = first_long_list(j[i], max, here + "/" + std::to_string(i))) return found;
+  } else if (j.is_object()) {
+    for (auto it = j.begin(); it != j.end(); ++it)
+      if (auto found = first_long_list(it.value(), max, here + "/" + isv::json::detail::pointer_token(it.key()))) return found;
+  }
+  return std::nullopt;
+}
+
 [[nodiscard]] inline nlohmann::json ok_line(const std::vector<isv::event>& events, nlohmann::json value) {
   return nlohmann::json{{"ok", true}, {"events", isv::json::encode(events)}, {"value", std::move(value)}};
 }
@@ -196,6 +212,7 @@ template <class Value>
 struct session_options {
   std::size_t max_line_bytes = std::size_t{1} << 20;          ///< --max-line-bytes: a longer line is refused unparsed
   std::size_t max_depth = isv::json::default_max_depth;       ///< --max-depth: arrays and objects inside one another
+  std::size_t max_batch = 10'000;                             ///< --max-batch: entries of any list in "args"
   isv::admin_center_options center{};
 };
 
@@ -309,6 +326,12 @@ private:
     if (doc.contains("args")) {
       if (!doc["args"].is_object())
         return detail::refusal(isv::errc::invalid_argument, "\"args\" must be an object: the operation's command.", "/args");
+      if (auto list = detail::first_long_list(doc["args"], options_.max_batch, "/args"))
+        return detail::refusal(isv::errc::limit_exceeded,
+                               "The list at \"" + list->first + "\" has " + std::to_string(list->second) +
+                                   " entries; a list may have at most " + std::to_string(options_.max_batch) +
+                                   " entries (isv-admin --max-batch) (D-LIMIT-1).",
+                               list->first);
       env.args = doc["args"];
     }
     return dispatch(env);

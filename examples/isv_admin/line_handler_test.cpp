@@ -192,3 +192,30 @@ TEST_CASE("when an answer cannot be written, serve stops before reading another 
   CHECK(rest == add);
   CHECK(answer(handler, R"({"tenant": "1", "op": "events"})")["value"].empty());
 }
+
+TEST_CASE("a list in args longer than the session's batch bound is refused before the command is read [D-LIMIT-1]") {
+  isv::memory_repository repo;
+  isv_admin::line_handler handler(repo, start, {.max_batch = 2});
+  REQUIRE(answer(handler, R"({"tenant": "1", "actor": "7", "op": "create_tenant", "args": {"name": "Contoso", "region": "Germany"}})")["ok"] == true);
+  CHECK(answer(handler, R"({"tenant": "1", "actor": "7", "op": "add_users", "args": {"users": ["20", "21"]}})")["ok"] == true);
+  const auto users = answer(handler, R"({"tenant": "1", "actor": "7", "op": "add_users", "args": {"users": ["22", "23", "24"]}})");
+  CHECK(users["error"]["code"] == "limit_exceeded");
+  CHECK(users["error"]["path"] == "/args/users");
+  CHECK_THAT(message_of(users), Catch::Matchers::Contains("3 entries") && Catch::Matchers::Contains("at most 2") &&
+                                    Catch::Matchers::Contains("--max-batch"));
+  // Any list of the command: groups too, even before the rules would look at the subscription.
+  const auto groups = answer(handler, R"({"tenant": "1", "actor": "7", "op": "assign", "args": {"subscription": "100", "users": [], "groups": ["30", "31", "32"]}})");
+  CHECK(groups["error"]["code"] == "limit_exceeded");
+  CHECK(groups["error"]["path"] == "/args/groups");
+  CHECK(answer(handler, R"({"tenant": "1", "op": "events"})")["value"].size() == 1);
+
+  // The default bound: 10,000 entries.
+  isv_admin::line_handler defaults(repo, start);
+  const auto many = [](int n) {
+    std::string list;
+    for (int i = 0; i < n; ++i) list += (i == 0 ? "\"" : ", \"") + std::to_string(1000 + i) + "\"";
+    return R"({"tenant": "1", "actor": "7", "op": "add_users", "args": {"users": [)" + list + "]}}";
+  };
+  CHECK(answer(defaults, many(10'001))["error"]["code"] == "limit_exceeded");
+  CHECK(answer(defaults, many(10'000))["ok"] == true);
+}

@@ -78,14 +78,14 @@ int main(int argc, char** argv) {
       memory = true;
       continue;
     }
-    if (arg == "--max-line-bytes" || arg == "--max-depth") {
+    if (arg == "--max-line-bytes" || arg == "--max-depth" || arg == "--max-batch") {
       const auto value = i + 1 < argc ? positive(argv[i + 1]) : std::nullopt;
       if (!value) {
         std::cerr << "isv-admin: " << arg << " needs a whole number from 1: " << arg << " N\n";
         return 2;
       }
       ++i;
-      (arg == "--max-depth" ? options.max_depth : options.max_line_bytes) = *value;
+      (arg == "--max-depth" ? options.max_depth : arg == "--max-batch" ? options.max_batch : options.max_line_bytes) = *value;
       continue;
     }
     std::cerr << "isv-admin: unknown argument \"" << arg << "\"; see isv-admin --help\n";
