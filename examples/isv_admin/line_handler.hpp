@@ -155,6 +155,21 @@ inline constexpr std::array operations{
 
 namespace detail {
 
+/// How much of a name the line made up (a field, an operation) an answer quotes back (D-LIMIT-1).
+inline constexpr std::size_t max_quoted_bytes = 64;
+
+/// A name from the line, fit to quote: at most max_quoted_bytes, cut at a whole character and
+/// marked with "…", so that an answer never echoes a name of any length.
+[[nodiscard]] inline std::string shown(std::string_view name) {
+  if (name.size() <= max_quoted_bytes) return std::string(name);
+  std::size_t cut = max_quoted_bytes;
+  while (cut > 0 && (static_cast<unsigned char>(name[cut]) & 0xC0) == 0x80) --cut; // not inside a UTF-8 character
+  return std::string(name.substr(0, cut)) + "\u2026";
+}
+
+/// The JSON Pointer token of a key of the line, cut as shown() cuts it.
+[[nodiscard]] inline std::string token(std::string_view key) { return isv::json::detail::pointer_token(shown(key)); }
+
 inline constexpr std::string_view pointer_prefix = "Invalid JSON at \"";
 
 /// A refusal as an error line. A decoding error names its place inside the decoded value; `base`
@@ -197,7 +212,7 @@ template <class Value>
       if (auto found = first_long_list(j[i], max, here + "/" + std::to_string(i))) return found;
   } else if (j.is_object()) {
     for (auto it = j.begin(); it != j.end(); ++it)
-      if (auto found = first_long_list(it.value(), max, here + "/" + isv::json::detail::pointer_token(it.key()))) return found;
+      if (auto found = first_long_list(it.value(), max, here + "/" + token(it.key()))) return found;
   }
   return std::nullopt;
 }
@@ -270,9 +285,9 @@ private:
       static constexpr std::array known{"tenant", "actor", "op", "args", "idempotency_key", "at"};
       if (std::find(known.begin(), known.end(), it.key()) == known.end())
         return detail::refusal(isv::errc::invalid_argument,
-                               "Unknown field \"" + it.key() +
+                               "Unknown field \"" + detail::shown(it.key()) +
                                    "\": a line has tenant, actor, op, args, idempotency_key and at.",
-                               "/" + isv::json::detail::pointer_token(it.key()));
+                               "/" + detail::token(it.key()));
     }
     envelope env;
     if (!doc.contains("op") || !doc["op"].is_string())
@@ -282,7 +297,7 @@ private:
     if (env.op == nullptr) {
       std::string known;
       for (const auto& op : operations) known += (known.empty() ? "" : ", ") + std::string(op.name);
-      return detail::refusal(isv::errc::invalid_argument, "Unknown operation \"" + name + "\"; known: " + known + ".", "/op");
+      return detail::refusal(isv::errc::invalid_argument, "Unknown operation \"" + detail::shown(name) + "\"; known: " + known + ".", "/op");
     }
     if (env.op->name != "add_app") {
       if (!doc.contains("tenant"))
@@ -352,8 +367,8 @@ private:
   isv::result<T> single(const envelope& env, std::string_view name, std::optional<std::string>& where) {
     for (auto it = env.args.begin(); it != env.args.end(); ++it)
       if (it.key() != name) {
-        where = "/args/" + isv::json::detail::pointer_token(it.key());
-        return isv::fail(isv::errc::invalid_argument, "Unknown field \"" + it.key() + "\": " + std::string(env.op->name) +
+        where = "/args/" + detail::token(it.key());
+        return isv::fail(isv::errc::invalid_argument, "Unknown field \"" + detail::shown(it.key()) + "\": " + std::string(env.op->name) +
                                                           " takes only \"" + std::string(name) + "\".");
       }
     where = "/args/" + std::string(name);
@@ -376,7 +391,7 @@ private:
   nlohmann::json no_args(const envelope& env) {
     if (!env.args.empty())
       return detail::refusal(isv::errc::invalid_argument, std::string(env.op->name) + " takes no args: write {} or leave them out.",
-                             "/args/" + isv::json::detail::pointer_token(env.args.begin().key()));
+                             "/args/" + detail::token(env.args.begin().key()));
     return nullptr;
   }
 
@@ -395,8 +410,8 @@ private:
     }
     for (auto it = env.args.begin(); it != env.args.end(); ++it)
       if (it.key() != "name" && it.key() != "region")
-        return detail::refusal(isv::errc::invalid_argument, "Unknown field \"" + it.key() + "\": create_tenant takes name and region.",
-                               "/args/" + isv::json::detail::pointer_token(it.key()));
+        return detail::refusal(isv::errc::invalid_argument, "Unknown field \"" + detail::shown(it.key()) + "\": create_tenant takes name and region.",
+                               "/args/" + detail::token(it.key()));
     auto decoded = isv::json::decode<isv::tenant>(org);
     if (!decoded) return detail::error_line(decoded.error(), "/args");
     auto created = repo_->create_tenant(decoded.value());
@@ -431,8 +446,8 @@ private:
       if (name == "events"sv) {
         for (auto it = env.args.begin(); it != env.args.end(); ++it)
           if (it.key() != "after")
-            return detail::refusal(isv::errc::invalid_argument, "Unknown field \"" + it.key() + "\": events takes only \"after\".",
-                                   "/args/" + isv::json::detail::pointer_token(it.key()));
+            return detail::refusal(isv::errc::invalid_argument, "Unknown field \"" + detail::shown(it.key()) + "\": events takes only \"after\".",
+                                   "/args/" + detail::token(it.key()));
         std::size_t after = 0;
         if (env.args.contains("after")) {
           const nlohmann::json& a = env.args["after"];

@@ -219,3 +219,32 @@ TEST_CASE("a list in args longer than the session's batch bound is refused befor
   CHECK(answer(defaults, many(10'001))["error"]["code"] == "limit_exceeded");
   CHECK(answer(defaults, many(10'000))["ok"] == true);
 }
+
+TEST_CASE("names the line made up are cut to 64 bytes when an answer quotes them [D-LIMIT-1] [D-ERR-1]") {
+  isv::memory_repository repo;
+  isv_admin::line_handler handler(repo, start);
+  const std::string x64(64, 'x');
+  const std::string x65(65, 'x');
+  const std::string huge(10'000, 'x');
+  const auto cut_at_64 = [&](const nlohmann::json& out, bool quoted = true) {
+    INFO(out.dump());
+    CHECK(out["error"]["code"] == "invalid_argument");
+    CHECK_FALSE(message_of(out).find(x65) != std::string::npos);
+    if (quoted) CHECK_THAT(message_of(out), Catch::Matchers::Contains(x64 + "…"));
+    CHECK(message_of(out).size() < 1000);
+    if (out["error"]["path"].is_string()) CHECK(out["error"]["path"].get<std::string>().size() < 100);
+  };
+  cut_at_64(answer(handler, R"({"tenant": "1", "actor": "7", "op": ")" + huge + R"(", "args": {}})"));
+  const auto field = answer(handler, R"({"tenant": "1", "op": "find_tenant", ")" + huge + R"(": 1})");
+  cut_at_64(field);
+  CHECK(field["error"]["path"] == "/" + x64 + "…");
+  cut_at_64(answer(handler, R"({"tenant": "1", "op": "find_subscription", "args": {")" + huge + R"(": "1"}})"));
+  cut_at_64(answer(handler, R"({"tenant": "1", "op": "events", "args": {")" + huge + R"(": 0}})"));
+  cut_at_64(answer(handler, R"({"tenant": "1", "actor": "7", "op": "create_tenant", "args": {"name": "C", "region": "Germany", ")" + huge + R"(": 0}})"));
+  cut_at_64(answer(handler, R"({"tenant": "1", "op": "find_tenant", "args": {")" + huge + R"(": 0}})"), false);
+  // A cut never splits a character: 100 two-byte characters become 32 of them.
+  std::string accents;
+  for (int i = 0; i < 100; ++i) accents += "é";
+  const auto wide = answer(handler, R"({"tenant": "1", "actor": "7", "op": ")" + accents + R"("})");
+  CHECK_THAT(message_of(wide), Catch::Matchers::Contains("\"" + accents.substr(0, 64) + "…\""));
+}
