@@ -7,6 +7,8 @@
 #include <nlohmann/json.hpp>
 
 #include <array>
+#include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -451,6 +453,12 @@ private:
         std::size_t after = 0;
         if (env.args.contains("after")) {
           const nlohmann::json& a = env.args["after"];
+          // A whole number past 64 bits reaches here as a double: say what is wrong with it.
+          if (a.is_number_float() && a.get<double>() >= 0x1p64)
+            return detail::refusal(isv::errc::invalid_argument,
+                                   "\"after\" is too large: a position in the log is at most " +
+                                       std::to_string(std::numeric_limits<std::uint64_t>::max()) + ".",
+                                   "/args/after");
           if (!a.is_number_unsigned())
             return detail::refusal(isv::errc::invalid_argument, "\"after\" is a position in the log: a whole number from 0.",
                                    "/args/after");

@@ -248,3 +248,34 @@ TEST_CASE("names the line made up are cut to 64 bytes when an answer quotes them
   const auto wide = answer(handler, R"({"tenant": "1", "actor": "7", "op": ")" + accents + R"("})");
   CHECK_THAT(message_of(wide), Catch::Matchers::Contains("\"" + accents.substr(0, 64) + "…\""));
 }
+
+TEST_CASE("a line with a NUL byte or anything but spaces after its object is refused whole [D-ERR-1]") {
+  using namespace std::string_literals;
+  isv::memory_repository repo;
+  isv_admin::line_handler handler(repo, start);
+  const std::string find = R"({"tenant": "1", "op": "find_tenant"})";
+  CHECK(answer(handler, find + " \t\r")["error"]["code"] == "not_found"); // trailing white space is fine
+  for (const auto& line : {find + "\0"s + R"({"tenant": "1", "actor": "7", "op": "create_tenant"})", find + "\0"s, "\0"s + find,
+                           find + " x", find + " {}"}) {
+    CAPTURE(line);
+    const auto out = answer(handler, line);
+    CHECK(out["error"]["code"] == "invalid_argument");
+    CHECK(out["error"]["path"] == "");
+    if (line.find('\0') != std::string::npos) CHECK_THAT(message_of(out), Catch::Matchers::Contains("NUL"));
+  }
+}
+
+TEST_CASE("a number too large to represent is refused as too large, in args and in the envelope's reads [D-ERR-1]") {
+  isv::memory_repository repo;
+  isv_admin::line_handler handler(repo, start);
+  REQUIRE(answer(handler, R"({"tenant": "1", "actor": "7", "op": "create_tenant", "args": {"name": "Contoso", "region": "Germany"}})")["ok"] == true);
+  for (const char* number : {"18446744073709551616", "1e400", "99999999999999999999999"}) {
+    CAPTURE(number);
+    const auto quantity = answer(handler, std::string(R"({"tenant": "1", "actor": "7", "op": "change_quantity", "args": {"subscription": "100", "quantity": )") + number + "}}");
+    CHECK(quantity["error"]["code"] == "invalid_argument");
+    CHECK_THAT(message_of(quantity), Catch::Matchers::Contains("too large"));
+    const auto after = answer(handler, std::string(R"({"tenant": "1", "op": "events", "args": {"after": )") + number + "}}");
+    CHECK(after["error"]["code"] == "invalid_argument");
+    CHECK_THAT(message_of(after), Catch::Matchers::Contains("too large"));
+  }
+}
