@@ -6,9 +6,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <limits>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -138,8 +140,10 @@ inline constexpr std::array operations{
       "  op               one of the operations below\n"
       "  args             the operation's command in the library's JSON wire format (may be left out when empty)\n"
       "  idempotency_key  optional: a repeat with the same key returns the first result and changes nothing (D-IDEM-1)\n"
-      "  at               optional: the time of the operation; the clock stays there for the following lines\n"
-      "                   (it starts at the time isv-admin was started)\n"
+      "  at               optional: the time of the operation. If the line is accepted, the session's clock\n"
+      "                   stays there for the following lines; a refused line moves nothing. The clock starts\n"
+      "                   at the time isv-admin was started. Within a tenant time never moves backwards: a line\n"
+      "                   acting before the tenant's last accepted line of the session is refused\n"
       "Blank lines and lines starting with '#' are skipped. Every other line gets one output line:\n"
       "  {\"ok\": true, \"events\": [...], \"value\": ...}\n"
       "  {\"ok\": false, \"error\": {\"code\": \"seats_exhausted\", \"message\": \"...\", \"path\": \"/args/users/2\"}}\n"
@@ -219,6 +223,9 @@ template <class Value>
   return std::nullopt;
 }
 
+[[nodiscard]] inline std::string time_text(const time_point& t) { return isv::json::encode(t).get<std::string>(); }
+[[nodiscard]] inline std::string id_text(const isv::tenant_id& t) { return isv::json::encode(t).get<std::string>(); }
+
 [[nodiscard]] inline nlohmann::json ok_line(const std::vector<isv::event>& events, nlohmann::json value) {
   return nlohmann::json{{"ok", true}, {"events", isv::json::encode(events)}, {"value", std::move(value)}};
 }
@@ -271,6 +278,8 @@ private:
     std::optional<isv::user_id> actor{};
     std::string key{};
     nlohmann::json args = nlohmann::json::object();
+    time_point at{};                ///< when the line acts: its "at", or the session's clock
+    bool gives_at = false;          ///< whether the line has an "at"
   };
 
   nlohmann::json respond(std::string_view line) {
@@ -335,10 +344,12 @@ private:
         return detail::refusal(isv::errc::invalid_argument, "An idempotency key is a string of 1 to 256 bytes.", "/idempotency_key");
       env.key = key.get<std::string>();
     }
+    env.at = now_;
     if (doc.contains("at")) {
       auto at = isv::json::decode<time_point>(doc["at"]);
       if (!at) return detail::error_line(at.error(), "/at");
-      now_ = at.value();
+      env.at = at.value();
+      env.gives_at = true;
     }
     if (doc.contains("args")) {
       if (!doc["args"].is_object())
@@ -351,7 +362,27 @@ private:
                                list->first);
       env.args = doc["args"];
     }
-    return dispatch(env);
+    const bool has_tenant = env.op->name != "add_app";
+    if (has_tenant) {
+      if (const auto last = last_accepted_.find(env.tenant); last != last_accepted_.end() && env.at < last->second)
+        return detail::refusal(
+            isv::errc::invalid_argument,
+            "Time never moves backwards within a tenant: this line would act at " + detail::time_text(env.at) +
+                (env.gives_at ? "" : " (the session's clock: the line has no \"at\")") + ", before " +
+                detail::time_text(last->second) + ", when tenant " + detail::id_text(env.tenant) +
+                "'s last accepted line acted. Give an \"at\" from then on.",
+            env.gives_at ? std::optional<std::string>("/at") : std::nullopt);
+    }
+    auto answer = dispatch(env);
+    // Only an accepted line moves the clock: a refused one changes nothing (D-ERR-1).
+    if (answer["ok"] == true) {
+      if (env.gives_at) now_ = env.at;
+      if (has_tenant) {
+        auto& last = last_accepted_[env.tenant];
+        last = std::max(last, env.at);
+      }
+    }
+    return answer;
   }
 
   /// Decodes the args as Command, runs `call`, and writes its receipt or refusal.
@@ -427,7 +458,7 @@ private:
     const auto& key = env.key;
     const auto name = env.op->name;
     auto& c = center_;
-    const auto& now = now_;
+    const auto& now = env.at;
     // The acting user is present for admin operations and absent for the platform's (checked above).
     if (name == "create_tenant"sv) return create_tenant(env);
     if (name == "add_app"sv) {
@@ -507,6 +538,8 @@ private:
   isv::basic_admin_center<Repository> center_;
   time_point now_;
   session_options options_;
+  /// When each tenant's last accepted line of this session acted: no later line acts before it.
+  std::map<isv::tenant_id, time_point> last_accepted_;
 };
 
 } // namespace isv_admin

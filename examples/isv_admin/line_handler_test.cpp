@@ -279,3 +279,44 @@ TEST_CASE("a number too large to represent is refused as too large, in args and 
     CHECK_THAT(message_of(after), Catch::Matchers::Contains("too large"));
   }
 }
+
+TEST_CASE("a line's \"at\" moves the clock only when the line is accepted, and never back within a tenant [D-ERR-1]") {
+  using namespace std::chrono;
+  isv::memory_repository repo;
+  isv_admin::line_handler handler(repo, start);
+  REQUIRE(answer(handler, R"({"tenant": "1", "actor": "7", "op": "create_tenant", "args": {"name": "Contoso", "region": "Germany"}})")["ok"] == true);
+  REQUIRE(answer(handler, R"({"tenant": "1", "actor": "7", "op": "add_users", "args": {"users": ["7", "8"]}})")["ok"] == true);
+
+  // Refused (8 holds no role): its "at" changes nothing, so the next line still acts at the start.
+  const auto denied = answer(handler, R"({"tenant": "1", "actor": "8", "op": "add_users", "args": {"users": ["20"]}, "at": "2026-03-01T00:00:00Z"})");
+  CHECK(denied["error"]["code"] == "permission_denied");
+  CHECK(handler.now() == start);
+  const auto added = answer(handler, R"({"tenant": "1", "actor": "7", "op": "add_users", "args": {"users": ["20"]}})");
+  CHECK(added["events"][0]["at"] == "2026-01-05T09:00:00Z");
+  // A read refused (no such subscription): no move either.
+  CHECK(answer(handler, R"({"tenant": "1", "op": "find_subscription", "args": {"subscription": "100"}, "at": "2026-03-01T00:00:00Z"})")["error"]["code"] == "not_found");
+  CHECK(handler.now() == start);
+
+  // Accepted: the clock moves there and stays.
+  REQUIRE(answer(handler, R"({"tenant": "1", "actor": "7", "op": "add_users", "args": {"users": ["21"]}, "at": "2026-02-01T00:00:00Z"})")["ok"] == true);
+  CHECK(handler.now() == sys_days{February / 1 / 2026});
+  CHECK(answer(handler, R"({"tenant": "1", "actor": "7", "op": "add_users", "args": {"users": ["22"]}})")["events"][0]["at"] ==
+        "2026-02-01T00:00:00Z");
+
+  // Earlier than tenant 1's last accepted line: refused with both times, and nothing changes.
+  const auto back = answer(handler, R"({"tenant": "1", "actor": "7", "op": "add_users", "args": {"users": ["23"]}, "at": "2026-01-20T00:00:00Z"})");
+  CHECK(back["error"]["code"] == "invalid_argument");
+  CHECK(back["error"]["path"] == "/at");
+  CHECK_THAT(message_of(back), Catch::Matchers::Contains("2026-01-20T00:00:00Z") && Catch::Matchers::Contains("2026-02-01T00:00:00Z"));
+  CHECK(answer(handler, R"({"tenant": "1", "op": "events"})")["value"].size() == 4);
+  // The same moment again is not backwards.
+  CHECK(answer(handler, R"({"tenant": "1", "actor": "7", "op": "add_users", "args": {"users": ["23"]}, "at": "2026-02-01T00:00:00Z"})")["ok"] == true);
+
+  // Another tenant keeps its own time: tenant 2 may act earlier; tenant 1 then may not follow the clock back.
+  REQUIRE(answer(handler, R"({"tenant": "2", "actor": "7", "op": "create_tenant", "args": {"name": "Fabrikam", "region": "France"}, "at": "2026-01-10T00:00:00Z"})")["ok"] == true);
+  CHECK(handler.now() == sys_days{January / 10 / 2026});
+  const auto follows = answer(handler, R"({"tenant": "1", "actor": "7", "op": "add_users", "args": {"users": ["24"]}})");
+  CHECK(follows["error"]["code"] == "invalid_argument");
+  CHECK(follows["error"]["path"].is_null());
+  CHECK_THAT(message_of(follows), Catch::Matchers::Contains("2026-01-10T00:00:00Z") && Catch::Matchers::Contains("2026-02-01T00:00:00Z"));
+}
