@@ -6,7 +6,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <array>
+#include <cstdint>
+#include <limits>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -117,10 +121,17 @@ inline constexpr std::array operations{
   std::string out =
       "isv-admin: apply licensing operations read as JSON lines.\n"
       "\n"
-      "usage: isv-admin [--db FILE] < commands.jsonl\n"
+      "usage: isv-admin (--db FILE | --memory) [options] < commands.jsonl\n"
       "\n"
-      "  --db FILE  keep the state in a SQLite file (created if missing); without it, in memory\n"
-      "  --help     this text\n"
+      "  --db FILE             keep the state in a SQLite file (created if missing). \"\", \":memory:\" and\n"
+      "                        \"file:\" URIs are refused: SQLite would keep the state in a temporary file or in memory\n"
+      "  --memory              keep the state in memory only: it is lost when isv-admin exits (a throwaway session)\n"
+      "  --max-line-bytes N    refuse a line longer than N bytes, unread (default 1048576)\n"
+      "  --max-depth N         refuse a line nesting arrays and objects more than N deep (default 64)\n"
+      "  --max-batch N         refuse a line whose args hold a list of more than N entries (default 10000)\n"
+      "  --help                this text\n"
+      "One of --db and --memory is required: isv-admin never chooses for you where the state lives.\n"
+      "A line past a bound is refused with the code limit_exceeded, naming the bound (D-LIMIT-1).\n"
       "\n"
       "Each input line is one JSON object:\n"
       "  {\"tenant\": \"1\", \"actor\": \"7\", \"op\": \"assign\", \"args\": {...}, \"idempotency_key\": \"k1\", \"at\": \"2026-01-15T09:00:00Z\"}\n"
@@ -129,13 +140,16 @@ inline constexpr std::array operations{
       "  op               one of the operations below\n"
       "  args             the operation's command in the library's JSON wire format (may be left out when empty)\n"
       "  idempotency_key  optional: a repeat with the same key returns the first result and changes nothing (D-IDEM-1)\n"
-      "  at               optional: the time of the operation; the clock stays there for the following lines\n"
-      "                   (it starts at the time isv-admin was started)\n"
+      "  at               optional: the time of the operation. If the line is accepted, the session's clock\n"
+      "                   stays there for the following lines; a refused line moves nothing. The clock starts\n"
+      "                   at the time isv-admin was started. Within a tenant time never moves backwards: a line\n"
+      "                   acting before the tenant's last accepted line of the session is refused\n"
       "Blank lines and lines starting with '#' are skipped. Every other line gets one output line:\n"
       "  {\"ok\": true, \"events\": [...], \"value\": ...}\n"
       "  {\"ok\": false, \"error\": {\"code\": \"seats_exhausted\", \"message\": \"...\", \"path\": \"/args/users/2\"}}\n"
       "\"path\" is the JSON Pointer of the fault in the line, or null when the line was read but refused.\n"
-      "A bad line gets an error line and isv-admin goes on with the next.\n"
+      "A bad line gets an error line and isv-admin goes on with the next. Each answer is flushed before the\n"
+      "next line is read; when one cannot be written (its reader went away), isv-admin stops there and exits 1.\n"
       "\n"
       "Operations:\n";
   for (const auto& op : operations) {
@@ -146,6 +160,21 @@ inline constexpr std::array operations{
 }
 
 namespace detail {
+
+/// How much of a name the line made up (a field, an operation) an answer quotes back (D-LIMIT-1).
+inline constexpr std::size_t max_quoted_bytes = 64;
+
+/// A name from the line, fit to quote: at most max_quoted_bytes, cut at a whole character and
+/// marked with "…", so that an answer never echoes a name of any length.
+[[nodiscard]] inline std::string shown(std::string_view name) {
+  if (name.size() <= max_quoted_bytes) return std::string(name);
+  std::size_t cut = max_quoted_bytes;
+  while (cut > 0 && (static_cast<unsigned char>(name[cut]) & 0xC0) == 0x80) --cut; // not inside a UTF-8 character
+  return std::string(name.substr(0, cut)) + "\u2026";
+}
+
+/// The JSON Pointer token of a key of the line, cut as shown() cuts it.
+[[nodiscard]] inline std::string token(std::string_view key) { return isv::json::detail::pointer_token(shown(key)); }
 
 inline constexpr std::string_view pointer_prefix = "Invalid JSON at \"";
 
@@ -179,29 +208,68 @@ template <class Value>
   else return isv::json::encode(v);
 }
 
+/// The JSON Pointer and length of the first list in `j` with more than `max` entries, if any. The
+/// recursion is as deep as the line, which the parser bounded.
+[[nodiscard]] inline std::optional<std::pair<std::string, std::size_t>> first_long_list(const nlohmann::json& j, std::size_t max,
+                                                                                        const std::string& here) {
+  if (j.is_array()) {
+    if (j.size() > max) return std::pair{here, j.size()};
+    for (std::size_t i = 0; i < j.size(); ++i)
+      if (auto found = first_long_list(j[i], max, here + "/" + std::to_string(i))) return found;
+  } else if (j.is_object()) {
+    for (auto it = j.begin(); it != j.end(); ++it)
+      if (auto found = first_long_list(it.value(), max, here + "/" + token(it.key()))) return found;
+  }
+  return std::nullopt;
+}
+
+[[nodiscard]] inline std::string time_text(const time_point& t) { return isv::json::encode(t).get<std::string>(); }
+[[nodiscard]] inline std::string id_text(const isv::tenant_id& t) { return isv::json::encode(t).get<std::string>(); }
+
 [[nodiscard]] inline nlohmann::json ok_line(const std::vector<isv::event>& events, nlohmann::json value) {
   return nlohmann::json{{"ok", true}, {"events", isv::json::encode(events)}, {"value", std::move(value)}};
 }
 
 } // namespace detail
 
+/// The bounds of a session (D-LIMIT-1); isv-admin's options set them.
+struct session_options {
+  std::size_t max_line_bytes = std::size_t{1} << 20;          ///< --max-line-bytes: a longer line is refused unparsed
+  std::size_t max_depth = isv::json::default_max_depth;       ///< --max-depth: arrays and objects inside one another
+  std::size_t max_batch = 10'000;                             ///< --max-batch: entries of any list in "args"
+  isv::admin_center_options center{};
+};
+
 /// Reads command lines and applies them through basic_admin_center<Repository>. Never throws for
 /// a bad line (only std::bad_alloc escapes): every line gets a result or an error line.
 template <isv::repository Repository>
 class line_handler {
 public:
-  line_handler(Repository& repo, time_point start, isv::admin_center_options options = {})
-      : repo_(&repo), center_(repo, options), now_(start) {}
+  line_handler(Repository& repo, time_point start, session_options options = {})
+      : repo_(&repo), center_(repo, options.center), now_(start), options_(options) {}
 
   /// The answer to one line (without its newline); none for a blank line or a '#' comment.
   [[nodiscard]] std::optional<std::string> handle(std::string_view line) {
+    // Every line is bounded, comments too: the bound is checked before anything is read.
+    if (line.size() > options_.max_line_bytes) return refuse_long_line(line.size());
     const auto first = line.find_first_not_of(" \t\r");
     if (first == std::string_view::npos || line[first] == '#') return std::nullopt;
     // A string that is not UTF-8 cannot come from a parsed line, but replace rather than throw.
     return respond(line).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   }
 
+  /// The answer to a line too long to keep (the reader kept none of it): `bytes` long.
+  [[nodiscard]] std::string refuse_long_line(std::size_t bytes) const {
+    return detail::refusal(isv::errc::limit_exceeded,
+                           "The line has " + std::to_string(bytes) + " bytes; a line may have at most " +
+                               std::to_string(options_.max_line_bytes) +
+                               " bytes (isv-admin --max-line-bytes), so it was not read (D-LIMIT-1).",
+                           "")
+        .dump();
+  }
+
   [[nodiscard]] const time_point& now() const noexcept { return now_; }
+  [[nodiscard]] const session_options& options() const noexcept { return options_; }
 
 private:
   struct envelope {
@@ -210,21 +278,27 @@ private:
     std::optional<isv::user_id> actor{};
     std::string key{};
     nlohmann::json args = nlohmann::json::object();
+    time_point at{};                ///< when the line acts: its "at", or the session's clock
+    bool gives_at = false;          ///< whether the line has an "at"
   };
 
   nlohmann::json respond(std::string_view line) {
-    // The library's strict parser: a key repeated in a line is refused, not silently resolved.
-    auto parsed = isv::json::parse(line);
-    if (!parsed) return detail::error_line(parsed.error(), std::string());
+    // The library's strict parser: a key repeated in a line is refused, not silently resolved, and
+    // nesting past the bound stops the parse before a deep tree exists to copy (D-LIMIT-1).
+    auto parsed = isv::json::parse(line, {.max_depth = options_.max_depth});
+    if (!parsed) {
+      if (parsed.error().code == isv::errc::limit_exceeded) parsed.error().message += " Raise it with isv-admin --max-depth.";
+      return detail::error_line(parsed.error(), std::string());
+    }
     const nlohmann::json& doc = parsed.value();
     if (!doc.is_object()) return detail::refusal(isv::errc::invalid_argument, "A line must be one JSON object.", "");
     for (auto it = doc.begin(); it != doc.end(); ++it) {
       static constexpr std::array known{"tenant", "actor", "op", "args", "idempotency_key", "at"};
       if (std::find(known.begin(), known.end(), it.key()) == known.end())
         return detail::refusal(isv::errc::invalid_argument,
-                               "Unknown field \"" + it.key() +
+                               "Unknown field \"" + detail::shown(it.key()) +
                                    "\": a line has tenant, actor, op, args, idempotency_key and at.",
-                               "/" + isv::json::detail::pointer_token(it.key()));
+                               "/" + detail::token(it.key()));
     }
     envelope env;
     if (!doc.contains("op") || !doc["op"].is_string())
@@ -234,7 +308,7 @@ private:
     if (env.op == nullptr) {
       std::string known;
       for (const auto& op : operations) known += (known.empty() ? "" : ", ") + std::string(op.name);
-      return detail::refusal(isv::errc::invalid_argument, "Unknown operation \"" + name + "\"; known: " + known + ".", "/op");
+      return detail::refusal(isv::errc::invalid_argument, "Unknown operation \"" + detail::shown(name) + "\"; known: " + known + ".", "/op");
     }
     if (env.op->name != "add_app") {
       if (!doc.contains("tenant"))
@@ -270,17 +344,45 @@ private:
         return detail::refusal(isv::errc::invalid_argument, "An idempotency key is a string of 1 to 256 bytes.", "/idempotency_key");
       env.key = key.get<std::string>();
     }
+    env.at = now_;
     if (doc.contains("at")) {
       auto at = isv::json::decode<time_point>(doc["at"]);
       if (!at) return detail::error_line(at.error(), "/at");
-      now_ = at.value();
+      env.at = at.value();
+      env.gives_at = true;
     }
     if (doc.contains("args")) {
       if (!doc["args"].is_object())
         return detail::refusal(isv::errc::invalid_argument, "\"args\" must be an object: the operation's command.", "/args");
+      if (auto list = detail::first_long_list(doc["args"], options_.max_batch, "/args"))
+        return detail::refusal(isv::errc::limit_exceeded,
+                               "The list at \"" + list->first + "\" has " + std::to_string(list->second) +
+                                   " entries; a list may have at most " + std::to_string(options_.max_batch) +
+                                   " entries (isv-admin --max-batch) (D-LIMIT-1).",
+                               list->first);
       env.args = doc["args"];
     }
-    return dispatch(env);
+    const bool has_tenant = env.op->name != "add_app";
+    if (has_tenant) {
+      if (const auto last = last_accepted_.find(env.tenant); last != last_accepted_.end() && env.at < last->second)
+        return detail::refusal(
+            isv::errc::invalid_argument,
+            "Time never moves backwards within a tenant: this line would act at " + detail::time_text(env.at) +
+                (env.gives_at ? "" : " (the session's clock: the line has no \"at\")") + ", before " +
+                detail::time_text(last->second) + ", when tenant " + detail::id_text(env.tenant) +
+                "'s last accepted line acted. Give an \"at\" from then on.",
+            env.gives_at ? std::optional<std::string>("/at") : std::nullopt);
+    }
+    auto answer = dispatch(env);
+    // Only an accepted line moves the clock: a refused one changes nothing (D-ERR-1).
+    if (answer["ok"] == true) {
+      if (env.gives_at) now_ = env.at;
+      if (has_tenant) {
+        auto& last = last_accepted_[env.tenant];
+        last = std::max(last, env.at);
+      }
+    }
+    return answer;
   }
 
   /// Decodes the args as Command, runs `call`, and writes its receipt or refusal.
@@ -298,8 +400,8 @@ private:
   isv::result<T> single(const envelope& env, std::string_view name, std::optional<std::string>& where) {
     for (auto it = env.args.begin(); it != env.args.end(); ++it)
       if (it.key() != name) {
-        where = "/args/" + isv::json::detail::pointer_token(it.key());
-        return isv::fail(isv::errc::invalid_argument, "Unknown field \"" + it.key() + "\": " + std::string(env.op->name) +
+        where = "/args/" + detail::token(it.key());
+        return isv::fail(isv::errc::invalid_argument, "Unknown field \"" + detail::shown(it.key()) + "\": " + std::string(env.op->name) +
                                                           " takes only \"" + std::string(name) + "\".");
       }
     where = "/args/" + std::string(name);
@@ -322,7 +424,7 @@ private:
   nlohmann::json no_args(const envelope& env) {
     if (!env.args.empty())
       return detail::refusal(isv::errc::invalid_argument, std::string(env.op->name) + " takes no args: write {} or leave them out.",
-                             "/args/" + isv::json::detail::pointer_token(env.args.begin().key()));
+                             "/args/" + detail::token(env.args.begin().key()));
     return nullptr;
   }
 
@@ -341,8 +443,8 @@ private:
     }
     for (auto it = env.args.begin(); it != env.args.end(); ++it)
       if (it.key() != "name" && it.key() != "region")
-        return detail::refusal(isv::errc::invalid_argument, "Unknown field \"" + it.key() + "\": create_tenant takes name and region.",
-                               "/args/" + isv::json::detail::pointer_token(it.key()));
+        return detail::refusal(isv::errc::invalid_argument, "Unknown field \"" + detail::shown(it.key()) + "\": create_tenant takes name and region.",
+                               "/args/" + detail::token(it.key()));
     auto decoded = isv::json::decode<isv::tenant>(org);
     if (!decoded) return detail::error_line(decoded.error(), "/args");
     auto created = repo_->create_tenant(decoded.value());
@@ -356,7 +458,7 @@ private:
     const auto& key = env.key;
     const auto name = env.op->name;
     auto& c = center_;
-    const auto& now = now_;
+    const auto& now = env.at;
     // The acting user is present for admin operations and absent for the platform's (checked above).
     if (name == "create_tenant"sv) return create_tenant(env);
     if (name == "add_app"sv) {
@@ -377,11 +479,17 @@ private:
       if (name == "events"sv) {
         for (auto it = env.args.begin(); it != env.args.end(); ++it)
           if (it.key() != "after")
-            return detail::refusal(isv::errc::invalid_argument, "Unknown field \"" + it.key() + "\": events takes only \"after\".",
-                                   "/args/" + isv::json::detail::pointer_token(it.key()));
+            return detail::refusal(isv::errc::invalid_argument, "Unknown field \"" + detail::shown(it.key()) + "\": events takes only \"after\".",
+                                   "/args/" + detail::token(it.key()));
         std::size_t after = 0;
         if (env.args.contains("after")) {
           const nlohmann::json& a = env.args["after"];
+          // A whole number past 64 bits reaches here as a double: say what is wrong with it.
+          if (a.is_number_float() && a.get<double>() >= 0x1p64)
+            return detail::refusal(isv::errc::invalid_argument,
+                                   "\"after\" is too large: a position in the log is at most " +
+                                       std::to_string(std::numeric_limits<std::uint64_t>::max()) + ".",
+                                   "/args/after");
           if (!a.is_number_unsigned())
             return detail::refusal(isv::errc::invalid_argument, "\"after\" is a position in the log: a whole number from 0.",
                                    "/args/after");
@@ -429,6 +537,9 @@ private:
   Repository* repo_;
   isv::basic_admin_center<Repository> center_;
   time_point now_;
+  session_options options_;
+  /// When each tenant's last accepted line of this session acted: no later line acts before it.
+  std::map<isv::tenant_id, time_point> last_accepted_;
 };
 
 } // namespace isv_admin

@@ -1,11 +1,14 @@
 // isv-admin's line handler: every operation --help documents is handled and its example line reads; bad lines get error lines with paths (D-ERR-1).
 #include "line_handler.hpp"
+#include "serve.hpp"
 
 #include "support/catch.hpp"
 
 #include <isv/storage/memory.hpp>
 
 #include <chrono>
+#include <sstream>
+#include <streambuf>
 #include <string>
 
 namespace {
@@ -18,6 +21,16 @@ nlohmann::json answer(isv_admin::line_handler<isv::memory_repository>& handler, 
   REQUIRE(out.has_value());
   return nlohmann::json::parse(*out);
 }
+
+std::string message_of(const nlohmann::json& answer) { return answer["error"]["message"].get<std::string>(); }
+
+/// An output whose reader went away: every write fails, as on a closed pipe with SIGPIPE ignored.
+struct closed_pipe : std::streambuf {
+  int_type overflow(int_type) override { return traits_type::eof(); }
+  std::streamsize xsputn(const char*, std::streamsize) override { return 0; }
+};
+
+std::string nested(std::size_t levels) { return std::string(levels, '[') + std::string(levels, ']'); }
 
 } // namespace
 
@@ -103,4 +116,207 @@ TEST_CASE("every command of the library is an operation of the protocol, run by 
     CHECK((doc->actor == isv_admin::actor_kind::platform) == *platform);
     if (!*platform) CHECK(doc->actor == isv_admin::actor_kind::admin);
   }
+}
+
+TEST_CASE("a line nested deeper than the session's limit is refused while it is parsed, naming the limit [D-LIMIT-1]") {
+  isv::memory_repository repo;
+  isv_admin::line_handler shallow(repo, start, {.max_depth = 3});
+  // The line itself, "args" and "users" are 3 deep; a list inside "users" is a fourth.
+  const auto deep = answer(shallow, R"({"tenant": "1", "actor": "7", "op": "add_users", "args": {"users": [["20"]]}})");
+  CHECK(deep["error"]["code"] == "limit_exceeded");
+  CHECK(deep["error"]["path"] == "");
+  CHECK_THAT(message_of(deep), Catch::Matchers::Contains("nesting depth is 3") && Catch::Matchers::Contains("--max-depth"));
+  CHECK(answer(shallow, R"({"tenant": "1", "actor": "7", "op": "add_users", "args": {"users": ["20"]}})")["error"]["code"] ==
+        "not_found");
+
+  // The line that crashed isv-admin: tens of thousands of arrays in "args", refused at the default.
+  isv_admin::line_handler handler(repo, start);
+  const auto crash = answer(handler, R"({"tenant": "1", "actor": "7", "op": "add_users", "args": {"users": )" + nested(60000) + "}}");
+  CHECK(crash["error"]["code"] == "limit_exceeded");
+  CHECK_THAT(message_of(crash), Catch::Matchers::Contains(std::to_string(isv::json::default_max_depth)));
+  CHECK(answer(handler, R"({"tenant": "1", "actor": "7", "op": "create_tenant", "args": {"name": "Contoso", "region": "Germany"}})")["ok"] ==
+        true);
+}
+
+TEST_CASE("a line longer than the session's limit is refused unparsed and unkept, and the next line is served [D-LIMIT-1]") {
+  isv::memory_repository repo;
+  const std::string find = R"({"tenant": "1", "op": "find_tenant"})";
+  isv_admin::line_handler handler(repo, start, {.max_line_bytes = find.size()});
+  CHECK(answer(handler, find)["error"]["code"] == "not_found");
+  const auto long_line = answer(handler, find + " ");
+  CHECK(long_line["error"]["code"] == "limit_exceeded");
+  CHECK(long_line["error"]["path"] == "");
+  CHECK_THAT(message_of(long_line), Catch::Matchers::Contains(std::to_string(find.size() + 1) + " bytes") &&
+                                        Catch::Matchers::Contains("at most " + std::to_string(find.size())) &&
+                                        Catch::Matchers::Contains("--max-line-bytes"));
+
+  // The reader keeps at most the bound of a longer line, whatever its length, and goes on after it.
+  std::istringstream in(std::string(10'000'000, 'x') + "\n" + find + "\n" + find);
+  std::string line;
+  std::size_t bytes = 0;
+  CHECK(isv_admin::read_line(in, line, 100, bytes) == isv_admin::line_status::too_long);
+  CHECK(bytes == 10'000'000);
+  CHECK(line.capacity() < 4096);
+  CHECK(isv_admin::read_line(in, line, 100, bytes) == isv_admin::line_status::read);
+  CHECK(line == find);
+  CHECK(isv_admin::read_line(in, line, 100, bytes) == isv_admin::line_status::read); // no '\n' at the end: still a line
+  CHECK(line == find);
+  CHECK(isv_admin::read_line(in, line, 100, bytes) == isv_admin::line_status::end);
+
+  // serve() answers a long line with the refusal and serves the next.
+  std::istringstream session(std::string(5000, ' ') + "\n" + find + "\n");
+  std::ostringstream out;
+  CHECK(isv_admin::serve(handler, session, out) == isv_admin::serve_end::input_ended);
+  std::istringstream answers(out.str());
+  std::string first, second, third;
+  REQUIRE(std::getline(answers, first));
+  REQUIRE(std::getline(answers, second));
+  CHECK_FALSE(std::getline(answers, third));
+  CHECK(nlohmann::json::parse(first)["error"]["code"] == "limit_exceeded");
+  CHECK_THAT(first, Catch::Matchers::Contains("5000 bytes"));
+  CHECK(nlohmann::json::parse(second)["error"]["code"] == "not_found");
+}
+
+TEST_CASE("when an answer cannot be written, serve stops before reading another line [D-ERR-1]") {
+  isv::memory_repository repo;
+  isv_admin::line_handler handler(repo, start);
+  const std::string create = R"({"tenant": "1", "actor": "7", "op": "create_tenant", "args": {"name": "Contoso", "region": "Germany"}})";
+  const std::string add = R"({"tenant": "1", "actor": "7", "op": "add_users", "args": {"users": ["20"]}})";
+  std::istringstream in("# set-up\n" + create + "\n" + add + "\n");
+  closed_pipe pipe;
+  std::ostream out(&pipe);
+  CHECK(isv_admin::serve(handler, in, out) == isv_admin::serve_end::output_failed);
+  // The line after the one whose answer was lost is still unread, and nothing of it was applied.
+  std::string rest;
+  REQUIRE(std::getline(in, rest));
+  CHECK(rest == add);
+  CHECK(answer(handler, R"({"tenant": "1", "op": "events"})")["value"].empty());
+}
+
+TEST_CASE("a list in args longer than the session's batch bound is refused before the command is read [D-LIMIT-1]") {
+  isv::memory_repository repo;
+  isv_admin::line_handler handler(repo, start, {.max_batch = 2});
+  REQUIRE(answer(handler, R"({"tenant": "1", "actor": "7", "op": "create_tenant", "args": {"name": "Contoso", "region": "Germany"}})")["ok"] == true);
+  CHECK(answer(handler, R"({"tenant": "1", "actor": "7", "op": "add_users", "args": {"users": ["20", "21"]}})")["ok"] == true);
+  const auto users = answer(handler, R"({"tenant": "1", "actor": "7", "op": "add_users", "args": {"users": ["22", "23", "24"]}})");
+  CHECK(users["error"]["code"] == "limit_exceeded");
+  CHECK(users["error"]["path"] == "/args/users");
+  CHECK_THAT(message_of(users), Catch::Matchers::Contains("3 entries") && Catch::Matchers::Contains("at most 2") &&
+                                    Catch::Matchers::Contains("--max-batch"));
+  // Any list of the command: groups too, even before the rules would look at the subscription.
+  const auto groups = answer(handler, R"({"tenant": "1", "actor": "7", "op": "assign", "args": {"subscription": "100", "users": [], "groups": ["30", "31", "32"]}})");
+  CHECK(groups["error"]["code"] == "limit_exceeded");
+  CHECK(groups["error"]["path"] == "/args/groups");
+  CHECK(answer(handler, R"({"tenant": "1", "op": "events"})")["value"].size() == 1);
+
+  // The default bound: 10,000 entries.
+  isv_admin::line_handler defaults(repo, start);
+  const auto many = [](int n) {
+    std::string list;
+    for (int i = 0; i < n; ++i) list += (i == 0 ? "\"" : ", \"") + std::to_string(1000 + i) + "\"";
+    return R"({"tenant": "1", "actor": "7", "op": "add_users", "args": {"users": [)" + list + "]}}";
+  };
+  CHECK(answer(defaults, many(10'001))["error"]["code"] == "limit_exceeded");
+  CHECK(answer(defaults, many(10'000))["ok"] == true);
+}
+
+TEST_CASE("names the line made up are cut to 64 bytes when an answer quotes them [D-LIMIT-1] [D-ERR-1]") {
+  isv::memory_repository repo;
+  isv_admin::line_handler handler(repo, start);
+  const std::string x64(64, 'x');
+  const std::string x65(65, 'x');
+  const std::string huge(10'000, 'x');
+  const auto cut_at_64 = [&](const nlohmann::json& out, bool quoted = true) {
+    INFO(out.dump());
+    CHECK(out["error"]["code"] == "invalid_argument");
+    CHECK_FALSE(message_of(out).find(x65) != std::string::npos);
+    if (quoted) CHECK_THAT(message_of(out), Catch::Matchers::Contains(x64 + "…"));
+    CHECK(message_of(out).size() < 1000);
+    if (out["error"]["path"].is_string()) CHECK(out["error"]["path"].get<std::string>().size() < 100);
+  };
+  cut_at_64(answer(handler, R"({"tenant": "1", "actor": "7", "op": ")" + huge + R"(", "args": {}})"));
+  const auto field = answer(handler, R"({"tenant": "1", "op": "find_tenant", ")" + huge + R"(": 1})");
+  cut_at_64(field);
+  CHECK(field["error"]["path"] == "/" + x64 + "…");
+  cut_at_64(answer(handler, R"({"tenant": "1", "op": "find_subscription", "args": {")" + huge + R"(": "1"}})"));
+  cut_at_64(answer(handler, R"({"tenant": "1", "op": "events", "args": {")" + huge + R"(": 0}})"));
+  cut_at_64(answer(handler, R"({"tenant": "1", "actor": "7", "op": "create_tenant", "args": {"name": "C", "region": "Germany", ")" + huge + R"(": 0}})"));
+  cut_at_64(answer(handler, R"({"tenant": "1", "op": "find_tenant", "args": {")" + huge + R"(": 0}})"), false);
+  // A cut never splits a character: 100 two-byte characters become 32 of them.
+  std::string accents;
+  for (int i = 0; i < 100; ++i) accents += "é";
+  const auto wide = answer(handler, R"({"tenant": "1", "actor": "7", "op": ")" + accents + R"("})");
+  CHECK_THAT(message_of(wide), Catch::Matchers::Contains("\"" + accents.substr(0, 64) + "…\""));
+}
+
+TEST_CASE("a line with a NUL byte or anything but spaces after its object is refused whole [D-ERR-1]") {
+  using namespace std::string_literals;
+  isv::memory_repository repo;
+  isv_admin::line_handler handler(repo, start);
+  const std::string find = R"({"tenant": "1", "op": "find_tenant"})";
+  CHECK(answer(handler, find + " \t\r")["error"]["code"] == "not_found"); // trailing white space is fine
+  for (const auto& line : {find + "\0"s + R"({"tenant": "1", "actor": "7", "op": "create_tenant"})", find + "\0"s, "\0"s + find,
+                           find + " x", find + " {}"}) {
+    CAPTURE(line);
+    const auto out = answer(handler, line);
+    CHECK(out["error"]["code"] == "invalid_argument");
+    CHECK(out["error"]["path"] == "");
+    if (line.find('\0') != std::string::npos) CHECK_THAT(message_of(out), Catch::Matchers::Contains("NUL"));
+  }
+}
+
+TEST_CASE("a number too large to represent is refused as too large, in args and in the envelope's reads [D-ERR-1]") {
+  isv::memory_repository repo;
+  isv_admin::line_handler handler(repo, start);
+  REQUIRE(answer(handler, R"({"tenant": "1", "actor": "7", "op": "create_tenant", "args": {"name": "Contoso", "region": "Germany"}})")["ok"] == true);
+  for (const char* number : {"18446744073709551616", "1e400", "99999999999999999999999"}) {
+    CAPTURE(number);
+    const auto quantity = answer(handler, std::string(R"({"tenant": "1", "actor": "7", "op": "change_quantity", "args": {"subscription": "100", "quantity": )") + number + "}}");
+    CHECK(quantity["error"]["code"] == "invalid_argument");
+    CHECK_THAT(message_of(quantity), Catch::Matchers::Contains("too large"));
+    const auto after = answer(handler, std::string(R"({"tenant": "1", "op": "events", "args": {"after": )") + number + "}}");
+    CHECK(after["error"]["code"] == "invalid_argument");
+    CHECK_THAT(message_of(after), Catch::Matchers::Contains("too large"));
+  }
+}
+
+TEST_CASE("a line's \"at\" moves the clock only when the line is accepted, and never back within a tenant [D-ERR-1]") {
+  using namespace std::chrono;
+  isv::memory_repository repo;
+  isv_admin::line_handler handler(repo, start);
+  REQUIRE(answer(handler, R"({"tenant": "1", "actor": "7", "op": "create_tenant", "args": {"name": "Contoso", "region": "Germany"}})")["ok"] == true);
+  REQUIRE(answer(handler, R"({"tenant": "1", "actor": "7", "op": "add_users", "args": {"users": ["7", "8"]}})")["ok"] == true);
+
+  // Refused (8 holds no role): its "at" changes nothing, so the next line still acts at the start.
+  const auto denied = answer(handler, R"({"tenant": "1", "actor": "8", "op": "add_users", "args": {"users": ["20"]}, "at": "2026-03-01T00:00:00Z"})");
+  CHECK(denied["error"]["code"] == "permission_denied");
+  CHECK(handler.now() == start);
+  const auto added = answer(handler, R"({"tenant": "1", "actor": "7", "op": "add_users", "args": {"users": ["20"]}})");
+  CHECK(added["events"][0]["at"] == "2026-01-05T09:00:00Z");
+  // A read refused (no such subscription): no move either.
+  CHECK(answer(handler, R"({"tenant": "1", "op": "find_subscription", "args": {"subscription": "100"}, "at": "2026-03-01T00:00:00Z"})")["error"]["code"] == "not_found");
+  CHECK(handler.now() == start);
+
+  // Accepted: the clock moves there and stays.
+  REQUIRE(answer(handler, R"({"tenant": "1", "actor": "7", "op": "add_users", "args": {"users": ["21"]}, "at": "2026-02-01T00:00:00Z"})")["ok"] == true);
+  CHECK(handler.now() == sys_days{February / 1 / 2026});
+  CHECK(answer(handler, R"({"tenant": "1", "actor": "7", "op": "add_users", "args": {"users": ["22"]}})")["events"][0]["at"] ==
+        "2026-02-01T00:00:00Z");
+
+  // Earlier than tenant 1's last accepted line: refused with both times, and nothing changes.
+  const auto back = answer(handler, R"({"tenant": "1", "actor": "7", "op": "add_users", "args": {"users": ["23"]}, "at": "2026-01-20T00:00:00Z"})");
+  CHECK(back["error"]["code"] == "invalid_argument");
+  CHECK(back["error"]["path"] == "/at");
+  CHECK_THAT(message_of(back), Catch::Matchers::Contains("2026-01-20T00:00:00Z") && Catch::Matchers::Contains("2026-02-01T00:00:00Z"));
+  CHECK(answer(handler, R"({"tenant": "1", "op": "events"})")["value"].size() == 4);
+  // The same moment again is not backwards.
+  CHECK(answer(handler, R"({"tenant": "1", "actor": "7", "op": "add_users", "args": {"users": ["23"]}, "at": "2026-02-01T00:00:00Z"})")["ok"] == true);
+
+  // Another tenant keeps its own time: tenant 2 may act earlier; tenant 1 then may not follow the clock back.
+  REQUIRE(answer(handler, R"({"tenant": "2", "actor": "7", "op": "create_tenant", "args": {"name": "Fabrikam", "region": "France"}, "at": "2026-01-10T00:00:00Z"})")["ok"] == true);
+  CHECK(handler.now() == sys_days{January / 10 / 2026});
+  const auto follows = answer(handler, R"({"tenant": "1", "actor": "7", "op": "add_users", "args": {"users": ["24"]}})");
+  CHECK(follows["error"]["code"] == "invalid_argument");
+  CHECK(follows["error"]["path"].is_null());
+  CHECK_THAT(message_of(follows), Catch::Matchers::Contains("2026-01-10T00:00:00Z") && Catch::Matchers::Contains("2026-02-01T00:00:00Z"));
 }

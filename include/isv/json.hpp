@@ -85,15 +85,19 @@ template <encodable T, std::same_as<nlohmann::json> Json>
 
 /// Parses JSON text strictly, without reading it as any type: for a document whose parts are
 /// decoded one by one (an envelope whose "args" depend on its "command"). Text that is not JSON
-/// (RFC 8259: no comments, nothing after the value), not UTF-8, or that repeats a key in an object
-/// is refused with an errc::invalid_argument saying where.
-[[nodiscard]] inline result<nlohmann::json> parse(std::string_view text) { return detail::parse(text); }
+/// (RFC 8259: no comments, nothing after the value, no NUL byte), not UTF-8, holds a number too
+/// large for a double, or repeats a key in an object is refused with an errc::invalid_argument
+/// saying where. Arrays and objects nested deeper than `limits.max_depth` are refused with
+/// errc::limit_exceeded while the text is parsed, before a deep tree exists (D-LIMIT-1).
+[[nodiscard]] inline result<nlohmann::json> parse(std::string_view text, parse_limits limits = {}) {
+  return detail::parse(text, limits);
+}
 
 /// Parses JSON text, then reads a T from it as decode(const nlohmann::json&) does. Text that is
-/// not JSON, not UTF-8, or repeats a key in an object is refused with an error saying where.
+/// not JSON, not UTF-8, nested too deep, or repeats a key in an object is refused as parse() refuses it.
 template <encodable T>
-[[nodiscard]] result<decoded_t<T>> decode(std::string_view text) {
-  BOOST_OUTCOME_TRY(auto doc, detail::parse(text));
+[[nodiscard]] result<decoded_t<T>> decode(std::string_view text, parse_limits limits = {}) {
+  BOOST_OUTCOME_TRY(auto doc, detail::parse(text, limits));
   return decode<T>(doc);
 }
 

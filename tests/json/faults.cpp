@@ -1,6 +1,8 @@
 // JSON decoding faults: each is an errc::invalid_argument naming the JSON Pointer of the fault, never an exception or a half-read value [D-ERR-1].
 #include "samples.hpp"
 
+#include <algorithm>
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -212,7 +214,7 @@ TEST_CASE("a malformed id is refused at its path: canonical decimal in a string 
 
 TEST_CASE("JSON text that is not JSON, or repeats a key, is refused with where [D-ERR-1]") {
   for (const char* bad : {"", "{", "{\"subscription\": \"7\",}", "{\"subscription\": \"7\"} x", "[1, 2", "nul",
-                          "{'subscription': '7'}", "{\"subscription\": \"7\" /* note */}", "1e400"}) {
+                          "{'subscription': '7'}", "{\"subscription\": \"7\" /* note */}"}) {
     CAPTURE(bad);
     const auto e = refused_text<isv::reprocess_command>(bad);
     CHECK_THAT(e.message, Catch::Matchers::Contains("not valid JSON"));
@@ -232,6 +234,75 @@ TEST_CASE("JSON text that is not JSON, or repeats a key, is refused with where [
   const auto in_list = refused_text<std::vector<isv::role_command>>(
       R"([{"user": "1", "role": "global_reader"}, {"user": "2", "role": "global_reader", "user": "3"}])");
   CHECK(pointer_in(in_list.message) == "/1/user");
+}
+
+TEST_CASE("JSON text nested deeper than the limit is refused while it is parsed, naming the limit [D-LIMIT-1]") {
+  const auto nested = [](std::size_t levels) { return std::string(levels, '[') + std::string(levels, ']'); };
+  REQUIRE(isv::json::default_max_depth == 64);
+  REQUIRE(isv::json::parse(nested(isv::json::default_max_depth)).has_value());
+  const auto deep = isv::json::parse(nested(isv::json::default_max_depth + 1));
+  REQUIRE_FALSE(deep.has_value());
+  CHECK(deep.error().code == isv::errc::limit_exceeded);
+  CHECK_THAT(deep.error().message, Catch::Matchers::Contains("nesting depth") && Catch::Matchers::Contains("64"));
+  // Tens of thousands of levels: refused at level 65, long before a deep tree could exhaust a stack.
+  const auto very_deep = isv::json::parse(R"({"args": )" + nested(100000) + "}");
+  REQUIRE_FALSE(very_deep.has_value());
+  CHECK(very_deep.error().code == isv::errc::limit_exceeded);
+  // Objects count as arrays do; brackets inside strings do not count.
+  std::string objects;
+  for (int i = 0; i < 3; ++i) objects += R"({"a": )";
+  objects += "1" + std::string(3, '}');
+  CHECK(isv::json::parse(objects, {.max_depth = 3}).has_value());
+  CHECK(isv::json::parse(R"({"a": {"b": [1]}})", {.max_depth = 2}).error().code == isv::errc::limit_exceeded);
+  CHECK(isv::json::parse(R"({"a": "[[[[[[[[{{{{{{{{"})", {.max_depth = 1}).has_value());
+  // Every value of the wire format, even inside a list, is far inside the default.
+  const auto depth_of = [](const nlohmann::json& j, auto& self) -> std::size_t {
+    std::size_t below = 0;
+    if (j.is_structured())
+      for (const auto& child : j) below = std::max(below, self(child, self));
+    return (j.is_structured() ? 1 : 0) + below;
+  };
+  for (const auto& sample : all_samples()) {
+    CAPTURE(sample.name);
+    const auto listed = nlohmann::json::array({sample.doc});
+    CHECK(depth_of(listed, depth_of) < 10);
+    CHECK(isv::json::parse(listed.dump()).has_value());
+  }
+  // decode reads text through the same limit.
+  isv::result<isv::reprocess_command> decoded = isv::error{};
+  REQUIRE_NOTHROW(decoded = isv::json::decode<isv::reprocess_command>(R"({"subscription": )" + nested(1000) + "}"));
+  REQUIRE_FALSE(decoded.has_value());
+  CHECK(decoded.error().code == isv::errc::limit_exceeded);
+}
+
+TEST_CASE("a NUL byte anywhere in JSON text is refused, even after a complete value [D-ERR-1]") {
+  using namespace std::string_view_literals;
+  for (const auto text : {"{\"subscription\": \"7\"}\0{\"subscription\": \"8\"}"sv, "{\"subscription\": \"7\"}\0"sv,
+                          "{\"subscription\": \"7\0\"}"sv, "\0{\"subscription\": \"7\"}"sv}) {
+    CAPTURE(text.size());
+    const auto e = refused_text<isv::reprocess_command>(text);
+    CHECK_THAT(e.message, Catch::Matchers::Contains("not valid JSON") && Catch::Matchers::Contains("NUL"));
+    REQUIRE_FALSE(isv::json::parse(text).has_value());
+  }
+}
+
+TEST_CASE("a number too large to represent is refused as too large, in text and past 64 bits [D-ERR-1]") {
+  for (const char* text : {"1e400", "-1e400", R"({"subscription": "7", "quantity": 1e400})"}) {
+    CAPTURE(text);
+    const auto parsed = isv::json::parse(text);
+    REQUIRE_FALSE(parsed.has_value());
+    CHECK(parsed.error().code == isv::errc::invalid_argument);
+    CHECK_THAT(parsed.error().message, Catch::Matchers::Contains("too large"));
+  }
+  // 2^64 and beyond: nlohmann reads them as doubles; the refusal says the number is too large, not that it has a fraction.
+  for (const char* number : {"18446744073709551616", "99999999999999999999999", "-9223372036854775809"}) {
+    CAPTURE(number);
+    const auto e = refused_text<isv::change_quantity_command>(std::string(R"({"subscription": "7", "quantity": )") + number + "}");
+    CHECK(pointer_in(e.message) == "/quantity");
+    CHECK_THAT(e.message, Catch::Matchers::Contains("too large"));
+  }
+  const auto sub = isv::json::encode(subscription());
+  refused<isv::subscription>(with(sub, "/version", 18446744073709551615u), "/version", "too large");
 }
 
 TEST_CASE("what one field cannot say: sorted license paths, a tenant's own grants, one billing role per user [D-ASSIGN-2, D-TENANT-1, D-ROLE-4]") {

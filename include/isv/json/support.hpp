@@ -18,6 +18,7 @@
 #include <array>
 #include <charconv>
 #include <chrono>
+#include <cmath>
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
@@ -54,6 +55,16 @@ concept json_traits =
     ((std::integral<typename T::id_rep> && !std::same_as<typename T::id_rep, bool>) || json_text<typename T::id_rep>) &&
     json_text<typename T::string_type> && std::same_as<typename T::time_point, std::chrono::sys_seconds> &&
     (sizeof(typename T::money_rep) <= sizeof(std::int64_t));
+
+/// How deep arrays and objects may nest in JSON text by default: far past the wire format's own
+/// values, which nest fewer than 10 levels even inside a list (tests/json/faults.cpp checks it).
+inline constexpr std::size_t default_max_depth = 64;
+
+/// The bounds of JSON text that parse() and decode(text) check while parsing (D-LIMIT-1).
+struct parse_limits {
+  /// Arrays and objects inside one another: `[]` is 1 deep, `{"a": []}` 2. Past it: errc::limit_exceeded.
+  std::size_t max_depth = default_max_depth;
+};
 
 namespace detail {
 
@@ -220,14 +231,23 @@ inline bool expected(reader& r, std::string_view what, const document& found) {
 /// A whole number as JSON holds it, or a fault: fractions and exponents are refused even when the
 /// value is whole ("3.0", "1e3"), so that every number has one spelling.
 inline bool read_int64(const document& in, std::int64_t& out, reader& r, std::string_view what) {
-  if (in.is_number_float())
+  if (in.is_number_float()) {
+    // nlohmann reads a whole number past 64 bits (2^64, "99999999999999999999999") as a double:
+    // what is wrong with it is its size, not a fraction it does not have.
+    const double v = in.get<double>();
+    if (std::trunc(v) == v && (v >= 0x1p63 || v <= -0x1p63))
+      return r.fail("expected " + std::string(what) + ", found a number too large for 64 bits (" + in.dump() +
+                    "); whole numbers are from " + std::to_string(std::numeric_limits<std::int64_t>::min()) + " to " +
+                    std::to_string(std::numeric_limits<std::int64_t>::max()) + ".");
     return r.fail("expected " + std::string(what) + " written as a whole number without fraction or exponent, found " +
                   std::string(kind_of(in)) + ".");
+  }
   if (!in.is_number_integer()) return expected(r, what, in);
   if (in.is_number_unsigned()) {
     const auto v = in.get<std::uint64_t>();
     if (v > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
-      return r.fail(std::string(what) + " " + std::to_string(v) + " is out of range.");
+      return r.fail(std::string(what) + " " + std::to_string(v) + " is out of range: too large, the most is " +
+                    std::to_string(std::numeric_limits<std::int64_t>::max()) + ".");
     out = static_cast<std::int64_t>(v);
     return true;
   }
@@ -655,20 +675,26 @@ struct id_codec {
 
 // ---- Parsing text -----------------------------------------------------------------------------
 
-/// Duplicate keys are refused: nlohmann::json would keep the last silently, so
-/// {"quantity": 5, "quantity": -5} could pass a check that read the first and act on the second.
-class duplicate_key_finder {
+/// Thrown by parse_checker to stop the parser at the first array or object past the depth limit.
+struct depth_exceeded {};
+
+/// Watches the parser's events. Duplicate keys are refused: nlohmann::json would keep the last
+/// silently, so {"quantity": 5, "quantity": -5} could pass a check that read the first and act on
+/// the second. Nesting past the depth limit stops the parse at once (depth_exceeded): the tree
+/// built so far is never deeper than the limit, so nothing that walks it recursively (a copy,
+/// dump()) can run out of stack (D-LIMIT-1).
+class parse_checker {
 public:
+  explicit parse_checker(std::size_t max_depth) noexcept : max_depth_(max_depth) {}
+
   bool operator()(int /*depth*/, document::parse_event_t event, document& parsed) {
     using event_t = document::parse_event_t;
     switch (event) {
       case event_t::object_start:
-        element_started();
-        frames_.push_back({false, 0, {}, {}});
-        break;
       case event_t::array_start:
+        if (frames_.size() >= max_depth_) throw depth_exceeded{};
         element_started();
-        frames_.push_back({true, 0, {}, {}});
+        frames_.push_back({event == event_t::array_start, 0, {}, {}});
         break;
       case event_t::object_end:
       case event_t::array_end:
@@ -705,6 +731,7 @@ private:
     return out;
   }
 
+  std::size_t max_depth_;
   std::vector<frame> frames_;
   std::optional<std::string> duplicate_;
 };
@@ -720,14 +747,32 @@ private:
 }
 
 /// Parses JSON text (RFC 8259, UTF-8, no comments, no repeated keys) without throwing.
-[[nodiscard]] inline result<document> parse(std::string_view text) {
-  duplicate_key_finder finder;
+[[nodiscard]] inline result<document> parse(std::string_view text, parse_limits limits = {}) {
+  // nlohmann's lexer takes a NUL byte for the end of the input and would ignore what follows it;
+  // JSON allows none anywhere (in a string it is written \u0000).
+  if (const auto nul = text.find('\0'); nul != std::string_view::npos)
+    return fail(errc::invalid_argument, "The text is not valid JSON (at byte " + std::to_string(nul + 1) +
+                                            "): it holds a NUL byte, which JSON allows nowhere (in a string, write \\u0000).");
+  parse_checker finder(limits.max_depth);
   document doc;
   try {
     doc = document::parse(text.data(), text.data() + text.size(), std::ref(finder), true, false);
+  } catch (const depth_exceeded&) {
+    return fail(errc::limit_exceeded, "The text nests arrays and objects more than " + std::to_string(limits.max_depth) +
+                                          " deep: the limit on nesting depth is " + std::to_string(limits.max_depth) + " (D-LIMIT-1).");
   } catch (const document::parse_error& e) {
     return fail(errc::invalid_argument,
                 "The text is not valid JSON (at byte " + std::to_string(e.byte) + "): " + describe_parse_failure(e.what()) + ".");
+  } catch (const document::out_of_range& e) {
+    // 406: a number past a double's range ("1e400"); JSON lets a reader limit the range of numbers.
+    if (e.id != 406) return fail(errc::invalid_argument, "The text is not valid JSON: " + describe_parse_failure(e.what()) + ".");
+    std::string_view number = e.what();
+    const auto open = number.find('\'');
+    const auto close = number.rfind('\'');
+    number = open < close ? number.substr(open + 1, close - open - 1) : std::string_view{};
+    const std::string shown = number.size() <= 32 ? std::string(number) : std::string(number.substr(0, 32)) + "...";
+    return fail(errc::invalid_argument, "The text holds a number too large to represent (" + describe_parse_failure(shown) +
+                                            "): JSON numbers here must fit in a double, whole ones in 64 bits.");
   } catch (const document::exception& e) {
     return fail(errc::invalid_argument, "The text is not valid JSON: " + describe_parse_failure(e.what()) + ".");
   }
