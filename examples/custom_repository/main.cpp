@@ -67,7 +67,10 @@ public:
       isv::apply(s.state, e); // the library's one fold: each event changes the value it names
       s.log.push_back(std::move(e));
     }
-    if (c.idempotency) s.keys.emplace(c.idempotency->key, kept_record{std::move(*c.idempotency), c.recorded_at});
+    if (c.idempotency) {
+      auto key = c.idempotency->key; // copied before the record moves into the map
+      s.keys.emplace(std::move(key), kept_record{std::move(*c.idempotency), c.recorded_at});
+    }
     return isv::result<void>(BOOST_OUTCOME_V2_NAMESPACE::success());
   }
   // The records of requests made before `before` go, in every tenant; their keys are new again.
