@@ -225,3 +225,19 @@ TEST_CASE("postgres: a record pruned through one server is gone for another that
   auto second = conformance::ok(isv::postgres_repository::open(server(), schema.options()));
   conformance::a_pruned_record_is_gone_for_every_connection(first, second);
 }
+
+// D-ERR-2: a connection the server ended is unreachable storage: a storage fault with libpq's words,
+// which the service neither retries nor turns into a conflict.
+TEST_CASE("postgres: a lost connection is a storage fault, not a conflict, and the service does not retry it [D-ERR-2]") {
+  temp_schema schema;
+  auto repo = conformance::ok(isv::postgres_repository::open(server(), schema.options()));
+  conformance::seed(repo);
+  query("SELECT pg_terminate_backend(" + std::to_string(PQbackendPID(repo.native_handle())) + ")");
+
+  conformance::racing_repository<isv::postgres_repository> counting(repo);
+  isv::basic_admin_center center{counting};
+  const auto refused = center.create_group(conformance::tenant_a, conformance::admin, {conformance::sales, "Sales"}, conformance::now);
+  CHECK(conformance::code_of(refused) == isv::errc::storage_fault);
+  CHECK(counting.commits_seen() == 0); // the read before it failed already
+  CHECK(conformance::code_of(repo.create_tenant(conformance::make_tenant(isv::tenant_id{3}))) == isv::errc::storage_fault);
+}
