@@ -78,6 +78,20 @@ int main(int argc, char** argv) {
       memory = true;
       continue;
     }
+    if (arg == "--platform") {
+      options.platform = true;
+      continue;
+    }
+    if (arg == "--actor") {
+      auto pin = isv_admin::parse_pinned_admin(i + 1 < argc ? argv[i + 1] : "");
+      if (!pin) {
+        std::cerr << "isv-admin: " << pin.error().message << '\n';
+        return 2;
+      }
+      ++i;
+      options.admin = pin.value();
+      continue;
+    }
     if (arg == "--max-line-bytes" || arg == "--max-depth" || arg == "--max-batch") {
       const auto value = i + 1 < argc ? positive(argv[i + 1]) : std::nullopt;
       if (!value) {
