@@ -16,7 +16,7 @@ namespace {
 using namespace std::chrono_literals;
 const isv_admin::time_point start{std::chrono::sys_days{std::chrono::January / 5 / 2026} + 9h};
 /// A session that may run the platform's operations (create_tenant, add_app, ...): isv-admin --platform.
-const isv_admin::session_options platform{.platform = true};
+const isv_admin::session_options platform_session{.platform = true};
 
 nlohmann::json answer(isv_admin::line_handler<isv::memory_repository>& handler, std::string_view line) {
   const auto out = handler.handle(line);
@@ -42,7 +42,7 @@ std::string nested(std::size_t levels) { return std::string(levels, '[') + std::
 
 TEST_CASE("every operation of --help has an example line that reads, and is handled [D-ERR-1]") {
   isv::memory_repository repo;
-  isv_admin::line_handler handler(repo, start, platform);
+  isv_admin::line_handler handler(repo, start, platform_session);
   REQUIRE(answer(handler, R"({"tenant": "1", "actor": "7", "op": "create_tenant", "args": {"name": "Contoso", "region": "Germany"}})")["ok"] == true);
   const std::string help = isv_admin::help_text();
   for (const auto& op : isv_admin::operations) {
@@ -60,7 +60,7 @@ TEST_CASE("every operation of --help has an example line that reads, and is hand
 
 TEST_CASE("a bad line gets an error line naming the place, and the next line is served [D-ERR-1]") {
   isv::memory_repository repo;
-  isv_admin::line_handler handler(repo, start, platform);
+  isv_admin::line_handler handler(repo, start, platform_session);
   CHECK_FALSE(handler.handle("").has_value());
   CHECK_FALSE(handler.handle("  # a comment").has_value());
 
@@ -93,7 +93,7 @@ TEST_CASE("a bad line gets an error line naming the place, and the next line is 
 
 TEST_CASE("a refused operation's error line has no path, and the key repeats the first result [D-IDEM-1] [D-ROLE-3]") {
   isv::memory_repository repo;
-  isv_admin::line_handler handler(repo, start, platform);
+  isv_admin::line_handler handler(repo, start, platform_session);
   REQUIRE(answer(handler, R"({"tenant": "1", "actor": "7", "op": "create_tenant", "args": {"name": "Contoso", "region": "Germany"}})")["ok"] == true);
   auto denied = answer(handler, R"({"tenant": "1", "actor": "8", "op": "add_users", "args": {"users": ["20"]}})");
   CHECK(denied["error"]["code"] == "permission_denied");
@@ -136,7 +136,7 @@ TEST_CASE("a line nested deeper than the session's limit is refused while it is 
         "not_found");
 
   // The line that crashed isv-admin: tens of thousands of arrays in "args", refused at the default.
-  isv_admin::line_handler handler(repo, start, platform);
+  isv_admin::line_handler handler(repo, start, platform_session);
   auto crash = answer(handler, R"({"tenant": "1", "actor": "7", "op": "add_users", "args": {"users": )" + nested(60000) + "}}");
   CHECK(crash["error"]["code"] == "limit_exceeded");
   CHECK_THAT(message_of(crash), Catch::Matchers::Contains(std::to_string(isv::json::default_max_depth)));
@@ -185,7 +185,7 @@ TEST_CASE("a line longer than the session's limit is refused unparsed and unkept
 
 TEST_CASE("when an answer cannot be written, serve stops before reading another line [D-ERR-1]") {
   isv::memory_repository repo;
-  isv_admin::line_handler handler(repo, start, platform);
+  isv_admin::line_handler handler(repo, start, platform_session);
   const std::string create = R"({"tenant": "1", "actor": "7", "op": "create_tenant", "args": {"name": "Contoso", "region": "Germany"}})";
   const std::string add = R"({"tenant": "1", "actor": "7", "op": "add_users", "args": {"users": ["20"]}})";
   std::istringstream in("# set-up\n" + create + "\n" + add + "\n");
@@ -216,7 +216,7 @@ TEST_CASE("a list in args longer than the session's batch bound is refused befor
   CHECK(answer(handler, R"({"tenant": "1", "op": "events"})")["value"].size() == 1);
 
   // The default bound: 10,000 entries.
-  isv_admin::line_handler defaults(repo, start, platform);
+  isv_admin::line_handler defaults(repo, start, platform_session);
   const auto many = [](int n) {
     std::string list;
     for (int i = 0; i < n; ++i) list += (i == 0 ? "\"" : ", \"") + std::to_string(1000 + i) + "\"";
@@ -228,7 +228,7 @@ TEST_CASE("a list in args longer than the session's batch bound is refused befor
 
 TEST_CASE("names the line made up are cut to 64 bytes when an answer quotes them [D-LIMIT-1] [D-ERR-1]") {
   isv::memory_repository repo;
-  isv_admin::line_handler handler(repo, start, platform);
+  isv_admin::line_handler handler(repo, start, platform_session);
   const std::string x64(64, 'x');
   const std::string x65(65, 'x');
   const std::string huge(10'000, 'x');
@@ -258,7 +258,7 @@ TEST_CASE("names the line made up are cut to 64 bytes when an answer quotes them
 TEST_CASE("a line with a NUL byte or anything but spaces after its object is refused whole [D-ERR-1]") {
   using namespace std::string_literals;
   isv::memory_repository repo;
-  isv_admin::line_handler handler(repo, start, platform);
+  isv_admin::line_handler handler(repo, start, platform_session);
   const std::string find = R"({"tenant": "1", "op": "find_tenant"})";
   CHECK(answer(handler, find + " \t\r")["error"]["code"] == "not_found"); // trailing white space is fine
   for (const auto& line : {find + "\0"s + R"({"tenant": "1", "actor": "7", "op": "create_tenant"})", find + "\0"s, "\0"s + find,
@@ -273,7 +273,7 @@ TEST_CASE("a line with a NUL byte or anything but spaces after its object is ref
 
 TEST_CASE("a number too large to represent is refused as too large, in args and in the envelope's reads [D-ERR-1]") {
   isv::memory_repository repo;
-  isv_admin::line_handler handler(repo, start, platform);
+  isv_admin::line_handler handler(repo, start, platform_session);
   REQUIRE(answer(handler, R"({"tenant": "1", "actor": "7", "op": "create_tenant", "args": {"name": "Contoso", "region": "Germany"}})")["ok"] == true);
   for (const char* number : {"18446744073709551616", "1e400", "99999999999999999999999"}) {
     CAPTURE(number);
@@ -289,7 +289,7 @@ TEST_CASE("a number too large to represent is refused as too large, in args and 
 TEST_CASE("a line's \"at\" moves the clock only when the line is accepted, and never back within a tenant [D-ERR-1]") {
   using namespace std::chrono;
   isv::memory_repository repo;
-  isv_admin::line_handler handler(repo, start, platform);
+  isv_admin::line_handler handler(repo, start, platform_session);
   REQUIRE(answer(handler, R"({"tenant": "1", "actor": "7", "op": "create_tenant", "args": {"name": "Contoso", "region": "Germany"}})")["ok"] == true);
   REQUIRE(answer(handler, R"({"tenant": "1", "actor": "7", "op": "add_users", "args": {"users": ["7", "8"]}})")["ok"] == true);
 
@@ -346,7 +346,7 @@ TEST_CASE("the platform's operations are refused unless the session was started 
   CHECK(isv_admin::platform_operation(*isv_admin::find_operation("add_app")));
   CHECK(isv_admin::platform_operation(*isv_admin::find_operation("advance_to")));
   CHECK_FALSE(isv_admin::platform_operation(*isv_admin::find_operation("assign")));
-  isv_admin::line_handler with_platform(repo, start, platform);
+  isv_admin::line_handler with_platform(repo, start, platform_session);
   CHECK(answer(with_platform, create)["ok"] == true);
 }
 
