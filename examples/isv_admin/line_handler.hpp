@@ -171,9 +171,15 @@ struct session_options {
       "  --db FILE             keep the state in a SQLite file (created if missing). \"\", \":memory:\" and\n"
       "                        \"file:\" URIs are refused: SQLite would keep the state in a temporary file or in memory\n"
       "  --memory              keep the state in memory only: it is lost when isv-admin exits (a throwaway session)\n"
-      "  --max-line-bytes N    refuse a line longer than N bytes, unread (default " + std::to_string(defaults.max_line_bytes) + ")\n"
-      "  --max-depth N         refuse a line nesting arrays and objects more than N deep (default " + std::to_string(defaults.max_depth) + ")\n"
-      "  --max-batch N         refuse a line whose args hold a list of more than N entries (default " + std::to_string(defaults.max_batch) + ")\n"
+      "  --max-line-bytes N    refuse a line longer than N bytes, unread (default " +
+      std::to_string(defaults.max_line_bytes) +
+      ")\n"
+      "  --max-depth N         refuse a line nesting arrays and objects more than N deep (default " +
+      std::to_string(defaults.max_depth) +
+      ")\n"
+      "  --max-batch N         refuse a line whose args hold a list of more than N entries (default " +
+      std::to_string(defaults.max_batch) +
+      ")\n"
       "  --actor TENANT:USER   pin the session to one admin: a line naming another tenant or actor is refused\n"
       "  --platform            allow the platform's operations; without it they are refused:\n"
       "                        " + platform_operation_names() + "\n"
@@ -358,7 +364,8 @@ private:
     if (env.op == nullptr) {
       std::string known;
       for (const auto& op : operations) known += (known.empty() ? "" : ", ") + std::string(op.name);
-      return detail::refusal(isv::errc::invalid_argument, "Unknown operation \"" + detail::shown(name) + "\"; known: " + known + ".", "/op");
+      return detail::refusal(isv::errc::invalid_argument,
+                             "Unknown operation \"" + detail::shown(name) + "\"; known: " + known + ".", "/op");
     }
     if (env.op->name != "add_app") {
       if (!doc.contains("tenant"))
@@ -398,11 +405,11 @@ private:
                                  detail::id_text(pin->tenant) + " (--actor " + detail::id_text(pin->tenant) + ":" +
                                  detail::id_text(pin->user) + ")";
       if (env.op->name != "add_app" && env.tenant != pin->tenant)
-        return detail::refusal(isv::errc::permission_denied, pinned + "; the line names tenant " + detail::id_text(env.tenant) + ".",
-                               "/tenant");
+        return detail::refusal(isv::errc::permission_denied,
+                               pinned + "; the line names tenant " + detail::id_text(env.tenant) + ".", "/tenant");
       if (env.actor && *env.actor != pin->user)
-        return detail::refusal(isv::errc::permission_denied, pinned + "; the line names actor " + detail::id_text(*env.actor) + ".",
-                               "/actor");
+        return detail::refusal(isv::errc::permission_denied,
+                               pinned + "; the line names actor " + detail::id_text(*env.actor) + ".", "/actor");
     }
     if (doc.contains("idempotency_key")) {
       const auto& key = doc["idempotency_key"];
@@ -470,8 +477,9 @@ private:
     for (auto it = env.args.begin(); it != env.args.end(); ++it)
       if (it.key() != name) {
         where = "/args/" + detail::token(it.key());
-        return isv::fail(isv::errc::invalid_argument, "Unknown field \"" + detail::shown(it.key()) + "\": " + std::string(env.op->name) +
-                                                          " takes only \"" + std::string(name) + "\".");
+        return isv::fail(isv::errc::invalid_argument, "Unknown field \"" + detail::shown(it.key()) + "\": " +
+                                                          std::string(env.op->name) + " takes only \"" + std::string(name) +
+                                                          "\".");
       }
     where = "/args/" + std::string(name);
     if (!env.args.contains(std::string(name)))
@@ -512,7 +520,8 @@ private:
     }
     for (auto it = env.args.begin(); it != env.args.end(); ++it)
       if (it.key() != "name" && it.key() != "region")
-        return detail::refusal(isv::errc::invalid_argument, "Unknown field \"" + detail::shown(it.key()) + "\": create_tenant takes name and region.",
+        return detail::refusal(isv::errc::invalid_argument,
+                               "Unknown field \"" + detail::shown(it.key()) + "\": create_tenant takes name and region.",
                                "/args/" + detail::token(it.key()));
     auto decoded = isv::json::decode<isv::tenant>(org);
     if (!decoded) return detail::error_line(decoded.error(), "/args");
@@ -548,7 +557,8 @@ private:
       if (name == "events"sv) {
         for (auto it = env.args.begin(); it != env.args.end(); ++it)
           if (it.key() != "after")
-            return detail::refusal(isv::errc::invalid_argument, "Unknown field \"" + detail::shown(it.key()) + "\": events takes only \"after\".",
+            return detail::refusal(isv::errc::invalid_argument,
+                                   "Unknown field \"" + detail::shown(it.key()) + "\": events takes only \"after\".",
                                    "/args/" + detail::token(it.key()));
         std::size_t after = 0;
         if (env.args.contains("after")) {

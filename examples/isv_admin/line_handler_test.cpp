@@ -313,7 +313,8 @@ TEST_CASE("a line's \"at\" moves the clock only when the line is accepted, and n
   auto back = answer(handler, R"({"tenant": "1", "actor": "7", "op": "add_users", "args": {"users": ["23"]}, "at": "2026-01-20T00:00:00Z"})");
   CHECK(back["error"]["code"] == "invalid_argument");
   CHECK(back["error"]["path"] == "/at");
-  CHECK_THAT(message_of(back), Catch::Matchers::Contains("2026-01-20T00:00:00Z") && Catch::Matchers::Contains("2026-02-01T00:00:00Z"));
+  CHECK_THAT(message_of(back),
+             Catch::Matchers::Contains("2026-01-20T00:00:00Z") && Catch::Matchers::Contains("2026-02-01T00:00:00Z"));
   CHECK(answer(handler, R"({"tenant": "1", "op": "events"})")["value"].size() == 4);
   // The same moment again is not backwards.
   CHECK(answer(handler, R"({"tenant": "1", "actor": "7", "op": "add_users", "args": {"users": ["23"]}, "at": "2026-02-01T00:00:00Z"})")["ok"] == true);
@@ -324,7 +325,8 @@ TEST_CASE("a line's \"at\" moves the clock only when the line is accepted, and n
   auto follows = answer(handler, R"({"tenant": "1", "actor": "7", "op": "add_users", "args": {"users": ["24"]}})");
   CHECK(follows["error"]["code"] == "invalid_argument");
   CHECK(follows["error"]["path"].is_null());
-  CHECK_THAT(message_of(follows), Catch::Matchers::Contains("2026-01-10T00:00:00Z") && Catch::Matchers::Contains("2026-02-01T00:00:00Z"));
+  CHECK_THAT(message_of(follows),
+             Catch::Matchers::Contains("2026-01-10T00:00:00Z") && Catch::Matchers::Contains("2026-02-01T00:00:00Z"));
 }
 
 TEST_CASE("the platform's operations are refused unless the session was started with --platform [D-MKT-1] [D-ROLE-3]") {
