@@ -106,6 +106,13 @@ inline constexpr std::array operations{
   return nullptr;
 }
 
+/// Whether an operation is the platform's rather than a tenant admin's: its own (renewals,
+/// invoices, overdue collection: no actor), a new tenant, and the app catalog every tenant shares.
+/// Only a session started with --platform runs them.
+[[nodiscard]] constexpr bool platform_operation(const operation_doc& op) noexcept {
+  return op.actor == actor_kind::platform || op.actor == actor_kind::founder || op.name == "add_app";
+}
+
 /// A full example line of an operation, as --help prints it.
 [[nodiscard]] inline std::string example_line(const operation_doc& op) {
   std::string line = "{";
@@ -116,8 +123,46 @@ inline constexpr std::array operations{
   return line + "}";
 }
 
+/// The one admin a session may act as (--actor TENANT:USER).
+struct pinned_admin {
+  isv::tenant_id tenant{};
+  isv::user_id user{};
+};
+
+/// Reads "TENANT:USER" (two ids, such as "1:7").
+[[nodiscard]] inline isv::result<pinned_admin> parse_pinned_admin(std::string_view text) {
+  const auto colon = text.find(':');
+  if (colon == std::string_view::npos)
+    return isv::fail(isv::errc::invalid_argument, "--actor takes TENANT:USER, two ids such as 1:7.");
+  auto tenant = isv::json::decode<isv::tenant_id>(nlohmann::json(std::string(text.substr(0, colon))));
+  auto user = isv::json::decode<isv::user_id>(nlohmann::json(std::string(text.substr(colon + 1))));
+  if (!tenant || !user)
+    return isv::fail(isv::errc::invalid_argument, "--actor takes TENANT:USER, two ids such as 1:7: " +
+                                                      (tenant ? user.error().message : tenant.error().message));
+  return pinned_admin{tenant.value(), user.value()};
+}
+
+/// The bounds (D-LIMIT-1) and the trust of a session; isv-admin's options set them.
+struct session_options {
+  std::size_t max_line_bytes = std::size_t{1} << 20;          ///< --max-line-bytes: a longer line is refused unparsed
+  std::size_t max_depth = isv::json::default_max_depth;       ///< --max-depth: arrays and objects inside one another
+  std::size_t max_batch = 10'000;                             ///< --max-batch: entries of any list in "args"
+  std::optional<pinned_admin> admin{};                        ///< --actor: lines for another tenant or actor are refused
+  bool platform = false;                                      ///< --platform: the platform's operations are allowed
+  isv::admin_center_options center{};
+};
+
+/// "create_tenant, add_app, ...": the operations only a session started with --platform runs.
+[[nodiscard]] inline std::string platform_operation_names() {
+  std::string out;
+  for (const auto& op : operations)
+    if (platform_operation(op)) out += (out.empty() ? "" : ", ") + std::string(op.name);
+  return out;
+}
+
 /// The text of --help: the protocol and every operation with an example line.
 [[nodiscard]] inline std::string help_text() {
+  const session_options defaults;
   std::string out =
       "isv-admin: apply licensing operations read as JSON lines.\n"
       "\n"
@@ -126,12 +171,28 @@ inline constexpr std::array operations{
       "  --db FILE             keep the state in a SQLite file (created if missing). \"\", \":memory:\" and\n"
       "                        \"file:\" URIs are refused: SQLite would keep the state in a temporary file or in memory\n"
       "  --memory              keep the state in memory only: it is lost when isv-admin exits (a throwaway session)\n"
-      "  --max-line-bytes N    refuse a line longer than N bytes, unread (default 1048576)\n"
-      "  --max-depth N         refuse a line nesting arrays and objects more than N deep (default 64)\n"
-      "  --max-batch N         refuse a line whose args hold a list of more than N entries (default 10000)\n"
+      "  --max-line-bytes N    refuse a line longer than N bytes, unread (default " +
+      std::to_string(defaults.max_line_bytes) +
+      ")\n"
+      "  --max-depth N         refuse a line nesting arrays and objects more than N deep (default " +
+      std::to_string(defaults.max_depth) +
+      ")\n"
+      "  --max-batch N         refuse a line whose args hold a list of more than N entries (default " +
+      std::to_string(defaults.max_batch) +
+      ")\n"
+      "  --actor TENANT:USER   pin the session to one admin: a line naming another tenant or actor is refused\n"
+      "  --platform            allow the platform's operations; without it they are refused:\n"
+      "                        " + platform_operation_names() + "\n"
       "  --help                this text\n"
       "One of --db and --memory is required: isv-admin never chooses for you where the state lives.\n"
       "A line past a bound is refused with the code limit_exceeded, naming the bound (D-LIMIT-1).\n"
+      "\n"
+      "Trust: isv-admin authenticates no one. It takes each line's \"actor\" on trust and authorizes the\n"
+      "operation against the roles that user holds in the tenant, so whoever can write its input can act as any\n"
+      "admin of any tenant. Give it only input you trust, or narrow what it accepts: --actor TENANT:USER refuses\n"
+      "every line for another tenant or actor (permission_denied), and the platform's operations, which act for\n"
+      "no admin (a new tenant, the app catalog, invoices, overdue collection, the clock), are refused\n"
+      "(permission_denied) unless isv-admin was started with --platform.\n"
       "\n"
       "Each input line is one JSON object:\n"
       "  {\"tenant\": \"1\", \"actor\": \"7\", \"op\": \"assign\", \"args\": {...}, \"idempotency_key\": \"k1\", \"at\": \"2026-01-15T09:00:00Z\"}\n"
@@ -224,21 +285,16 @@ template <class Value>
 }
 
 [[nodiscard]] inline std::string time_text(const time_point& t) { return isv::json::encode(t).get<std::string>(); }
-[[nodiscard]] inline std::string id_text(const isv::tenant_id& t) { return isv::json::encode(t).get<std::string>(); }
+template <class Id>
+[[nodiscard]] std::string id_text(const Id& id) {
+  return isv::json::encode(id).template get<std::string>();
+}
 
 [[nodiscard]] inline nlohmann::json ok_line(const std::vector<isv::event>& events, nlohmann::json value) {
   return nlohmann::json{{"ok", true}, {"events", isv::json::encode(events)}, {"value", std::move(value)}};
 }
 
 } // namespace detail
-
-/// The bounds of a session (D-LIMIT-1); isv-admin's options set them.
-struct session_options {
-  std::size_t max_line_bytes = std::size_t{1} << 20;          ///< --max-line-bytes: a longer line is refused unparsed
-  std::size_t max_depth = isv::json::default_max_depth;       ///< --max-depth: arrays and objects inside one another
-  std::size_t max_batch = 10'000;                             ///< --max-batch: entries of any list in "args"
-  isv::admin_center_options center{};
-};
 
 /// Reads command lines and applies them through basic_admin_center<Repository>. Never throws for
 /// a bad line (only std::bad_alloc escapes): every line gets a result or an error line.
@@ -308,7 +364,8 @@ private:
     if (env.op == nullptr) {
       std::string known;
       for (const auto& op : operations) known += (known.empty() ? "" : ", ") + std::string(op.name);
-      return detail::refusal(isv::errc::invalid_argument, "Unknown operation \"" + detail::shown(name) + "\"; known: " + known + ".", "/op");
+      return detail::refusal(isv::errc::invalid_argument,
+                             "Unknown operation \"" + detail::shown(name) + "\"; known: " + known + ".", "/op");
     }
     if (env.op->name != "add_app") {
       if (!doc.contains("tenant"))
@@ -334,6 +391,25 @@ private:
       auto actor = isv::json::decode<isv::user_id>(doc["actor"]);
       if (!actor) return detail::error_line(actor.error(), "/actor");
       env.actor = actor.value();
+    }
+    // The session's trust (see --help): the platform's operations need --platform, and a session
+    // pinned with --actor acts for its one admin only (D-TENANT-1).
+    if (platform_operation(*env.op) && !options_.platform)
+      return detail::refusal(isv::errc::permission_denied,
+                             std::string(env.op->name) +
+                                 " is an operation of the platform, not of a tenant's admin: isv-admin runs it only when "
+                                 "started with --platform.",
+                             "/op");
+    if (const auto& pin = options_.admin) {
+      const std::string pinned = "This session acts only as user " + detail::id_text(pin->user) + " of tenant " +
+                                 detail::id_text(pin->tenant) + " (--actor " + detail::id_text(pin->tenant) + ":" +
+                                 detail::id_text(pin->user) + ")";
+      if (env.op->name != "add_app" && env.tenant != pin->tenant)
+        return detail::refusal(isv::errc::permission_denied,
+                               pinned + "; the line names tenant " + detail::id_text(env.tenant) + ".", "/tenant");
+      if (env.actor && *env.actor != pin->user)
+        return detail::refusal(isv::errc::permission_denied,
+                               pinned + "; the line names actor " + detail::id_text(*env.actor) + ".", "/actor");
     }
     if (doc.contains("idempotency_key")) {
       const auto& key = doc["idempotency_key"];
@@ -401,8 +477,9 @@ private:
     for (auto it = env.args.begin(); it != env.args.end(); ++it)
       if (it.key() != name) {
         where = "/args/" + detail::token(it.key());
-        return isv::fail(isv::errc::invalid_argument, "Unknown field \"" + detail::shown(it.key()) + "\": " + std::string(env.op->name) +
-                                                          " takes only \"" + std::string(name) + "\".");
+        return isv::fail(isv::errc::invalid_argument, "Unknown field \"" + detail::shown(it.key()) + "\": " +
+                                                          std::string(env.op->name) + " takes only \"" + std::string(name) +
+                                                          "\".");
       }
     where = "/args/" + std::string(name);
     if (!env.args.contains(std::string(name)))
@@ -443,7 +520,8 @@ private:
     }
     for (auto it = env.args.begin(); it != env.args.end(); ++it)
       if (it.key() != "name" && it.key() != "region")
-        return detail::refusal(isv::errc::invalid_argument, "Unknown field \"" + detail::shown(it.key()) + "\": create_tenant takes name and region.",
+        return detail::refusal(isv::errc::invalid_argument,
+                               "Unknown field \"" + detail::shown(it.key()) + "\": create_tenant takes name and region.",
                                "/args/" + detail::token(it.key()));
     auto decoded = isv::json::decode<isv::tenant>(org);
     if (!decoded) return detail::error_line(decoded.error(), "/args");
@@ -479,7 +557,8 @@ private:
       if (name == "events"sv) {
         for (auto it = env.args.begin(); it != env.args.end(); ++it)
           if (it.key() != "after")
-            return detail::refusal(isv::errc::invalid_argument, "Unknown field \"" + detail::shown(it.key()) + "\": events takes only \"after\".",
+            return detail::refusal(isv::errc::invalid_argument,
+                                   "Unknown field \"" + detail::shown(it.key()) + "\": events takes only \"after\".",
                                    "/args/" + detail::token(it.key()));
         std::size_t after = 0;
         if (env.args.contains("after")) {

@@ -15,6 +15,8 @@ namespace {
 
 using namespace std::chrono_literals;
 const isv_admin::time_point start{std::chrono::sys_days{std::chrono::January / 5 / 2026} + 9h};
+/// A session that may run the platform's operations (create_tenant, add_app, ...): isv-admin --platform.
+const isv_admin::session_options platform_session{.platform = true};
 
 nlohmann::json answer(isv_admin::line_handler<isv::memory_repository>& handler, std::string_view line) {
   const auto out = handler.handle(line);
@@ -22,7 +24,11 @@ nlohmann::json answer(isv_admin::line_handler<isv::memory_repository>& handler, 
   return nlohmann::json::parse(*out);
 }
 
-std::string message_of(const nlohmann::json& answer) { return answer["error"]["message"].get<std::string>(); }
+/// The error message of an answer, or "" for an answer that is not an error.
+std::string message_of(const nlohmann::json& answer) {
+  const nlohmann::json::json_pointer message("/error/message");
+  return answer.contains(message) ? answer.at(message).get<std::string>() : std::string();
+}
 
 /// An output whose reader went away: every write fails, as on a closed pipe with SIGPIPE ignored.
 struct closed_pipe : std::streambuf {
@@ -36,14 +42,14 @@ std::string nested(std::size_t levels) { return std::string(levels, '[') + std::
 
 TEST_CASE("every operation of --help has an example line that reads, and is handled [D-ERR-1]") {
   isv::memory_repository repo;
-  isv_admin::line_handler handler(repo, start);
+  isv_admin::line_handler handler(repo, start, platform_session);
   REQUIRE(answer(handler, R"({"tenant": "1", "actor": "7", "op": "create_tenant", "args": {"name": "Contoso", "region": "Germany"}})")["ok"] == true);
   const std::string help = isv_admin::help_text();
   for (const auto& op : isv_admin::operations) {
     const std::string line = isv_admin::example_line(op);
     INFO(line);
     CHECK(help.find(line) != std::string::npos);
-    const auto out = answer(handler, line);
+    auto out = answer(handler, line);
     // The example may be refused by the rules (no such subscription yet), never for how it is written.
     if (out["ok"] == false) {
       CHECK(out["error"]["path"].is_null());
@@ -54,32 +60,32 @@ TEST_CASE("every operation of --help has an example line that reads, and is hand
 
 TEST_CASE("a bad line gets an error line naming the place, and the next line is served [D-ERR-1]") {
   isv::memory_repository repo;
-  isv_admin::line_handler handler(repo, start);
+  isv_admin::line_handler handler(repo, start, platform_session);
   CHECK_FALSE(handler.handle("").has_value());
   CHECK_FALSE(handler.handle("  # a comment").has_value());
 
-  const auto broken = answer(handler, R"({"tenant": "1", "op": )");
+  auto broken = answer(handler, R"({"tenant": "1", "op": )");
   CHECK(broken["ok"] == false);
   CHECK(broken["error"]["code"] == "invalid_argument");
   CHECK(broken["error"]["path"] == "");
 
-  const auto unknown = answer(handler, R"({"tenant": "1", "actor": "7", "op": "fly", "args": {}})");
+  auto unknown = answer(handler, R"({"tenant": "1", "actor": "7", "op": "fly", "args": {}})");
   CHECK(unknown["error"]["path"] == "/op");
 
-  const auto extra = answer(handler, R"({"tenant": "1", "actor": "7", "op": "find_tenant", "force": true})");
+  auto extra = answer(handler, R"({"tenant": "1", "actor": "7", "op": "find_tenant", "force": true})");
   CHECK(extra["error"]["path"] == "/force");
 
   REQUIRE(answer(handler, R"({"tenant": "1", "actor": "7", "op": "create_tenant", "args": {"name": "Contoso", "region": "Germany"}})")["ok"] == true);
-  const auto bad_user = answer(handler, R"({"tenant": "1", "actor": "7", "op": "add_users", "args": {"users": ["20", "021"]}})");
+  auto bad_user = answer(handler, R"({"tenant": "1", "actor": "7", "op": "add_users", "args": {"users": ["20", "021"]}})");
   CHECK(bad_user["error"]["path"] == "/args/users/1");
   CHECK(bad_user["error"]["message"].get<std::string>().starts_with("Invalid JSON at \"/args/users/1\""));
 
-  const auto no_actor = answer(handler, R"({"tenant": "1", "op": "add_users", "args": {"users": ["20"]}})");
+  auto no_actor = answer(handler, R"({"tenant": "1", "op": "add_users", "args": {"users": ["20"]}})");
   CHECK(no_actor["error"]["path"] == "/actor");
-  const auto platform_actor = answer(handler, R"({"tenant": "1", "actor": "7", "op": "advance_to", "args": {"subscriptions": []}})");
+  auto platform_actor = answer(handler, R"({"tenant": "1", "actor": "7", "op": "advance_to", "args": {"subscriptions": []}})");
   CHECK(platform_actor["error"]["path"] == "/actor");
 
-  const auto added = answer(handler, R"({"tenant": "1", "actor": "7", "op": "add_users", "args": {"users": ["20"]}})");
+  auto added = answer(handler, R"({"tenant": "1", "actor": "7", "op": "add_users", "args": {"users": ["20"]}})");
   CHECK(added["ok"] == true);
   CHECK(added["events"].size() == 1);
   CHECK(added["value"].is_null());
@@ -87,9 +93,9 @@ TEST_CASE("a bad line gets an error line naming the place, and the next line is 
 
 TEST_CASE("a refused operation's error line has no path, and the key repeats the first result [D-IDEM-1] [D-ROLE-3]") {
   isv::memory_repository repo;
-  isv_admin::line_handler handler(repo, start);
+  isv_admin::line_handler handler(repo, start, platform_session);
   REQUIRE(answer(handler, R"({"tenant": "1", "actor": "7", "op": "create_tenant", "args": {"name": "Contoso", "region": "Germany"}})")["ok"] == true);
-  const auto denied = answer(handler, R"({"tenant": "1", "actor": "8", "op": "add_users", "args": {"users": ["20"]}})");
+  auto denied = answer(handler, R"({"tenant": "1", "actor": "8", "op": "add_users", "args": {"users": ["20"]}})");
   CHECK(denied["error"]["code"] == "permission_denied");
   CHECK(denied["error"]["path"].is_null());
 
@@ -98,9 +104,9 @@ TEST_CASE("a refused operation's error line has no path, and the key repeats the
   const auto again = handler.handle(keyed);
   REQUIRE(first.has_value());
   CHECK(first == again);
-  const auto log = answer(handler, R"({"tenant": "1", "op": "events"})");
+  auto log = answer(handler, R"({"tenant": "1", "op": "events"})");
   CHECK(log["value"].size() == 1);
-  const auto reused = answer(handler, R"({"tenant": "1", "actor": "7", "op": "add_users", "args": {"users": ["21"]}, "idempotency_key": "k"})");
+  auto reused = answer(handler, R"({"tenant": "1", "actor": "7", "op": "add_users", "args": {"users": ["21"]}, "idempotency_key": "k"})");
   CHECK(reused["error"]["code"] == "idempotency_mismatch");
 }
 
@@ -120,9 +126,9 @@ TEST_CASE("every command of the library is an operation of the protocol, run by 
 
 TEST_CASE("a line nested deeper than the session's limit is refused while it is parsed, naming the limit [D-LIMIT-1]") {
   isv::memory_repository repo;
-  isv_admin::line_handler shallow(repo, start, {.max_depth = 3});
+  isv_admin::line_handler shallow(repo, start, {.max_depth = 3, .platform = true});
   // The line itself, "args" and "users" are 3 deep; a list inside "users" is a fourth.
-  const auto deep = answer(shallow, R"({"tenant": "1", "actor": "7", "op": "add_users", "args": {"users": [["20"]]}})");
+  auto deep = answer(shallow, R"({"tenant": "1", "actor": "7", "op": "add_users", "args": {"users": [["20"]]}})");
   CHECK(deep["error"]["code"] == "limit_exceeded");
   CHECK(deep["error"]["path"] == "");
   CHECK_THAT(message_of(deep), Catch::Matchers::Contains("nesting depth is 3") && Catch::Matchers::Contains("--max-depth"));
@@ -130,8 +136,8 @@ TEST_CASE("a line nested deeper than the session's limit is refused while it is 
         "not_found");
 
   // The line that crashed isv-admin: tens of thousands of arrays in "args", refused at the default.
-  isv_admin::line_handler handler(repo, start);
-  const auto crash = answer(handler, R"({"tenant": "1", "actor": "7", "op": "add_users", "args": {"users": )" + nested(60000) + "}}");
+  isv_admin::line_handler handler(repo, start, platform_session);
+  auto crash = answer(handler, R"({"tenant": "1", "actor": "7", "op": "add_users", "args": {"users": )" + nested(60000) + "}}");
   CHECK(crash["error"]["code"] == "limit_exceeded");
   CHECK_THAT(message_of(crash), Catch::Matchers::Contains(std::to_string(isv::json::default_max_depth)));
   CHECK(answer(handler, R"({"tenant": "1", "actor": "7", "op": "create_tenant", "args": {"name": "Contoso", "region": "Germany"}})")["ok"] ==
@@ -141,9 +147,9 @@ TEST_CASE("a line nested deeper than the session's limit is refused while it is 
 TEST_CASE("a line longer than the session's limit is refused unparsed and unkept, and the next line is served [D-LIMIT-1]") {
   isv::memory_repository repo;
   const std::string find = R"({"tenant": "1", "op": "find_tenant"})";
-  isv_admin::line_handler handler(repo, start, {.max_line_bytes = find.size()});
+  isv_admin::line_handler handler(repo, start, {.max_line_bytes = find.size(), .platform = true});
   CHECK(answer(handler, find)["error"]["code"] == "not_found");
-  const auto long_line = answer(handler, find + " ");
+  auto long_line = answer(handler, find + " ");
   CHECK(long_line["error"]["code"] == "limit_exceeded");
   CHECK(long_line["error"]["path"] == "");
   CHECK_THAT(message_of(long_line), Catch::Matchers::Contains(std::to_string(find.size() + 1) + " bytes") &&
@@ -179,7 +185,7 @@ TEST_CASE("a line longer than the session's limit is refused unparsed and unkept
 
 TEST_CASE("when an answer cannot be written, serve stops before reading another line [D-ERR-1]") {
   isv::memory_repository repo;
-  isv_admin::line_handler handler(repo, start);
+  isv_admin::line_handler handler(repo, start, platform_session);
   const std::string create = R"({"tenant": "1", "actor": "7", "op": "create_tenant", "args": {"name": "Contoso", "region": "Germany"}})";
   const std::string add = R"({"tenant": "1", "actor": "7", "op": "add_users", "args": {"users": ["20"]}})";
   std::istringstream in("# set-up\n" + create + "\n" + add + "\n");
@@ -195,22 +201,22 @@ TEST_CASE("when an answer cannot be written, serve stops before reading another 
 
 TEST_CASE("a list in args longer than the session's batch bound is refused before the command is read [D-LIMIT-1]") {
   isv::memory_repository repo;
-  isv_admin::line_handler handler(repo, start, {.max_batch = 2});
+  isv_admin::line_handler handler(repo, start, {.max_batch = 2, .platform = true});
   REQUIRE(answer(handler, R"({"tenant": "1", "actor": "7", "op": "create_tenant", "args": {"name": "Contoso", "region": "Germany"}})")["ok"] == true);
   CHECK(answer(handler, R"({"tenant": "1", "actor": "7", "op": "add_users", "args": {"users": ["20", "21"]}})")["ok"] == true);
-  const auto users = answer(handler, R"({"tenant": "1", "actor": "7", "op": "add_users", "args": {"users": ["22", "23", "24"]}})");
+  auto users = answer(handler, R"({"tenant": "1", "actor": "7", "op": "add_users", "args": {"users": ["22", "23", "24"]}})");
   CHECK(users["error"]["code"] == "limit_exceeded");
   CHECK(users["error"]["path"] == "/args/users");
   CHECK_THAT(message_of(users), Catch::Matchers::Contains("3 entries") && Catch::Matchers::Contains("at most 2") &&
                                     Catch::Matchers::Contains("--max-batch"));
   // Any list of the command: groups too, even before the rules would look at the subscription.
-  const auto groups = answer(handler, R"({"tenant": "1", "actor": "7", "op": "assign", "args": {"subscription": "100", "users": [], "groups": ["30", "31", "32"]}})");
+  auto groups = answer(handler, R"({"tenant": "1", "actor": "7", "op": "assign", "args": {"subscription": "100", "users": [], "groups": ["30", "31", "32"]}})");
   CHECK(groups["error"]["code"] == "limit_exceeded");
   CHECK(groups["error"]["path"] == "/args/groups");
   CHECK(answer(handler, R"({"tenant": "1", "op": "events"})")["value"].size() == 1);
 
   // The default bound: 10,000 entries.
-  isv_admin::line_handler defaults(repo, start);
+  isv_admin::line_handler defaults(repo, start, platform_session);
   const auto many = [](int n) {
     std::string list;
     for (int i = 0; i < n; ++i) list += (i == 0 ? "\"" : ", \"") + std::to_string(1000 + i) + "\"";
@@ -222,7 +228,7 @@ TEST_CASE("a list in args longer than the session's batch bound is refused befor
 
 TEST_CASE("names the line made up are cut to 64 bytes when an answer quotes them [D-LIMIT-1] [D-ERR-1]") {
   isv::memory_repository repo;
-  isv_admin::line_handler handler(repo, start);
+  isv_admin::line_handler handler(repo, start, platform_session);
   const std::string x64(64, 'x');
   const std::string x65(65, 'x');
   const std::string huge(10'000, 'x');
@@ -235,7 +241,7 @@ TEST_CASE("names the line made up are cut to 64 bytes when an answer quotes them
     if (out["error"]["path"].is_string()) CHECK(out["error"]["path"].get<std::string>().size() < 100);
   };
   cut_at_64(answer(handler, R"({"tenant": "1", "actor": "7", "op": ")" + huge + R"(", "args": {}})"));
-  const auto field = answer(handler, R"({"tenant": "1", "op": "find_tenant", ")" + huge + R"(": 1})");
+  auto field = answer(handler, R"({"tenant": "1", "op": "find_tenant", ")" + huge + R"(": 1})");
   cut_at_64(field);
   CHECK(field["error"]["path"] == "/" + x64 + "…");
   cut_at_64(answer(handler, R"({"tenant": "1", "op": "find_subscription", "args": {")" + huge + R"(": "1"}})"));
@@ -245,20 +251,20 @@ TEST_CASE("names the line made up are cut to 64 bytes when an answer quotes them
   // A cut never splits a character: 100 two-byte characters become 32 of them.
   std::string accents;
   for (int i = 0; i < 100; ++i) accents += "é";
-  const auto wide = answer(handler, R"({"tenant": "1", "actor": "7", "op": ")" + accents + R"("})");
+  auto wide = answer(handler, R"({"tenant": "1", "actor": "7", "op": ")" + accents + R"("})");
   CHECK_THAT(message_of(wide), Catch::Matchers::Contains("\"" + accents.substr(0, 64) + "…\""));
 }
 
 TEST_CASE("a line with a NUL byte or anything but spaces after its object is refused whole [D-ERR-1]") {
   using namespace std::string_literals;
   isv::memory_repository repo;
-  isv_admin::line_handler handler(repo, start);
+  isv_admin::line_handler handler(repo, start, platform_session);
   const std::string find = R"({"tenant": "1", "op": "find_tenant"})";
   CHECK(answer(handler, find + " \t\r")["error"]["code"] == "not_found"); // trailing white space is fine
   for (const auto& line : {find + "\0"s + R"({"tenant": "1", "actor": "7", "op": "create_tenant"})", find + "\0"s, "\0"s + find,
                            find + " x", find + " {}"}) {
     CAPTURE(line);
-    const auto out = answer(handler, line);
+    auto out = answer(handler, line);
     CHECK(out["error"]["code"] == "invalid_argument");
     CHECK(out["error"]["path"] == "");
     if (line.find('\0') != std::string::npos) CHECK_THAT(message_of(out), Catch::Matchers::Contains("NUL"));
@@ -267,14 +273,14 @@ TEST_CASE("a line with a NUL byte or anything but spaces after its object is ref
 
 TEST_CASE("a number too large to represent is refused as too large, in args and in the envelope's reads [D-ERR-1]") {
   isv::memory_repository repo;
-  isv_admin::line_handler handler(repo, start);
+  isv_admin::line_handler handler(repo, start, platform_session);
   REQUIRE(answer(handler, R"({"tenant": "1", "actor": "7", "op": "create_tenant", "args": {"name": "Contoso", "region": "Germany"}})")["ok"] == true);
   for (const char* number : {"18446744073709551616", "1e400", "99999999999999999999999"}) {
     CAPTURE(number);
-    const auto quantity = answer(handler, std::string(R"({"tenant": "1", "actor": "7", "op": "change_quantity", "args": {"subscription": "100", "quantity": )") + number + "}}");
+    auto quantity = answer(handler, std::string(R"({"tenant": "1", "actor": "7", "op": "change_quantity", "args": {"subscription": "100", "quantity": )") + number + "}}");
     CHECK(quantity["error"]["code"] == "invalid_argument");
     CHECK_THAT(message_of(quantity), Catch::Matchers::Contains("too large"));
-    const auto after = answer(handler, std::string(R"({"tenant": "1", "op": "events", "args": {"after": )") + number + "}}");
+    auto after = answer(handler, std::string(R"({"tenant": "1", "op": "events", "args": {"after": )") + number + "}}");
     CHECK(after["error"]["code"] == "invalid_argument");
     CHECK_THAT(message_of(after), Catch::Matchers::Contains("too large"));
   }
@@ -283,15 +289,15 @@ TEST_CASE("a number too large to represent is refused as too large, in args and 
 TEST_CASE("a line's \"at\" moves the clock only when the line is accepted, and never back within a tenant [D-ERR-1]") {
   using namespace std::chrono;
   isv::memory_repository repo;
-  isv_admin::line_handler handler(repo, start);
+  isv_admin::line_handler handler(repo, start, platform_session);
   REQUIRE(answer(handler, R"({"tenant": "1", "actor": "7", "op": "create_tenant", "args": {"name": "Contoso", "region": "Germany"}})")["ok"] == true);
   REQUIRE(answer(handler, R"({"tenant": "1", "actor": "7", "op": "add_users", "args": {"users": ["7", "8"]}})")["ok"] == true);
 
   // Refused (8 holds no role): its "at" changes nothing, so the next line still acts at the start.
-  const auto denied = answer(handler, R"({"tenant": "1", "actor": "8", "op": "add_users", "args": {"users": ["20"]}, "at": "2026-03-01T00:00:00Z"})");
+  auto denied = answer(handler, R"({"tenant": "1", "actor": "8", "op": "add_users", "args": {"users": ["20"]}, "at": "2026-03-01T00:00:00Z"})");
   CHECK(denied["error"]["code"] == "permission_denied");
   CHECK(handler.now() == start);
-  const auto added = answer(handler, R"({"tenant": "1", "actor": "7", "op": "add_users", "args": {"users": ["20"]}})");
+  auto added = answer(handler, R"({"tenant": "1", "actor": "7", "op": "add_users", "args": {"users": ["20"]}})");
   CHECK(added["events"][0]["at"] == "2026-01-05T09:00:00Z");
   // A read refused (no such subscription): no move either.
   CHECK(answer(handler, R"({"tenant": "1", "op": "find_subscription", "args": {"subscription": "100"}, "at": "2026-03-01T00:00:00Z"})")["error"]["code"] == "not_found");
@@ -304,10 +310,11 @@ TEST_CASE("a line's \"at\" moves the clock only when the line is accepted, and n
         "2026-02-01T00:00:00Z");
 
   // Earlier than tenant 1's last accepted line: refused with both times, and nothing changes.
-  const auto back = answer(handler, R"({"tenant": "1", "actor": "7", "op": "add_users", "args": {"users": ["23"]}, "at": "2026-01-20T00:00:00Z"})");
+  auto back = answer(handler, R"({"tenant": "1", "actor": "7", "op": "add_users", "args": {"users": ["23"]}, "at": "2026-01-20T00:00:00Z"})");
   CHECK(back["error"]["code"] == "invalid_argument");
   CHECK(back["error"]["path"] == "/at");
-  CHECK_THAT(message_of(back), Catch::Matchers::Contains("2026-01-20T00:00:00Z") && Catch::Matchers::Contains("2026-02-01T00:00:00Z"));
+  CHECK_THAT(message_of(back),
+             Catch::Matchers::Contains("2026-01-20T00:00:00Z") && Catch::Matchers::Contains("2026-02-01T00:00:00Z"));
   CHECK(answer(handler, R"({"tenant": "1", "op": "events"})")["value"].size() == 4);
   // The same moment again is not backwards.
   CHECK(answer(handler, R"({"tenant": "1", "actor": "7", "op": "add_users", "args": {"users": ["23"]}, "at": "2026-02-01T00:00:00Z"})")["ok"] == true);
@@ -315,8 +322,66 @@ TEST_CASE("a line's \"at\" moves the clock only when the line is accepted, and n
   // Another tenant keeps its own time: tenant 2 may act earlier; tenant 1 then may not follow the clock back.
   REQUIRE(answer(handler, R"({"tenant": "2", "actor": "7", "op": "create_tenant", "args": {"name": "Fabrikam", "region": "France"}, "at": "2026-01-10T00:00:00Z"})")["ok"] == true);
   CHECK(handler.now() == sys_days{January / 10 / 2026});
-  const auto follows = answer(handler, R"({"tenant": "1", "actor": "7", "op": "add_users", "args": {"users": ["24"]}})");
+  auto follows = answer(handler, R"({"tenant": "1", "actor": "7", "op": "add_users", "args": {"users": ["24"]}})");
   CHECK(follows["error"]["code"] == "invalid_argument");
   CHECK(follows["error"]["path"].is_null());
-  CHECK_THAT(message_of(follows), Catch::Matchers::Contains("2026-01-10T00:00:00Z") && Catch::Matchers::Contains("2026-02-01T00:00:00Z"));
+  CHECK_THAT(message_of(follows),
+             Catch::Matchers::Contains("2026-01-10T00:00:00Z") && Catch::Matchers::Contains("2026-02-01T00:00:00Z"));
+}
+
+TEST_CASE("the platform's operations are refused unless the session was started with --platform [D-MKT-1] [D-ROLE-3]") {
+  isv::memory_repository repo;
+  isv_admin::line_handler tenant_admins(repo, start);
+  const std::string create = R"({"tenant": "1", "actor": "7", "op": "create_tenant", "args": {"name": "Contoso", "region": "Germany"}})";
+  for (const auto& op : isv_admin::operations) {
+    CAPTURE(op.name);
+    auto out = answer(tenant_admins, op.name == "create_tenant" ? create : isv_admin::example_line(op));
+    if (isv_admin::platform_operation(op)) {
+      CHECK(out["error"]["code"] == "permission_denied");
+      CHECK(out["error"]["path"] == "/op");
+      CHECK_THAT(message_of(out), Catch::Matchers::Contains("--platform"));
+    } else {
+      CHECK(out["error"]["code"] != "permission_denied"); // tenant 1 does not exist: not_found
+    }
+  }
+  CHECK(isv_admin::platform_operation(*isv_admin::find_operation("create_tenant")));
+  CHECK(isv_admin::platform_operation(*isv_admin::find_operation("add_app")));
+  CHECK(isv_admin::platform_operation(*isv_admin::find_operation("advance_to")));
+  CHECK_FALSE(isv_admin::platform_operation(*isv_admin::find_operation("assign")));
+  isv_admin::line_handler with_platform(repo, start, platform_session);
+  CHECK(answer(with_platform, create)["ok"] == true);
+}
+
+TEST_CASE("a session pinned to one admin refuses lines naming another tenant or actor [D-TENANT-1] [D-ROLE-5]") {
+  isv::memory_repository repo;
+  const auto pin = isv_admin::parse_pinned_admin("1:7");
+  REQUIRE(pin.has_value());
+  CHECK(pin.value().tenant == isv::tenant_id{1});
+  CHECK(pin.value().user == isv::user_id{7});
+  for (const char* bad : {"", "1", "1:", ":7", "1:07", "a:b", "1:7:9"}) {
+    CAPTURE(bad);
+    CHECK_FALSE(isv_admin::parse_pinned_admin(bad).has_value());
+  }
+
+  isv_admin::line_handler handler(repo, start, {.admin = pin.value(), .platform = true});
+  REQUIRE(answer(handler, R"({"tenant": "1", "actor": "7", "op": "create_tenant", "args": {"name": "Contoso", "region": "Germany"}})")["ok"] == true);
+  auto other_tenant = answer(handler, R"({"tenant": "2", "actor": "7", "op": "create_tenant", "args": {"name": "Fabrikam", "region": "France"}})");
+  CHECK(other_tenant["error"]["code"] == "permission_denied");
+  CHECK(other_tenant["error"]["path"] == "/tenant");
+  CHECK_THAT(message_of(other_tenant), Catch::Matchers::Contains("--actor 1:7"));
+  REQUIRE(answer(handler, R"({"tenant": "1", "actor": "7", "op": "add_users", "args": {"users": ["7", "8"]}})")["ok"] == true);
+  REQUIRE(answer(handler, R"({"tenant": "1", "actor": "7", "op": "grant_role", "args": {"user": "8", "role": "global_administrator"}})")["ok"] == true);
+  // 8 is a Global administrator of tenant 1, but this session acts for 7 only.
+  auto other_actor = answer(handler, R"({"tenant": "1", "actor": "8", "op": "add_users", "args": {"users": ["20"]}})");
+  CHECK(other_actor["error"]["code"] == "permission_denied");
+  CHECK(other_actor["error"]["path"] == "/actor");
+  CHECK(answer(handler, R"({"tenant": "2", "op": "find_tenant"})")["error"]["code"] == "permission_denied");
+  CHECK(answer(handler, R"({"tenant": "1", "op": "find_tenant"})")["ok"] == true);
+  CHECK(answer(handler, R"({"tenant": "1", "op": "events"})")["value"].size() == 2);
+}
+
+TEST_CASE("--help states the trust model: actors are taken on trust unless pinned [D-ROLE-3]") {
+  const std::string help = isv_admin::help_text();
+  CHECK_THAT(help, Catch::Matchers::Contains("authenticates no one") && Catch::Matchers::Contains("on trust") &&
+                       Catch::Matchers::Contains("--actor TENANT:USER") && Catch::Matchers::Contains("--platform"));
 }

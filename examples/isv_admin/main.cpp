@@ -45,7 +45,8 @@ std::optional<std::string> not_a_file(std::string_view where) {
     return "--db \"\" names no file: SQLite would keep the state in a temporary file deleted when isv-admin exits.";
   if (where == ":memory:") return "--db :memory: is SQLite's name for a database in memory, lost when isv-admin exits.";
   if (where.starts_with("file:"))
-    return "--db " + std::string(where) + " is a SQLite URI, which may name a database in memory or with other options; give a plain file path.";
+    return "--db " + std::string(where) +
+           " is a SQLite URI, which may name a database in memory or with other options; give a plain file path.";
   return std::nullopt;
 }
 
@@ -76,6 +77,20 @@ int main(int argc, char** argv) {
     }
     if (arg == "--memory") {
       memory = true;
+      continue;
+    }
+    if (arg == "--platform") {
+      options.platform = true;
+      continue;
+    }
+    if (arg == "--actor") {
+      auto pin = isv_admin::parse_pinned_admin(i + 1 < argc ? argv[i + 1] : "");
+      if (!pin) {
+        std::cerr << "isv-admin: " << pin.error().message << '\n';
+        return 2;
+      }
+      ++i;
+      options.admin = pin.value();
       continue;
     }
     if (arg == "--max-line-bytes" || arg == "--max-depth" || arg == "--max-batch") {

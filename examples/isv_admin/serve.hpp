@@ -63,7 +63,8 @@ template <class Repository>
     if (!out) return serve_end::output_failed;
     const auto got = read_line(in, line, handler.options().max_line_bytes, bytes);
     if (got == line_status::end) return in.bad() ? serve_end::input_failed : serve_end::input_ended;
-    const std::optional<std::string> answer = got == line_status::too_long ? handler.refuse_long_line(bytes) : handler.handle(line);
+    const std::optional<std::string> answer =
+        got == line_status::too_long ? handler.refuse_long_line(bytes) : handler.handle(line);
     if (answer) out << *answer << '\n' << std::flush;
   }
 }

@@ -21,7 +21,8 @@ using namespace std::chrono_literals;
 struct world {
   static constexpr int inputs_per_world = 2000;
   isv::memory_repository repo;
-  isv_admin::line_handler<isv::memory_repository> handler{repo, std::chrono::sys_days{std::chrono::January / 5 / 2026} + 9h};
+  isv_admin::line_handler<isv::memory_repository> handler{repo, std::chrono::sys_days{std::chrono::January / 5 / 2026} + 9h,
+                                                          {.platform = true}};
   int inputs = 0;
 
   world() {

@@ -758,8 +758,9 @@ private:
   try {
     doc = document::parse(text.data(), text.data() + text.size(), std::ref(finder), true, false);
   } catch (const depth_exceeded&) {
-    return fail(errc::limit_exceeded, "The text nests arrays and objects more than " + std::to_string(limits.max_depth) +
-                                          " deep: the limit on nesting depth is " + std::to_string(limits.max_depth) + " (D-LIMIT-1).");
+    const auto limit = std::to_string(limits.max_depth);
+    return fail(errc::limit_exceeded, "The text nests arrays and objects more than " + limit +
+                                          " deep: the limit on nesting depth is " + limit + " (D-LIMIT-1).");
   } catch (const document::parse_error& e) {
     return fail(errc::invalid_argument,
                 "The text is not valid JSON (at byte " + std::to_string(e.byte) + "): " + describe_parse_failure(e.what()) + ".");
