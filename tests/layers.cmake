@@ -5,13 +5,15 @@
 # Operations return their new state by folding their own events, so the fold of an event into an
 # entity (evolve, and tenant_state, which routes an event to the value it names) sits below them.
 # The license book and the directory are values like the others: evolve says how events change them.
+# The operations live in isv/operations/; their old paths forward there for one release.
 set(layers
   "foundation: traits id region version money error enum_names operation indirect block_cache detail/describe detail/record detail/flag_set detail/fields detail/range_of detail/hash_table detail/large_array detail/group_lists"
   "entities: actor tenant app license subscription billing_profile admin_role invoice detail/calendar directory license_book"
   "commands, events and how events change state: command event evolve tenant_state"
-  "authorization and operations: authorization portal detail/checks detail/seat_planner assignment purchase quantity lifecycle membership billing role_grants"
+  "authorization and operations: operations/authorization operations/portal detail/checks detail/seat_planner operations/assignment operations/purchase operations/quantity operations/lifecycle operations/membership operations/billing operations/role_grants"
   "repository and service: repository fingerprint admin_center storage/memory storage licensing"
-  "JSON, storage adapters and tools: json json/support json/codecs storage/detail/codec storage/detail/sql_store storage/sqlite storage/postgres")
+  "JSON, storage adapters and tools: json json/support json/codecs storage/detail/codec storage/detail/sql_store storage/sqlite storage/postgres"
+  "forwarding headers of release 0.1.0's paths, kept for one release (nothing in the library includes them): authorization portal assignment purchase quantity lifecycle membership billing role_grants")
 
 set(index 0)
 foreach(layer IN LISTS layers)

@@ -3,16 +3,16 @@
 
 // The pure core, and the repository concept without any backend: the tour keeps its state itself
 // and, when given a repository, also saves there each change it accepts.
-#include <isv/assignment.hpp>
-#include <isv/billing.hpp>
+#include <isv/operations/assignment.hpp>
+#include <isv/operations/billing.hpp>
 #include <isv/evolve.hpp>
-#include <isv/lifecycle.hpp>
-#include <isv/membership.hpp>
-#include <isv/portal.hpp>
-#include <isv/purchase.hpp>
-#include <isv/quantity.hpp>
+#include <isv/operations/lifecycle.hpp>
+#include <isv/operations/membership.hpp>
+#include <isv/operations/portal.hpp>
+#include <isv/operations/purchase.hpp>
+#include <isv/operations/quantity.hpp>
 #include <isv/repository.hpp>
-#include <isv/role_grants.hpp>
+#include <isv/operations/role_grants.hpp>
 #include <isv/tenant_state.hpp>
 
 #include <algorithm>

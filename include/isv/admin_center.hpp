@@ -1,18 +1,18 @@
 // admin_center: the service over a repository: load, act as the stored tenant's admin, run the pure operation, commit with a version check, retry on conflict, honour idempotency keys.
 #pragma once
 
-#include "isv/assignment.hpp"
-#include "isv/billing.hpp"
+#include "isv/operations/assignment.hpp"
+#include "isv/operations/billing.hpp"
 #include "isv/command.hpp"
 #include "isv/error.hpp"
 #include "isv/event.hpp"
 #include "isv/fingerprint.hpp"
-#include "isv/lifecycle.hpp"
-#include "isv/membership.hpp"
-#include "isv/purchase.hpp"
-#include "isv/quantity.hpp"
+#include "isv/operations/lifecycle.hpp"
+#include "isv/operations/membership.hpp"
+#include "isv/operations/purchase.hpp"
+#include "isv/operations/quantity.hpp"
 #include "isv/repository.hpp"
-#include "isv/role_grants.hpp"
+#include "isv/operations/role_grants.hpp"
 
 #include <algorithm>
 #include <chrono>

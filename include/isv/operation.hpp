@@ -5,7 +5,7 @@
 
 namespace isv {
 
-/// Everything an admin can ask of the library. Each has one row in operation_rules (isv/authorization.hpp),
+/// Everything an admin can ask of the library. Each has one row in operation_rules (isv/operations/authorization.hpp),
 /// checked at compile time, and guards at least one command (isv/command.hpp), so no operation skips authorization.
 BOOST_DEFINE_ENUM_CLASS(operation,
     manage_admin_roles,        ///< grant or revoke a directory role

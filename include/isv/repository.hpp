@@ -2,7 +2,7 @@
 #pragma once
 
 #include "isv/app.hpp"
-#include "isv/assignment.hpp"
+#include "isv/operations/assignment.hpp"
 #include "isv/billing_profile.hpp"
 #include "isv/detail/describe.hpp"
 #include "isv/detail/record.hpp"

@@ -1,7 +1,7 @@
 // Prints a change-quantity command as JSON, as its SQL record (hex) and as its idempotency fingerprint: built once against the headers as they are and once against a copy with one field added, to show that the field reaches all three.
 #include "isv/fingerprint.hpp"
 #include "isv/json.hpp"
-#include "isv/quantity.hpp"
+#include "isv/operations/quantity.hpp"
 #include "isv/storage/detail/codec.hpp"
 
 #include <cstdio>

@@ -1,4 +1,4 @@
-// Unit tests of isv/assignment.hpp: assigning, unassigning (preview and confirm) and reprocessing licenses.
+// Unit tests of isv/operations/assignment.hpp: assigning, unassigning (preview and confirm) and reprocessing licenses.
 #include "fixture_a.hpp"
 
 #include <algorithm>

@@ -1,4 +1,4 @@
-// Unit tests of isv/membership.hpp: adding users, creating groups, and what membership changes do to group-assigned licenses.
+// Unit tests of isv/operations/membership.hpp: adding users, creating groups, and what membership changes do to group-assigned licenses.
 #include "fixture_a.hpp"
 
 #include <span>

@@ -1,4 +1,4 @@
-// Unit tests of isv/purchase.hpp: buying a subscription and installing an ISV app.
+// Unit tests of isv/operations/purchase.hpp: buying a subscription and installing an ISV app.
 #include "fixture_a.hpp"
 
 #include <array>

@@ -1,4 +1,4 @@
-// Unit tests of isv/quantity.hpp: changing a subscription's license quantity.
+// Unit tests of isv/operations/quantity.hpp: changing a subscription's license quantity.
 #include "fixture_a.hpp"
 
 #include <variant>

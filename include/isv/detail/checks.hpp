@@ -2,7 +2,7 @@
 #pragma once
 
 #include "isv/actor.hpp"
-#include "isv/authorization.hpp"
+#include "isv/operations/authorization.hpp"
 #include "isv/detail/calendar.hpp"
 #include "isv/detail/describe.hpp"
 #include "isv/detail/hash_table.hpp"

@@ -1,5 +1,5 @@
 // Must not compile (with -Werror=unused-result): an operation's result ignored, so its refusal or its events are lost.
-#include "isv/lifecycle.hpp"
+#include "isv/operations/lifecycle.hpp"
 
 #include <chrono>
 

@@ -2,7 +2,7 @@
 #pragma once
 
 #include "isv/app.hpp"
-#include "isv/assignment.hpp"
+#include "isv/operations/assignment.hpp"
 #include "isv/detail/fields.hpp"
 #include "isv/error.hpp"
 #include "isv/event.hpp"
