@@ -11,9 +11,6 @@
 
 namespace isv {
 
-template <licensing_traits Traits>
-struct basic_event; // isv/event.hpp
-
 /// Who exists in a tenant. A user or group id that is not here is not this tenant's (D-TENANT-1).
 /// Members are kept sorted: group assignments serve them in that stable order (D-GROUP-1).
 template <licensing_traits Traits>

@@ -29,6 +29,29 @@ struct overloaded : F... {
 };
 template <class... F>
 overloaded(F...) -> overloaded<F...>;
+
+/// How an event changes a value that counts its changes in `version`: an event of type `Created`
+/// gives a value of version 0 its first contents; after that, an event changes the value when
+/// `effects` has a case for it and `names(payload)` is the value's id. Each change adds one to the version.
+template <class Created, class Value, class Event, class Names, class... Effects>
+[[nodiscard]] Value fold_counted(Value value, const Event& e, Names names, Effects... effects) {
+  const overloaded cases{effects...};
+  std::visit(
+      [&](const auto& payload) {
+        using payload_type = std::remove_cvref_t<decltype(payload)>;
+        if constexpr (std::is_invocable_v<const overloaded<Effects...>&, Value&, const payload_type&>) {
+          if constexpr (std::is_same_v<payload_type, Created>) {
+            if (value.version != 0) return;
+          } else if (value.version == 0 || names(payload) != value.id) {
+            return;
+          }
+          cases(value, payload);
+          ++value.version;
+        }
+      },
+      e.payload);
+  return value;
+}
 } // namespace detail
 
 /// The tenant after one event (events of other tenants and entities leave it as it is).
@@ -120,75 +143,39 @@ template <licensing_traits T>
 
 /// The billing profile after one event. A creation event gives the profile its first value.
 template <licensing_traits T>
-[[nodiscard]] basic_billing_profile<T> apply(basic_billing_profile<T> b, const basic_event<T>& e) {
-  if (e.tenant != b.tenant && b.version != 0) return b;
-  const bool changed = std::visit(
-      detail::overloaded{
-          [&](const basic_billing_profile_created<T>& p) {
-            if (b.version != 0) return false;
-            b = basic_billing_profile<T>{p.profile, e.tenant, p.name, *p.contact, {}, {}, {{p.owner, billing_role::owner}}, 0};
-            return true;
-          },
-          [&](const basic_contact_info_changed<T>& p) {
-            if (p.profile != b.id) return false;
-            b.contact = p.contact;
-            return true;
-          },
-          [&](const basic_payment_method_added<T>& p) {
-            if (p.profile != b.id) return false;
-            b.payment_methods.push_back(p.method);
-            return true;
-          },
-          [&](const basic_payment_method_removed<T>& p) {
-            if (p.profile != b.id) return false;
-            std::erase_if(b.payment_methods, [&](const auto& m) { return m.id == p.method; });
-            if (b.default_payment_method == p.method) b.default_payment_method.reset();
-            return true;
-          },
-          [&](const basic_default_payment_method_set<T>& p) {
-            if (p.profile != b.id) return false;
-            b.default_payment_method = p.method;
-            return true;
-          },
-          [&](const basic_billing_role_changed<T>& p) {
-            if (p.profile != b.id) return false;
-            std::erase_if(b.roles, [&](const auto& g) { return g.user == p.user; });
-            if (p.role) b.roles.push_back({p.user, *p.role});
-            return true;
-          },
-          [](const auto&) { return false; },
+[[nodiscard]] basic_billing_profile<T> apply(basic_billing_profile<T> profile, const basic_event<T>& e) {
+  if (e.tenant != profile.tenant && profile.version != 0) return profile;
+  using profile_t = basic_billing_profile<T>;
+  return detail::fold_counted<basic_billing_profile_created<T>>(
+      std::move(profile), e, [](const auto& p) { return p.profile; },
+      [&](profile_t& b, const basic_billing_profile_created<T>& p) {
+        b = profile_t{p.profile, e.tenant, p.name, *p.contact, {}, {}, {{p.owner, billing_role::owner}}, 0};
       },
-      e.payload);
-  if (changed) ++b.version;
-  return b;
+      [](profile_t& b, const basic_contact_info_changed<T>& p) { b.contact = p.contact; },
+      [](profile_t& b, const basic_payment_method_added<T>& p) { b.payment_methods.push_back(p.method); },
+      [](profile_t& b, const basic_payment_method_removed<T>& p) {
+        std::erase_if(b.payment_methods, [&](const auto& m) { return m.id == p.method; });
+        if (b.default_payment_method == p.method) b.default_payment_method.reset();
+      },
+      [](profile_t& b, const basic_default_payment_method_set<T>& p) { b.default_payment_method = p.method; },
+      [](profile_t& b, const basic_billing_role_changed<T>& p) {
+        std::erase_if(b.roles, [&](const auto& g) { return g.user == p.user; });
+        if (p.role) b.roles.push_back({p.user, *p.role});
+      });
 }
 
 /// The invoice after one event. An issue event gives the invoice its first value.
 template <licensing_traits T>
-[[nodiscard]] basic_invoice<T> apply(basic_invoice<T> inv, const basic_event<T>& e) {
-  const bool changed = std::visit(detail::overloaded{
-                                      [&](const basic_invoice_issued<T>& p) {
-                                        if (inv.version != 0) return false;
-                                        inv = *p.invoice;
-                                        return true;
-                                      },
-                                      [&](const basic_invoice_paid<T>& p) {
-                                        if (p.invoice != inv.id || inv.version == 0) return false;
-                                        inv.status = invoice_status::paid;
-                                        inv.paid_at = e.at;
-                                        inv.paid_with = p.method;
-                                        return true;
-                                      },
-                                      [&](const basic_invoice_overdue<T>& p) {
-                                        if (p.invoice != inv.id || inv.version == 0) return false;
-                                        inv.status = invoice_status::overdue;
-                                        return true;
-                                      },
-                                      [](const auto&) { return false; },
-                                  },
-                                  e.payload);
-  if (changed) ++inv.version;
-  return inv;
+[[nodiscard]] basic_invoice<T> apply(basic_invoice<T> bill, const basic_event<T>& e) {
+  return detail::fold_counted<basic_invoice_issued<T>>(
+      std::move(bill), e, [](const auto& p) { return p.invoice; },
+      [](basic_invoice<T>& inv, const basic_invoice_issued<T>& p) { inv = *p.invoice; },
+      [&](basic_invoice<T>& inv, const basic_invoice_paid<T>& p) {
+        inv.status = invoice_status::paid;
+        inv.paid_at = e.at;
+        inv.paid_with = p.method;
+      },
+      [](basic_invoice<T>& inv, const basic_invoice_overdue<T>&) { inv.status = invoice_status::overdue; });
 }
 
 /// Changes a license book by one event, in place (a book is large: it is never copied); events of

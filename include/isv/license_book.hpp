@@ -16,9 +16,6 @@
 
 namespace isv {
 
-template <licensing_traits Traits>
-struct basic_event; // isv/event.hpp
-
 /// The licenses of one subscription, kept apart from the subscription value so that a pure update
 /// never copies them: operations read the book and return events; `isv::apply(book, e)`
 /// (isv/evolve.hpp) then changes the book in O(size of the event). Applying a subscription's

@@ -60,4 +60,9 @@ using count_t = std::int64_t;
 /// The largest license quantity a subscription may have; a larger request is refused, not clamped.
 inline constexpr count_t max_quantity = 1'000'000'000;
 
+/// An accepted change (isv/event.hpp), declared here for the values that events change in place:
+/// the directory and the license book let evolve's apply (isv/evolve.hpp) change them.
+template <licensing_traits Traits>
+struct basic_event;
+
 } // namespace isv

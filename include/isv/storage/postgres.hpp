@@ -25,6 +25,20 @@ struct postgres_options {
 };
 
 namespace detail::sql {
+class postgres_db; // the dialect, below
+}
+
+/// The repository in a PostgreSQL database, for several application servers sharing it (what every
+/// SQL repository promises: detail::sql::handle). A commit locks its tenant's row and changes the
+/// version rows only where they still hold the version read. `open(conninfo, options)` takes a libpq
+/// connection string ("host=... dbname=..." or a postgresql:// URI); an unreachable server is a
+/// storage fault. A conflict is a serialization failure, deadlock or lock timeout.
+template <detail::sql::sql_storable_traits Traits = default_traits>
+using basic_postgres_repository = detail::sql::handle<Traits, detail::sql::postgres_db>;
+
+using postgres_repository = basic_postgres_repository<default_traits>;
+
+namespace detail::sql {
 
 /// The PostgreSQL dialect of the SQL store: one connection, statements prepared once and reused.
 /// Transactions run at READ COMMITTED: a commit first locks its tenant's row (SELECT ... FOR
@@ -235,23 +249,5 @@ private:
 };
 
 } // namespace detail::sql
-
-/// The repository in a PostgreSQL database, for several application servers sharing it: each
-/// commit is one transaction that locks its tenant's row, re-checks the versions against the
-/// database and changes the version rows only where they still hold the version read (D-CONC-1);
-/// the idempotency table's key (tenant, key) is unique (D-IDEM-1). Satisfies isv::repository. A view
-/// holds a read lock on its tenant's cache: end it before committing, one view per thread at a time.
-/// `open(conninfo, options)` takes a libpq connection string ("host=... dbname=..." or a
-/// postgresql:// URI) and creates or checks the schema; refused with errc::storage_fault when the
-/// server cannot be reached or the schema is not this library's (written by a newer version).
-/// Afterwards, only a serialization failure, deadlock or lock timeout is errc::conflict; a lost
-/// connection, a read-only or full database is errc::storage_fault and an event that does not read
-/// back is errc::corrupt_data (D-ERR-2).
-template <detail::sql::sql_storable_traits Traits = default_traits>
-using basic_postgres_repository = detail::sql::handle<Traits, detail::sql::postgres_db>;
-
-using postgres_repository = basic_postgres_repository<default_traits>;
-
-static_assert(repository<postgres_repository>);
 
 } // namespace isv

@@ -26,6 +26,21 @@ struct sqlite_options {
 };
 
 namespace detail::sql {
+class sqlite_db; // the dialect, below
+}
+
+/// The repository in a SQLite file, which several processes (and several repository objects) may
+/// open at once (what every SQL repository promises: detail::sql::handle). A commit is a BEGIN
+/// IMMEDIATE transaction. `open(path, options)` opens the file, creating it if needed; a `file:` URI
+/// such as `file:/path?mode=ro` opens it read-only (reads work, writes are storage faults). An empty
+/// file gets the schema; another application's file (tables, no isv-licensing schema) is refused and
+/// left untouched. A conflict is another writer holding the file's lock past the busy timeout.
+template <detail::sql::sql_storable_traits Traits = default_traits>
+using basic_sqlite_repository = detail::sql::handle<Traits, detail::sql::sqlite_db>;
+
+using sqlite_repository = basic_sqlite_repository<default_traits>;
+
+namespace detail::sql {
 
 /// The SQLite dialect of the SQL store: one connection, statements prepared once and reused.
 class sqlite_db {
@@ -217,24 +232,5 @@ private:
 };
 
 } // namespace detail::sql
-
-/// The repository in a SQLite file. Several processes (and several repository objects) may open the
-/// same file: each commit is one BEGIN IMMEDIATE transaction that re-checks the versions against
-/// the file, and each read catches up with what others saved (D-CONC-1). The schema is created on
-/// first open and versioned in the schema_version table. Satisfies isv::repository. A view holds a
-/// read lock on its tenant's cache: end it before committing, and hold one view per thread at a time.
-/// `open(path, options)` opens the file, creating it if needed (a `file:` URI such as
-/// `file:/path?mode=ro` opens it read-only: reads work, writes are storage faults). Refused with
-/// errc::storage_fault for a file that cannot be opened, is not an isv-licensing database (another
-/// application's: tables and no isv-licensing schema, left untouched) or was written by a newer
-/// schema version; an empty file gets the schema. Afterwards, only another writer holding the file's lock past
-/// the busy timeout is errc::conflict; a full disk, a read-only or damaged file is errc::storage_fault
-/// and an event that does not read back is errc::corrupt_data (D-ERR-2).
-template <detail::sql::sql_storable_traits Traits = default_traits>
-using basic_sqlite_repository = detail::sql::handle<Traits, detail::sql::sqlite_db>;
-
-using sqlite_repository = basic_sqlite_repository<default_traits>;
-
-static_assert(repository<sqlite_repository>);
 
 } // namespace isv

@@ -634,6 +634,14 @@ private:
 
 /// The public face of a SQL repository (basic_sqlite_repository, basic_postgres_repository):
 /// movable (the store stays put, so views and the connection do not move), and satisfying isv::repository.
+/// What both backends promise: each commit is one database transaction that re-checks the versions
+/// against the database, and each read catches up with what other processes saved (D-CONC-1); an
+/// idempotency key is unique per tenant (D-IDEM-1). A view holds a read lock on its tenant's cache:
+/// end it before committing, and hold one view per thread at a time. `open` refuses, with
+/// errc::storage_fault, a database it cannot open, one that is not an isv-licensing database and
+/// one written by a newer schema version. Afterwards, only another writer winning is errc::conflict
+/// (retried by the admin center); a fault of the storage (full, read-only, lost, damaged) is
+/// errc::storage_fault and an event that does not read back is errc::corrupt_data (D-ERR-2).
 template <sql_storable_traits Traits, class Db>
 class handle {
 public:
@@ -669,7 +677,10 @@ public:
   }
 
 private:
-  explicit handle(Db db) : store_(std::make_unique<store<Traits, Db>>(std::move(db))) {}
+  explicit handle(Db db) : store_(std::make_unique<store<Traits, Db>>(std::move(db))) {
+    // Checked here, where the class is complete: every backend's repository is a repository.
+    static_assert(repository<handle>);
+  }
 
   std::unique_ptr<store<Traits, Db>> store_;
 };
