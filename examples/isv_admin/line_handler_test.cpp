@@ -329,7 +329,7 @@ TEST_CASE("a line's \"at\" moves the clock only when the line is accepted, and n
              Catch::Matchers::Contains("2026-01-10T00:00:00Z") && Catch::Matchers::Contains("2026-02-01T00:00:00Z"));
 }
 
-TEST_CASE("the platform's operations are refused unless the session was started with --platform [D-MKT-1] [D-ROLE-3]") {
+TEST_CASE("the platform's operations are refused unless the session was started with --platform [D-ROLE-3]") {
   isv::memory_repository repo;
   isv_admin::line_handler tenant_admins(repo, start);
   const std::string create = R"({"tenant": "1", "actor": "7", "op": "create_tenant", "args": {"name": "Contoso", "region": "Germany"}})";
