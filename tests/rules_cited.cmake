@@ -8,19 +8,18 @@ if(NOT EXISTS "${RULE_BOOK}")
   return()
 endif()
 
-file(STRINGS "${RULE_BOOK}" rule_lines REGEX "^- D-[A-Z]+-[0-9]+ ")
-set(rules "")
-foreach(line IN LISTS rule_lines)
-  string(REGEX MATCH "D-[A-Z]+-[0-9]+" id "${line}")
-  list(APPEND rules ${id})
-endforeach()
-
-file(STRINGS "${SOURCE_DIR}/tests/rules_pending.txt" pending_lines REGEX "^D-")
-set(pending "")
-foreach(line IN LISTS pending_lines)
-  string(REGEX MATCH "^D-[A-Z]+-[0-9]+" id "${line}")
-  list(APPEND pending ${id})
-endforeach()
+# The rule IDs that start the lines of a file matching `regex`, in order.
+function(ids_of file regex out)
+  file(STRINGS "${file}" lines REGEX "${regex}")
+  set(ids "")
+  foreach(line IN LISTS lines)
+    string(REGEX MATCH "D-[A-Z]+-[0-9]+" id "${line}")
+    list(APPEND ids ${id})
+  endforeach()
+  set(${out} "${ids}" PARENT_SCOPE)
+endfunction()
+ids_of("${RULE_BOOK}" "^- D-[A-Z]+-[0-9]+ " rules)
+ids_of("${SOURCE_DIR}/tests/rules_pending.txt" "^D-" pending)
 
 # What the tests say: every test source, and the tests of the example tools.
 file(GLOB_RECURSE test_sources "${SOURCE_DIR}/tests/*.cpp" "${SOURCE_DIR}/tests/*.hpp"
