@@ -201,6 +201,22 @@ public:
                                                  std::string_view key = {}) {
     return execute(t, acting, cmd, now, key);
   }
+  /// Removes users from the tenant; every license they hold is released in the same commit (D-DIR-1).
+  [[nodiscard]] result<receipt<>> remove_users(const tenant_id& t, const user_id& acting,
+                                               const basic_remove_users_command<T>& cmd, const time_point& now,
+                                               std::string_view key = {}) {
+    return execute(t, acting, cmd, now, key);
+  }
+  /// Deletes a group; the licenses only it gave go in the same commit (D-DIR-1).
+  [[nodiscard]] result<receipt<>> delete_group(const tenant_id& t, const user_id& acting,
+                                               const basic_delete_group_command<T>& cmd, const time_point& now,
+                                               std::string_view key = {}) {
+    return execute(t, acting, cmd, now, key);
+  }
+  [[nodiscard]] result<receipt<>> name_user(const tenant_id& t, const user_id& acting, const basic_name_user_command<T>& cmd,
+                                            const time_point& now, std::string_view key = {}) {
+    return execute(t, acting, cmd, now, key);
+  }
   [[nodiscard]] result<receipt<>> grant_role(const tenant_id& t, const user_id& acting, const basic_grant_role_command<T>& cmd,
                                              const time_point& now, std::string_view key = {}) {
     return execute(t, acting, cmd, now, key);
@@ -484,6 +500,19 @@ private:
                                       const basic_remove_members_command<T>& cmd, const time_point& now) {
     return membership(v, [&](auto refs) { return isv::remove_members(v.directory(), refs, admin, cmd, now); });
   }
+  result<plan<std::monostate>> decide(const view_type& v, const admin_type& admin,
+                                      const basic_remove_users_command<T>& cmd, const time_point& now) {
+    return membership(v, [&](auto refs) { return isv::remove_users(v.directory(), refs, admin, cmd, now); });
+  }
+  result<plan<std::monostate>> decide(const view_type& v, const admin_type& admin,
+                                      const basic_delete_group_command<T>& cmd, const time_point& now) {
+    return membership(v, [&](auto refs) { return isv::delete_group(v.directory(), refs, admin, cmd, now); });
+  }
+  result<plan<std::monostate>> decide(const view_type& v, const admin_type& admin, const basic_name_user_command<T>& cmd,
+                                      const time_point& now) {
+    BOOST_OUTCOME_TRY(auto out, isv::name_user(v.directory(), admin, cmd, now));
+    return plan<std::monostate>{{directory_read(v)}, std::move(out.events), {}};
+  }
   result<plan<std::monostate>> decide(const view_type& v, const admin_type& admin, const basic_grant_role_command<T>& cmd,
                                       const time_point& now) {
     BOOST_OUTCOME_TRY(auto out, isv::grant_role(v.tenant(), admin, cmd, now));
@@ -586,8 +615,8 @@ private:
     return plan<std::monostate>{{expected_version(*b)}, std::move(out.events), {}};
   }
 
-  // Membership changes read every subscription's license book (which groups are assigned), so a
-  // concurrent assignment of the group to any of them must be seen.
+  // Membership changes, user removals and group deletions read every subscription's license book
+  // (which groups are assigned, who holds what), so a concurrent change to any of them must be seen.
   template <class Op>
   static result<plan<std::monostate>> membership(const view_type& v, Op&& op) {
     std::vector<basic_subscription_ref<T>> refs;

@@ -222,6 +222,29 @@ struct basic_remove_members_command {
   ISV_COMMAND(basic_remove_members_command, remove_members, operation::manage_directory, std::monostate, (group, users))
 };
 
+/// Removes users from the tenant: every license they hold, direct or through groups, in every
+/// subscription, is released in the same commit (D-DIR-1).
+template <licensing_traits Traits>
+struct basic_remove_users_command {
+  std::vector<user_id_t<Traits>> users{};
+  ISV_COMMAND(basic_remove_users_command, remove_users, operation::manage_directory, std::monostate, (users))
+};
+
+/// Deletes a group: the licenses only it gave are released, its assignments and violations end (D-DIR-1).
+template <licensing_traits Traits>
+struct basic_delete_group_command {
+  group_id_t<Traits> group{};
+  ISV_COMMAND(basic_delete_group_command, delete_group, operation::manage_directory, std::monostate, (group))
+};
+
+/// Sets a user's display name, by which the directory finds the user (D-DIR-2).
+template <licensing_traits Traits>
+struct basic_name_user_command {
+  user_id_t<Traits> user{};
+  typename Traits::string_type name{};
+  ISV_COMMAND(basic_name_user_command, name_user, operation::manage_directory, std::monostate, (user, name))
+};
+
 /// The fields of a membership change, as the wire format of release 0.1.0 named them.
 template <licensing_traits Traits>
 using basic_membership_command = basic_add_members_command<Traits>;
@@ -231,6 +254,9 @@ using create_group_command = basic_create_group_command<default_traits>;
 using add_members_command = basic_add_members_command<default_traits>;
 using remove_members_command = basic_remove_members_command<default_traits>;
 using membership_command = basic_membership_command<default_traits>;
+using remove_users_command = basic_remove_users_command<default_traits>;
+using delete_group_command = basic_delete_group_command<default_traits>;
+using name_user_command = basic_name_user_command<default_traits>;
 
 // ---- Admin roles ----------------------------------------------------------------------------
 
@@ -378,7 +404,9 @@ using basic_command = std::variant<
     basic_remove_payment_method_command<T>, basic_set_default_payment_method_command<T>, basic_billing_role_command<T>,
     // Invoices and the platform's clock
     basic_issue_invoice_command<T>, basic_view_invoice_command<T>, basic_pay_invoice_command<T>,
-    basic_collect_overdue_command<T>, basic_advance_command<T>>;
+    basic_collect_overdue_command<T>, basic_advance_command<T>,
+    // Directory lifecycle, added after release 0.1.0 (at the end, so the others keep their index)
+    basic_remove_users_command<T>, basic_delete_group_command<T>, basic_name_user_command<T>>;
 
 using command = basic_command<default_traits>;
 

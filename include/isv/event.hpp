@@ -12,6 +12,7 @@
 #include "isv/subscription.hpp"
 #include "isv/traits.hpp"
 
+#include <concepts>
 #include <optional>
 #include <string_view>
 #include <utility>
@@ -50,6 +51,23 @@ template <licensing_traits T> struct basic_members_removed {
   group_id_t<T> group{};
   std::vector<user_id_t<T>> users{};
   ISV_EVENT(members_removed, (group, users))
+};
+/// Users gone from the tenant: out of every group, their display names forgotten (D-DIR-1). The
+/// licenses they held are released by licenses_released events of the same commit.
+template <licensing_traits T> struct basic_users_removed {
+  std::vector<user_id_t<T>> users{};
+  ISV_EVENT(users_removed, (users))
+};
+/// A group gone from the tenant (D-DIR-1); its assignments and violations end by events of the same commit.
+template <licensing_traits T> struct basic_group_deleted {
+  group_id_t<T> group{};
+  ISV_EVENT(group_deleted, (group))
+};
+/// A user's display name set (D-DIR-2).
+template <licensing_traits T> struct basic_user_named {
+  user_id_t<T> user{};
+  typename T::string_type name{};
+  ISV_EVENT(user_named, (user, name))
 };
 
 // ---- Subscription -----------------------------------------------------------------------------
@@ -215,7 +233,17 @@ using event_payload_t = std::variant<
     basic_subscription_reinstated<T>, basic_subscription_deactivated<T>, basic_billing_profile_created<T>,
     basic_contact_info_changed<T>, basic_payment_method_added<T>, basic_payment_method_removed<T>,
     basic_default_payment_method_set<T>, basic_billing_role_changed<T>, basic_invoice_issued<T>, basic_invoice_paid<T>,
-    basic_invoice_overdue<T>>;
+    basic_invoice_overdue<T>,
+    // Added after release 0.1.0, at the end: stored records name a payload by its index.
+    basic_users_removed<T>, basic_group_deleted<T>, basic_user_named<T>>;
+
+/// The payloads that change a tenant's directory (its own aggregate in a repository).
+template <class P, class T>
+concept directory_payload =
+    std::same_as<P, basic_users_added<T>> || std::same_as<P, basic_group_created<T>> ||
+    std::same_as<P, basic_members_added<T>> || std::same_as<P, basic_members_removed<T>> ||
+    std::same_as<P, basic_users_removed<T>> || std::same_as<P, basic_group_deleted<T>> ||
+    std::same_as<P, basic_user_named<T>>;
 
 /// One accepted change: the tenant, who did it (empty for the platform), when, and what (D-AUDIT-1).
 template <licensing_traits Traits>

@@ -222,6 +222,9 @@ void apply(basic_directory<T>& dir, const basic_event<T>& e) {
                  [&](const basic_group_created<T>& p) { dir.name_group(p.group, p.name); },
                  [&](const basic_members_added<T>& p) { dir.add_members(p.group, p.users); },
                  [&](const basic_members_removed<T>& p) { dir.remove_members(p.group, p.users); },
+                 [&](const basic_users_removed<T>& p) { dir.remove_users(p.users); },
+                 [&](const basic_group_deleted<T>& p) { dir.delete_group(p.group); },
+                 [&](const basic_user_named<T>& p) { dir.name_user(p.user, p.name); },
                  [](const auto&) {},
              },
              e.payload);

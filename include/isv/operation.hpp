@@ -9,7 +9,7 @@ namespace isv {
 /// checked at compile time, and guards at least one command (isv/command.hpp), so no operation skips authorization.
 BOOST_DEFINE_ENUM_CLASS(operation,
     manage_admin_roles,        ///< grant or revoke a directory role
-    manage_directory,          ///< add users, create groups, change group membership
+    manage_directory,          ///< add, name and remove users, create and delete groups, change group membership (D-DIR-1, D-DIR-2)
     purchase,                  ///< buy a subscription (D-BUY-4)
     activate,                  ///< activate a SaaS subscription (D-ACT-1)
     install,                   ///< install an ISV app into the tenant (D-INSTALL-1)

@@ -87,8 +87,7 @@ template <licensing_traits T>
         using P = std::decay_t<decltype(p)>;
         if constexpr (std::is_same_v<P, basic_role_granted<T>> || std::is_same_v<P, basic_role_revoked<T>>)
           return {aggregate_kind::tenants, e.tenant.value()};
-        else if constexpr (std::is_same_v<P, basic_users_added<T>> || std::is_same_v<P, basic_group_created<T>> ||
-                           std::is_same_v<P, basic_members_added<T>> || std::is_same_v<P, basic_members_removed<T>>)
+        else if constexpr (directory_payload<P, T>)
           return {aggregate_kind::directories, e.tenant.value()};
         else if constexpr (std::is_same_v<P, basic_subscription_purchased<T>>)
           return {aggregate_kind::subscriptions, p.subscription->id.value()};

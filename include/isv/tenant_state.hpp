@@ -145,8 +145,7 @@ void apply(basic_tenant_state<T>& state, const basic_event<T>& e) {
           // applied above
         } else if constexpr (std::is_same_v<P, basic_role_granted<T>> || std::is_same_v<P, basic_role_revoked<T>>) {
           state.tenant = apply(std::move(state.tenant), e);
-        } else if constexpr (std::is_same_v<P, basic_users_added<T>> || std::is_same_v<P, basic_group_created<T>> ||
-                             std::is_same_v<P, basic_members_added<T>> || std::is_same_v<P, basic_members_removed<T>>) {
+        } else if constexpr (directory_payload<P, T>) {
           apply(state.directory, e);
           ++state.directory_version;
         } else if constexpr (std::is_same_v<P, basic_invoice_issued<T>>) {

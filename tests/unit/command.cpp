@@ -84,6 +84,9 @@ std::vector<isv::command> script() {
       isv::collect_overdue_command{january},
       isv::cancel_command{sign_sub},
       isv::advance_command{{}},
+      isv::name_user_command{alice, "Alice"},
+      isv::delete_group_command{sales},
+      isv::remove_users_command{{bob}},
   };
 }
 
@@ -131,6 +134,9 @@ isv::result<center::receipt<isv::command_value>> by_name(center& c, const isv::c
       [&](const isv::pay_invoice_command& x) { return widen(c.pay_invoice(contoso, global_admin, x, t0, key)); },
       [&](const isv::collect_overdue_command& x) { return widen(c.collect_overdue(contoso, x, t0, key)); },
       [&](const isv::advance_command& x) { return widen(c.advance_to(contoso, x, t0, key)); },
+      [&](const isv::remove_users_command& x) { return widen(c.remove_users(contoso, global_admin, x, t0, key)); },
+      [&](const isv::delete_group_command& x) { return widen(c.delete_group(contoso, global_admin, x, t0, key)); },
+      [&](const isv::name_user_command& x) { return widen(c.name_user(contoso, global_admin, x, t0, key)); },
   }, cmd);
 }
 
