@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 using namespace samples;
 
@@ -68,6 +69,24 @@ TEST_CASE("a missing field is refused, named by its path [D-ERR-1]") {
       "/role", "write null for none");
   refused<isv::event>(without(isv::json::encode(events()[9]), "/payload/via"), "/payload/via");
   refused<isv::event>(without(isv::json::encode(events()[0]), "/actor"), "/actor");
+}
+
+TEST_CASE("the directory lifecycle's commands and events are decoded as strictly as the others [D-DIR-1] [D-DIR-2] [D-ERR-1]") {
+  const auto remove = isv::json::encode(isv::remove_users_command{{isv::user_id{100}}});
+  refused<isv::remove_users_command>(with(remove, "/user", "100"), "/user",
+                                     "unknown field \"user\"; the fields of a remove-users command are users");
+  refused<isv::remove_users_command>(with(remove, "/users", "100"), "/users", "found a string");
+  refused<isv::remove_users_command>(with(remove, "/users/0", "0100"), "/users/0");
+  const auto named = isv::json::encode(isv::name_user_command{isv::user_id{100}, "Ana"});
+  refused<isv::name_user_command>(without(named, "/name"), "/name", "the field \"name\" of a name-user command is missing");
+  refused<isv::name_user_command>(with(named, "/name", "Ana \xFF"), "/name", "valid UTF-8");
+  refused<isv::delete_group_command>(without(isv::json::encode(isv::delete_group_command{sales}), "/group"), "/group",
+                                     "a delete-group command");
+  const auto& all = events();
+  for (const auto& e : std::vector<isv::event>(all.end() - 3, all.end())) {
+    CAPTURE(isv::event_name<T>(e.payload));
+    refused<isv::event>(with(isv::json::encode(e), "/payload/extra", 1), "/payload/extra", std::string(isv::event_name<T>(e.payload)));
+  }
 }
 
 TEST_CASE("a value of the wrong JSON type is refused, named by its path [D-ERR-1]") {

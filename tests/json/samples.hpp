@@ -190,6 +190,10 @@ inline std::vector<isv::event> events() {
       e(basic_invoice_issued<T>{invoice()}, std::nullopt),
       e(basic_invoice_paid<T>{invoice_id, card_id}),
       e(basic_invoice_overdue<T>{invoice_id}, std::nullopt),
+      // Added after release 0.1.0
+      e(basic_users_removed<T>{{user_id{101}, user_id{102}}}),
+      e(basic_group_deleted<T>{support}),
+      e(basic_user_named<T>{user_id{100}, "Zoë Ø"}),
   };
 }
 
@@ -281,6 +285,9 @@ inline std::vector<sample> all_samples() {
       make_sample("view_invoice_command", isv::view_invoice_command{invoice_id}),
       make_sample("collect_overdue_command", isv::collect_overdue_command{invoice_id}),
       make_sample("advance_command", isv::advance_command{{subscription_id, isv::subscription_id{8}}}),
+      make_sample("remove_users_command", isv::remove_users_command{{isv::user_id{100}, isv::user_id{101}}}),
+      make_sample("delete_group_command", isv::delete_group_command{sales}),
+      make_sample("name_user_command", isv::name_user_command{isv::user_id{100}, "Zoë Ø"}),
       make_sample("error", error()),
   };
   for (const auto& e : events()) out.push_back(make_sample("event " + std::string(isv::event_name<T>(e.payload)), e));
