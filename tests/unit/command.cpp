@@ -38,10 +38,13 @@ isv::app make_app(isv::app_id id, isv::app_kind kind, std::optional<std::string>
                   isv::money{10000, isv::currency{"EUR"}}, std::move(link)};
 }
 
+/// Contoso as created: user 1 is its Global administrator.
+isv::tenant contoso_as_created() {
+  return isv::tenant{contoso, "Contoso", "Germany", {{contoso, global_admin, isv::directory_role::global_administrator}}};
+}
+
 void set_up(isv::memory_repository& repo) {
-  REQUIRE(repo.create_tenant(isv::tenant{contoso, "Contoso", "Germany",
-                                         {{contoso, global_admin, isv::directory_role::global_administrator}}})
-              .has_value());
+  REQUIRE(repo.create_tenant(contoso_as_created()).has_value());
   REQUIRE(repo.add_app(make_app(crm, isv::app_kind::saas, std::nullopt)).has_value());
   REQUIRE(repo.add_app(make_app(sign, isv::app_kind::isv, "https://sign.example/install")).has_value());
 }
@@ -236,4 +239,86 @@ TEST_CASE("an idempotency key replays through execute and through the named memb
   REQUIRE_FALSE(other.has_value());
   CHECK(other.error().code == isv::errc::idempotency_mismatch);
   CHECK(repo.events(contoso).value() == log);
+}
+
+TEST_CASE("removing a user through execute releases a direct and a group license in two subscriptions in one commit, and the log rebuilds the state [D-DIR-1] [D-AUDIT-1]") {
+  isv::memory_repository repo;
+  set_up(repo);
+  center c(repo);
+  for (const isv::command& cmd : std::vector<isv::command>{
+           isv::add_users_command{{alice, bob}}, isv::create_group_command{sales, "Sales"},
+           isv::add_members_command{sales, {alice, bob}}, isv::create_billing_profile_command{main_profile, "Main", {}},
+           buy(crm_sub, crm, 2), isv::activate_command{crm_sub}, buy(sign_sub, sign, 1),
+           isv::assign_command{crm_sub, {alice}, {sales}}, // alice: direct and through sales
+           isv::assign_command{sign_sub, {}, {sales}},     // one seat: alice holds it, bob waits in violation
+       }) {
+    CAPTURE(isv::name_of(cmd));
+    REQUIRE(c.execute(contoso, global_admin, cmd, t0).has_value());
+  }
+  REQUIRE(c.find_subscription(contoso, crm_sub).value().licenses_in_use == 2);
+  REQUIRE(c.find_subscription(contoso, sign_sub).value().licenses_in_use == 1);
+  const auto before = repo.events(contoso).value();
+
+  // An unknown user: a typed refusal, and nothing is saved.
+  const auto unknown = c.execute(contoso, global_admin, isv::command{isv::remove_users_command{{alice, isv::user_id{999}}}}, t0);
+  REQUIRE_FALSE(unknown.has_value());
+  CHECK(unknown.error().code == isv::errc::not_found);
+  CHECK(repo.events(contoso).value() == before);
+
+  const auto done = c.execute(contoso, global_admin, isv::command{isv::remove_users_command{{alice}}}, t0);
+  REQUIRE(done.has_value());
+  const auto& events = done.value().events;
+  REQUIRE(events.size() == 4);
+  CHECK(std::holds_alternative<isv::basic_users_removed<isv::default_traits>>(events[0].payload));
+  using released = isv::basic_licenses_released<isv::default_traits>;
+  CHECK(std::get<released>(events[1].payload) == released{crm_sub, std::nullopt, {}, {alice}});
+  CHECK(std::get<released>(events[2].payload) == released{crm_sub, sales, {alice}, {}});
+  CHECK(std::get<released>(events[3].payload) == released{sign_sub, sales, {alice}, {}});
+  // One commit: the log grew by exactly the receipt's events.
+  const auto log = repo.events(contoso).value();
+  REQUIRE(log.size() == before.size() + events.size());
+  CHECK(std::equal(events.begin(), events.end(), log.end() - static_cast<std::ptrdiff_t>(events.size())));
+
+  // The seats are free: bob, waiting for sign's one seat, gets it on reprocessing.
+  CHECK(c.find_subscription(contoso, crm_sub).value().licenses_in_use == 1);
+  CHECK(c.find_subscription(contoso, sign_sub).value().licenses_in_use == 0);
+  const auto reprocessed = c.reprocess(contoso, global_admin, isv::reprocess_command{sign_sub}, t0);
+  REQUIRE(reprocessed.has_value());
+  CHECK(reprocessed.value().value.licenses_added == 1);
+
+  const auto stored = repo.read(contoso).value();
+  CHECK_FALSE(stored.directory().has_user(alice));
+  CHECK_FALSE(stored.directory().is_member(sales, alice));
+  CHECK_FALSE(stored.find_license_book(crm_sub)->holds(alice));
+  CHECK(stored.find_license_book(sign_sub)->holds(bob));
+  // Replaying the log into the tenant as created rebuilds exactly the stored state (evolve).
+  isv::tenant_state replayed{contoso_as_created()};
+  isv::apply(replayed, repo.events(contoso).value());
+  CHECK(replayed == stored.state());
+}
+
+TEST_CASE("deleting a group and naming a user through execute: refusals change nothing, and the name is found [D-DIR-1] [D-DIR-2] [D-ROLE-3]") {
+  isv::memory_repository repo;
+  set_up(repo);
+  center c(repo);
+  REQUIRE(c.add_users(contoso, global_admin, {{alice, bob}}, t0).has_value());
+  REQUIRE(c.create_group(contoso, global_admin, {sales, "Sales"}, t0).has_value());
+  const auto before = repo.events(contoso).value();
+  for (const isv::command& cmd : {isv::command{isv::delete_group_command{sales}}, isv::command{isv::remove_users_command{{bob}}},
+                                 isv::command{isv::name_user_command{alice, "Alice"}}}) {
+    CAPTURE(isv::name_of(cmd));
+    const auto refused = c.execute(contoso, nobody, cmd, t0);
+    REQUIRE_FALSE(refused.has_value());
+    CHECK(refused.error().code == isv::errc::permission_denied);
+  }
+  const auto missing = c.delete_group(contoso, global_admin, {isv::group_id{99}}, t0);
+  REQUIRE_FALSE(missing.has_value());
+  CHECK(missing.error().code == isv::errc::not_found);
+  CHECK(repo.events(contoso).value() == before);
+
+  REQUIRE(c.name_user(contoso, global_admin, {alice, "Alice Smith"}, t0).has_value());
+  REQUIRE(c.delete_group(contoso, global_admin, {sales}, t0).has_value());
+  const auto stored = repo.read(contoso).value();
+  CHECK(stored.directory().find_by_name("alice").users == std::vector{alice});
+  CHECK_FALSE(stored.directory().has_group(sales));
 }

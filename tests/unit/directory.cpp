@@ -145,3 +145,94 @@ TEST_CASE("a directory changes only by isv::apply(dir, e), the one fold in evolv
   CHECK(dir.members(sales) == std::set<isv::user_id>{member(2)});
   CHECK_FALSE(dir.has_user(stranger));
 }
+
+// ---- Display names and the search by name (D-DIR-2), removals (D-DIR-1) -----------------------
+
+TEST_CASE("a name prefix finds users and groups, ASCII case folded, in name order [D-DIR-2]") {
+  auto dir = directory_of({event_of(tenant_1, users_added{members(1, 6)}), event_of(tenant_1, user_named{member(1), "Ana Lima"}),
+                           event_of(tenant_1, user_named{member(2), "ANDREA"}), event_of(tenant_1, user_named{member(3), "andy"}),
+                           event_of(tenant_1, user_named{member(4), "Dana"}), event_of(tenant_1, user_named{member(5), "Émile"}),
+                           event_of(tenant_1, group_created{sales, "Analytics"}), event_of(tenant_1, group_created{support, "Support"})});
+  const auto an = dir.find_by_name("an");
+  CHECK(an.users == std::vector{member(1), member(2), member(3)}); // "ana lima" < "andrea" < "andy"; not "Dana"
+  CHECK(an.groups == std::vector{sales});
+  CHECK(dir.find_by_name("AND").users == members(2, 3));
+  CHECK(dir.find_by_name("ana l").users == std::vector{member(1)});
+  CHECK(dir.find_by_name("su").users.empty());
+  CHECK(dir.find_by_name("su").groups == std::vector{support});
+  CHECK(dir.find_by_name("Émile").users == std::vector{member(5)}); // other bytes compare as they are
+  CHECK(dir.find_by_name("émile").users.empty());
+  CHECK(dir.find_by_name("x") == isv::name_matches{});
+  // At most `limit` of each; an empty prefix lists every named user and group, in name order.
+  CHECK(dir.find_by_name("an", 2).users == members(1, 2));
+  const auto all = dir.find_by_name("");
+  CHECK(all.users == std::vector{member(1), member(2), member(3), member(4), member(5)}); // member 6 has no name
+  CHECK(all.groups == std::vector{sales, support});
+}
+
+TEST_CASE("a renamed user or group is found by the new name only; removed users and deleted groups are not found [D-DIR-2] [D-DIR-1]") {
+  auto dir = directory_of({event_of(tenant_1, users_added{members(1, 2)}), event_of(tenant_1, user_named{member(1), "Ana"}),
+                           event_of(tenant_1, user_named{member(2), "Bea"}), event_of(tenant_1, group_created{sales, "Sales"})});
+  isv::apply(dir, event_of(tenant_1, user_named{member(1), "Carla"}));
+  isv::apply(dir, event_of(tenant_1, group_created{sales, "Revenue"}));
+  CHECK(dir.find_by_name("an").users.empty());
+  CHECK(dir.find_by_name("car").users == std::vector{member(1)});
+  CHECK(dir.find_by_name("sa").groups.empty());
+  CHECK(dir.find_by_name("rev").groups == std::vector{sales});
+  REQUIRE(dir.user_name(member(1)) != nullptr);
+  CHECK(*dir.user_name(member(1)) == "Carla");
+
+  isv::apply(dir, event_of(tenant_1, users_removed{{member(2)}}));
+  isv::apply(dir, event_of(tenant_1, group_deleted{sales}));
+  CHECK(dir.find_by_name("bea").users.empty());
+  CHECK(dir.user_name(member(2)) == nullptr);
+  CHECK(dir.find_by_name("").groups.empty());
+  // Added again, a removed user starts without a name.
+  isv::apply(dir, event_of(tenant_1, users_added{{member(2)}}));
+  CHECK(dir.user_name(member(2)) == nullptr);
+  CHECK(dir.find_by_name("").users == std::vector{member(1)});
+}
+
+TEST_CASE("a removed user leaves the directory and every group; a deleted group is gone with its members list [D-DIR-1]") {
+  auto dir = directory_of({event_of(tenant_1, users_added{members(1, 3)}), event_of(tenant_1, group_created{sales, "Sales"}),
+                           event_of(tenant_1, group_created{support, "Support"}),
+                           event_of(tenant_1, members_added{sales, members(1, 3)}), event_of(tenant_1, members_added{support, members(1, 2)})});
+  isv::apply(dir, event_of(tenant_1, users_removed{{member(1), member(2)}}));
+  CHECK_FALSE(dir.has_user(member(1)));
+  CHECK_FALSE(dir.has_user(member(2)));
+  CHECK(dir.has_user(member(3)));
+  CHECK(dir.user_count() == 1);
+  CHECK(dir.members(sales) == std::set{member(3)});
+  CHECK(dir.members(support).empty());
+  CHECK(dir.has_group(support)); // a group emptied by removals stays
+  isv::apply(dir, event_of(tenant_1, group_deleted{sales}));
+  CHECK_FALSE(dir.has_group(sales));
+  CHECK(dir.members(sales).empty());
+  CHECK(dir.has_user(member(3))); // deleting a group removes no user
+}
+
+TEST_CASE("naming a user never added, removing or deleting what is not there, or another tenant's event changes nothing [D-DIR-1] [D-DIR-2] [D-TENANT-1]") {
+  const auto before = directory_of({event_of(tenant_1, users_added{members(1, 2)}), event_of(tenant_1, group_created{sales, "Sales"})});
+  auto dir = before;
+  isv::apply(dir, event_of(tenant_1, user_named{stranger, "Eve"}));
+  isv::apply(dir, event_of(tenant_1, users_removed{{stranger}}));
+  isv::apply(dir, event_of(tenant_1, group_deleted{support}));
+  isv::apply(dir, event_of(tenant_2, user_named{member(1), "Ana"}));
+  isv::apply(dir, event_of(tenant_2, users_removed{{member(1)}}));
+  isv::apply(dir, event_of(tenant_2, group_deleted{sales}));
+  CHECK(dir == before);
+  CHECK_FALSE(dir.has_user(stranger));
+  CHECK(dir.find_by_name("eve").users.empty());
+}
+
+TEST_CASE("directories built from the same events in either order of naming are equal, names and indexes included [D-DIR-2] [D-AUDIT-1]") {
+  const auto a = directory_of({event_of(tenant_1, users_added{members(1, 2)}), event_of(tenant_1, user_named{member(1), "Ana"}),
+                               event_of(tenant_1, user_named{member(2), "Bea"})});
+  const auto b = directory_of({event_of(tenant_1, users_added{members(1, 2)}), event_of(tenant_1, user_named{member(2), "Bea"}),
+                               event_of(tenant_1, user_named{member(1), "Zoe"}), event_of(tenant_1, user_named{member(1), "Ana"})});
+  CHECK(a == b);
+  auto c = a;
+  isv::apply(c, event_of(tenant_1, user_named{member(1), "ana"}));
+  CHECK_FALSE(c == a); // the display name keeps its case; only the search folds it
+  CHECK(c.find_by_name("ANA").users == std::vector{member(1)});
+}

@@ -29,6 +29,25 @@ auto try_remove(const isv::directory& dir, const refs& subs, const isv::actor& w
                                        isv::remove_members_command{group, std::move(users)}, now));
 }
 
+auto try_remove_users(const isv::directory& dir, const refs& subs, const isv::actor& who, std::vector<isv::user_id> users) {
+  return events_of(isv::remove_users(dir, std::span<const isv::subscription_ref>(subs), who,
+                                     isv::remove_users_command{std::move(users)}, now));
+}
+
+auto try_delete(const isv::directory& dir, const refs& subs, const isv::actor& who, isv::group_id group) {
+  return events_of(isv::delete_group(dir, std::span<const isv::subscription_ref>(subs), who, isv::delete_group_command{group}, now));
+}
+
+/// A second active subscription of the world's tenant with `groups` assigned to it.
+held second_with(const world& w, isv::count_t seats, std::vector<isv::group_id> groups) {
+  auto second = buy(w.org, w.profile, saas_app(), purchase_of(saas_app(), seats, isv::acquisition_channel::direct, subscription_2));
+  const auto assigned =
+      isv::assign(second.sub, second.book, w.dir, w.as(global_admin), isv::assign_command{subscription_2, {}, std::move(groups)}, now);
+  REQUIRE(assigned.has_value());
+  second.apply(assigned.value().events);
+  return second;
+}
+
 /// The payloads of type P among `events`.
 template <class P>
 std::vector<P> payloads(const std::vector<isv::event>& events) {
@@ -334,4 +353,188 @@ TEST_CASE("a subscription listed twice for one membership change is refused, so 
   REQUIRE_FALSE(removed.has_value());
   CHECK(removed.error().code == isv::errc::invalid_argument);
   CHECK(w.sub.licenses_in_use == 1);
+}
+
+// ---- Removing users and deleting groups (D-DIR-1) ---------------------------------------------
+
+TEST_CASE("removing a user releases every license the user holds, direct or through groups, in every subscription, in one update [D-DIR-1]") {
+  auto w = world::with_seats(5);
+  w.add_group(sales, {member(1), member(2)});
+  w.add_group(support, {member(1)});
+  (void)w.assign({member(1)}, {sales, support}); // member 1: direct, sales and support
+  auto second = second_with(w, 5, {sales});       // member 1 through sales only
+  REQUIRE(w.sub.licenses_in_use == 2);
+  REQUIRE(second.sub.licenses_in_use == 2);
+
+  const auto r = try_remove_users(w.dir, {{&w.sub, &w.book}, {&second.sub, &second.book}}, w.as(user_admin), {member(1)});
+  REQUIRE(r.has_value());
+  REQUIRE_FALSE(r.value().empty());
+  CHECK(std::get<users_removed>(r.value().front().payload).users == std::vector{member(1)});
+  // Every path but the last loses the user; the last releases the license: direct first, then groups in order.
+  CHECK(payloads<licenses_released>(r.value()) ==
+        std::vector<licenses_released>{{subscription_1, std::nullopt, {}, {member(1)}},
+                                       {subscription_1, sales, {}, {member(1)}},
+                                       {subscription_1, support, {member(1)}, {}},
+                                       {subscription_2, sales, {member(1)}, {}}});
+  for (const auto& e : r.value()) CHECK(e.actor == std::optional{user_admin});
+
+  w.apply(r.value());
+  second.apply(r.value());
+  CHECK_FALSE(w.dir.has_user(member(1)));
+  CHECK_FALSE(w.dir.is_member(sales, member(1)));
+  CHECK_FALSE(w.dir.is_member(support, member(1)));
+  CHECK(w.dir.is_member(sales, member(2)));
+  CHECK(w.holders() == std::vector{member(2)});
+  CHECK(w.sub.licenses_in_use == 1);
+  CHECK_FALSE(second.book.holds(member(1)));
+  CHECK(second.book.holds(member(2)));
+  CHECK(second.sub.licenses_in_use == 1);
+}
+
+TEST_CASE("removing a user in count violation clears the violation, and a user without licenses only leaves the directory [D-DIR-1] [D-GROUP-1]") {
+  auto w = world::with_seats(1);
+  w.add_group(sales, {member(1), member(2)});
+  (void)w.assign({}, {sales}); // member 1 holds the seat, member 2 waits in violation
+  REQUIRE(w.book.in_violation(member(2), sales));
+  const auto r = try_remove_users(w.dir, {{&w.sub, &w.book}}, w.as(global_admin), {member(3), member(2)});
+  REQUIRE(r.has_value());
+  CHECK(std::get<users_removed>(r.value().front().payload).users == members(2, 3)); // sorted
+  CHECK(payloads<licenses_released>(r.value()).empty());
+  CHECK(payloads<violations_cleared>(r.value()) == std::vector<violations_cleared>{{subscription_1, sales, {member(2)}}});
+  w.apply(r.value());
+  CHECK(w.book.violation_count() == 0);
+  CHECK(w.holders() == std::vector{member(1)});
+  CHECK_FALSE(w.dir.has_user(member(2)));
+  CHECK_FALSE(w.dir.has_user(member(3)));
+}
+
+TEST_CASE("removing users who are not in the directory, none, or one twice is refused and changes nothing [D-DIR-1] [D-ERR-1]") {
+  auto w = world::with_seats(5);
+  (void)w.assign({member(1)});
+  const refs subs{{&w.sub, &w.book}};
+  const auto before = w.state;
+  const auto unknown = try_remove_users(w.dir, subs, w.as(global_admin), {member(1), stranger});
+  REQUIRE_FALSE(unknown.has_value());
+  CHECK(unknown.error().code == isv::errc::not_found);
+  CHECK_THAT(unknown.error().message, says("user 999 is not a user of tenant 1"));
+  const auto none = try_remove_users(w.dir, subs, w.as(global_admin), {});
+  REQUIRE_FALSE(none.has_value());
+  CHECK(none.error().code == isv::errc::invalid_argument);
+  const auto twice = try_remove_users(w.dir, subs, w.as(global_admin), {member(1), member(1)});
+  REQUIRE_FALSE(twice.has_value());
+  CHECK(twice.error().code == isv::errc::invalid_argument);
+  const auto listed_twice = try_remove_users(w.dir, {{&w.sub, &w.book}, {&w.sub, &w.book}}, w.as(global_admin), {member(1)});
+  REQUIRE_FALSE(listed_twice.has_value());
+  CHECK(listed_twice.error().code == isv::errc::invalid_argument);
+  CHECK(w.state == before);
+}
+
+TEST_CASE("deleting a group releases only the licenses it alone gave, ends its assignment and deletes it [D-DIR-1] [D-ASSIGN-5]") {
+  auto w = world::with_seats(5);
+  w.add_group(sales, members(1, 3));
+  w.add_group(support, {member(2)});
+  (void)w.assign({member(3)}, {sales, support}); // 1: sales; 2: sales and support; 3: direct and sales
+  auto second = second_with(w, 5, {support});
+  REQUIRE(w.sub.licenses_in_use == 3);
+
+  const auto r = try_delete(w.dir, {{&w.sub, &w.book}, {&second.sub, &second.book}}, w.as(user_admin), sales);
+  REQUIRE(r.has_value());
+  CHECK(std::get<group_deleted>(r.value().front().payload).group == sales);
+  CHECK(payloads<licenses_released>(r.value()) ==
+        std::vector<licenses_released>{{subscription_1, sales, {member(1)}, {member(2), member(3)}}});
+  CHECK(payloads<group_unassigned>(r.value()) == std::vector<group_unassigned>{{subscription_1, sales}});
+
+  w.apply(r.value());
+  second.apply(r.value());
+  CHECK_FALSE(w.dir.has_group(sales));
+  CHECK(w.dir.has_user(member(1))); // the members stay in the tenant
+  CHECK(w.holders() == members(2, 3));
+  CHECK(w.sub.licenses_in_use == 2);
+  CHECK_FALSE(w.book.group_assigned(sales));
+  CHECK(paths_of(w.book, member(2)).groups == std::vector{support});
+  CHECK(paths_of(w.book, member(3)).direct);
+  CHECK(paths_of(w.book, member(3)).groups.empty());
+  CHECK(second.book.holds(member(2))); // another group's subscription is untouched
+  CHECK(second.sub.licenses_in_use == 1);
+}
+
+TEST_CASE("deleting a group clears its violations in every subscription [D-DIR-1] [D-GROUP-1]") {
+  auto w = world::with_seats(1);
+  w.add_group(sales, members(1, 3));
+  (void)w.assign({}, {sales}); // member 1 holds the seat; 2 and 3 wait
+  auto second = second_with(w, 2, {sales}); // members 1 and 2 hold; 3 waits
+  REQUIRE(w.book.violation_count() == 2);
+  REQUIRE(second.book.violation_count() == 1);
+
+  const auto r = try_delete(w.dir, {{&w.sub, &w.book}, {&second.sub, &second.book}}, w.as(global_admin), sales);
+  REQUIRE(r.has_value());
+  CHECK(payloads<violations_cleared>(r.value()) ==
+        std::vector<violations_cleared>{{subscription_1, sales, members(2, 3)}, {subscription_2, sales, {member(3)}}});
+  w.apply(r.value());
+  second.apply(r.value());
+  CHECK(w.book.violation_count() == 0);
+  CHECK(second.book.violation_count() == 0);
+  CHECK(w.book.size() == 0);
+  CHECK(second.book.size() == 0);
+  CHECK(w.sub.licenses_in_use == 0);
+  CHECK(second.sub.licenses_in_use == 0);
+  CHECK_FALSE(second.book.group_assigned(sales));
+}
+
+TEST_CASE("deleting a group that is not in the directory is refused and changes nothing [D-DIR-1] [D-ERR-1]") {
+  auto w = world::with_seats(5);
+  const auto before = w.state;
+  const auto r = try_delete(w.dir, {{&w.sub, &w.book}}, w.as(global_admin), isv::group_id{9});
+  REQUIRE_FALSE(r.has_value());
+  CHECK(r.error().code == isv::errc::not_found);
+  CHECK_THAT(r.error().message, says("group 9 is not a group of tenant 1"));
+  CHECK(w.state == before);
+}
+
+TEST_CASE("only a Global or User administrator removes users, deletes groups and names users [D-DIR-1] [D-DIR-2] [D-ROLE-3]") {
+  auto w = world::with_seats(5);
+  w.add_group(sales, {member(1)});
+  const refs subs{{&w.sub, &w.book}};
+  for (const auto who : {license_admin, billing_admin, global_reader}) {
+    CAPTURE(who);
+    const auto removed = try_remove_users(w.dir, subs, w.as(who), {member(1)});
+    REQUIRE_FALSE(removed.has_value());
+    CHECK(removed.error().code == isv::errc::permission_denied);
+    CHECK_THAT(removed.error().message, says("manage users and groups"));
+    CHECK_THAT(removed.error().message, says("Global administrator or User administrator"));
+    const auto deleted = try_delete(w.dir, subs, w.as(who), sales);
+    REQUIRE_FALSE(deleted.has_value());
+    CHECK(deleted.error().code == isv::errc::permission_denied);
+    const auto named = isv::name_user(w.dir, w.as(who), isv::name_user_command{member(1), "Ana"}, now);
+    REQUIRE_FALSE(named.has_value());
+    CHECK(named.error().code == isv::errc::permission_denied);
+  }
+  for (const auto who : {global_admin, user_admin}) {
+    CAPTURE(who);
+    CHECK(try_remove_users(w.dir, subs, w.as(who), {member(1)}).has_value());
+    CHECK(try_delete(w.dir, subs, w.as(who), sales).has_value());
+    CHECK(isv::name_user(w.dir, w.as(who), isv::name_user_command{member(1), "Ana"}, now).has_value());
+  }
+}
+
+TEST_CASE("naming a user: an unknown user or an empty name is refused, the same name again changes nothing [D-DIR-2] [D-ERR-1]") {
+  auto w = world::with_seats(5);
+  const auto named = isv::name_user(w.dir, w.as(user_admin), isv::name_user_command{member(1), "Ana"}, now);
+  REQUIRE(named.has_value());
+  CHECK(payloads<user_named>(named.value().events) == std::vector<user_named>{{member(1), "Ana"}});
+  w.apply(named.value().events);
+  REQUIRE(w.dir.user_name(member(1)) != nullptr);
+  CHECK(*w.dir.user_name(member(1)) == "Ana");
+
+  const auto again = isv::name_user(w.dir, w.as(user_admin), isv::name_user_command{member(1), "Ana"}, now);
+  REQUIRE(again.has_value());
+  CHECK(again.value().events.empty());
+  const auto unknown = isv::name_user(w.dir, w.as(user_admin), isv::name_user_command{stranger, "Eve"}, now);
+  REQUIRE_FALSE(unknown.has_value());
+  CHECK(unknown.error().code == isv::errc::not_found);
+  CHECK_THAT(unknown.error().message, says("user 999 is not a user of tenant 1"));
+  const auto empty = isv::name_user(w.dir, w.as(user_admin), isv::name_user_command{member(1), ""}, now);
+  REQUIRE_FALSE(empty.has_value());
+  CHECK(empty.error().code == isv::errc::invalid_argument);
+  CHECK(*w.dir.user_name(member(1)) == "Ana");
 }
