@@ -38,7 +38,7 @@ void print_failure(std::uint64_t used_seed, const invariants::run_report& run) {
 } // namespace
 
 TEST_CASE("100 000 random operations keep every invariant [D-ASSIGN-2] [D-ASSIGN-3] [D-LIFE-2] [D-LIFE-3] [D-TENANT-1] [D-ERR-1] "
-          "[D-AUDIT-1] [D-IDEM-1]") {
+          "[D-AUDIT-1] [D-IDEM-1] [D-DIR-1]") {
   const auto used_seed = seed();
   const auto count = step_count();
   std::cout << "invariants: seed " << used_seed << ", " << count << " random operations\n";

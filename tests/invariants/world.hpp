@@ -38,6 +38,7 @@ enum class op {
   add_users, create_group, add_members, remove_members, grant_role, revoke_role,
   create_billing_profile, change_contact_info, add_payment_method, remove_payment_method, set_default_payment_method,
   set_billing_role, issue_invoice, view_invoice, pay_invoice, collect_overdue, advance_to,
+  remove_users, delete_group, name_user,
   forge_over_assignment, ///< test only: grants licenses beyond the quantity, straight into the repository
   forge_other_tenant,    ///< test only: saves an event of this step's tenant into another tenant
 };
@@ -48,7 +49,7 @@ inline constexpr const char* op_names[] = {
     "add_users", "create_group", "add_members", "remove_members", "grant_role", "revoke_role",
     "create_billing_profile", "change_contact_info", "add_payment_method", "remove_payment_method",
     "set_default_payment_method", "set_billing_role", "issue_invoice", "view_invoice", "pay_invoice", "collect_overdue",
-    "advance_to", "forge_over_assignment", "forge_other_tenant"};
+    "advance_to", "remove_users", "delete_group", "name_user", "forge_over_assignment", "forge_other_tenant"};
 inline constexpr std::size_t op_count = std::size(op_names);
 
 [[nodiscard]] inline bool is_platform(op o) {
@@ -64,7 +65,8 @@ using command = std::variant<std::monostate, isv::purchase_command, isv::activat
                              isv::basic_contact_info_command<T>, isv::basic_add_payment_method_command<T>,
                              isv::basic_payment_method_command<T>, isv::basic_billing_role_command<T>,
                              isv::basic_issue_invoice_command<T>, isv::view_invoice_command,
-                             isv::basic_pay_invoice_command<T>, isv::collect_overdue_command, isv::advance_command>;
+                             isv::basic_pay_invoice_command<T>, isv::collect_overdue_command, isv::advance_command,
+                             isv::remove_users_command, isv::delete_group_command, isv::name_user_command>;
 
 /// One recorded operation: everything needed to run it again from scratch.
 struct step {
@@ -420,6 +422,9 @@ private:
       case op::pay_invoice: return record(c.pay_invoice(t, u, as<isv::basic_pay_invoice_command<T>>(s), at, k));
       case op::collect_overdue: return record(c.collect_overdue(t, as<isv::collect_overdue_command>(s), at, k));
       case op::advance_to: return record(c.advance_to(t, as<isv::advance_command>(s), at, k));
+      case op::remove_users: return record(c.remove_users(t, u, as<isv::remove_users_command>(s), at, k));
+      case op::delete_group: return record(c.delete_group(t, u, as<isv::delete_group_command>(s), at, k));
+      case op::name_user: return record(c.name_user(t, u, as<isv::name_user_command>(s), at, k));
       case op::forge_over_assignment: return forge_over_assignment(s);
       case op::forge_other_tenant: return forge_other_tenant(s);
     }
@@ -638,7 +643,8 @@ private:
       case op::assign: case op::preview_unassign: case op::confirm_unassign: case op::reprocess: return one_of(licenses);
       case op::purchase: case op::activate: case op::change_quantity: case op::cancel: case op::set_auto_renew:
       case op::change_billing_profile: case op::create_billing_profile: return one_of(billing);
-      case op::add_users: case op::create_group: case op::add_members: case op::remove_members: return one_of(directory);
+      case op::add_users: case op::create_group: case op::add_members: case op::remove_members:
+      case op::remove_users: case op::delete_group: case op::name_user: return one_of(directory);
       case op::grant_role: case op::revoke_role: case op::install: return one_of(global);
       case op::change_contact_info: case op::add_payment_method: case op::remove_payment_method:
       case op::set_default_payment_method: case op::set_billing_role: return one_of(profile_editors);
@@ -735,7 +741,8 @@ private:
         {op::change_contact_info, 1}, {op::add_payment_method, 2}, {op::remove_payment_method, 1},
         {op::set_default_payment_method, 1}, {op::set_billing_role, 2}, {op::issue_invoice, 3},
         {op::view_invoice, 1},    {op::pay_invoice, 3},       {op::collect_overdue, 3},
-        {op::advance_to, 3},      {op::forge_over_assignment, 1}, {op::forge_other_tenant, 1}};
+        {op::advance_to, 3},      {op::remove_users, 2},      {op::delete_group, 1},
+        {op::name_user, 1},       {op::forge_over_assignment, 1}, {op::forge_other_tenant, 1}};
     unsigned total = 0;
     const auto wanted = [&](op o) { return !is_forgery(o) || forgery_ == o; };
     for (const auto& [o, w] : weights)
@@ -795,6 +802,9 @@ private:
       case op::create_group: s.cmd = isv::create_group_command{group(t), chance(0.95) ? "Group" : ""}; break;
       case op::add_members:
       case op::remove_members: s.cmd = isv::membership_command{group(t), users(t, 4)}; break;
+      case op::remove_users: s.cmd = isv::remove_users_command{users(t, 2)}; break;
+      case op::delete_group: s.cmd = isv::delete_group_command{group(t)}; break;
+      case op::name_user: s.cmd = isv::name_user_command{user(t), chance(0.9) ? "User " + std::to_string(pick(5)) : ""}; break;
       case op::grant_role:
       case op::revoke_role: {
         const dr roles[] = {dr::global_administrator, dr::billing_administrator, dr::license_administrator,
