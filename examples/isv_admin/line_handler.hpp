@@ -52,6 +52,9 @@ inline constexpr std::array operations{
   operation_doc{"create_group", actor_kind::admin, true, "Create a group.", R"({"group": "30", "name": "Sales"})"},
   operation_doc{"add_members", actor_kind::admin, true, "Add users to a group; the group's licenses follow (D-ASSIGN-2).", R"({"group": "30", "users": ["22"]})"},
   operation_doc{"remove_members", actor_kind::admin, true, "Remove users from a group; licenses it gave go unless another path remains (D-ASSIGN-5).", R"({"group": "30", "users": ["22"]})"},
+  operation_doc{"name_user", actor_kind::admin, true, "Give a user a display name, by which the directory finds them (D-DIR-2).", R"({"user": "22", "name": "Megan Bowen"})"},
+  operation_doc{"remove_users", actor_kind::admin, true, "Remove users from the tenant; every license they hold goes in the same commit (D-DIR-1).", R"({"users": ["22"]})"},
+  operation_doc{"delete_group", actor_kind::admin, true, "Delete a group; licenses it alone gave go, its assignments and violations end (D-DIR-1).", R"({"group": "30"})"},
   operation_doc{"grant_role", actor_kind::admin, true, "Grant a directory role.", R"({"user": "8", "role": "license_administrator"})"},
   operation_doc{"revoke_role", actor_kind::admin, true, "Revoke a directory role.", R"({"user": "8", "role": "license_administrator"})"},
   // ---- Billing profiles
