@@ -336,6 +336,10 @@ void events_are_appended_in_order_and_replay_rebuilds_state() {
   record(ok(center.add_payment_method(tenant_a, admin, {profile_1, {card, isv::payment_method_kind::credit_card, "Visa 4242"}}, now + 10s)));
   record(ok(center.issue_invoice(tenant_a, {invoice_1, profile_1}, now + 11s)));
   record(ok(center.pay_invoice(tenant_a, admin, {invoice_1, std::nullopt}, now + 12s)));
+  // The directory lifecycle (D-DIR-1, D-DIR-2): its events are stored and replayed like the others.
+  record(ok(center.name_user(tenant_a, admin, {user(3), "Cy"}, now + 13s)));
+  record(ok(center.remove_users(tenant_a, admin, {{user(2)}}, now + 14s)));
+  record(ok(center.delete_group(tenant_a, admin, {sales}, now + 15s)));
 
   const auto log = ok(repo.events(tenant_a, 0));
   CHECK(log == expected);

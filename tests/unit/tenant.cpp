@@ -81,6 +81,11 @@ TEST_CASE("every operation family refuses an admin of another tenant [D-TENANT-1
                                                             isv::membership_command{sales, {member(3)}}, t0)); }},
       {"remove_members", [&] { return refusal(isv::remove_members(w.dir, std::span<const isv::subscription_ref>(refs), stranger,
                                                                   isv::remove_members_command{sales, {member(2)}}, t0)); }},
+      {"remove_users", [&] { return refusal(isv::remove_users(w.dir, std::span<const isv::subscription_ref>(refs), stranger,
+                                                              isv::remove_users_command{{member(2)}}, t0)); }},
+      {"delete_group", [&] { return refusal(isv::delete_group(w.dir, std::span<const isv::subscription_ref>(refs), stranger,
+                                                              isv::delete_group_command{sales}, t0)); }},
+      {"name_user", [&] { return refusal(isv::name_user(w.dir, stranger, isv::name_user_command{member(2), "Bea"}, t0)); }},
       {"grant_role", [&] { return refusal(isv::grant_role(w.org, stranger, isv::role_command{member(1), dr::license_administrator}, t0)); }},
       {"revoke_role", [&] { return refusal(isv::revoke_role(w.org, stranger, isv::revoke_role_command{license_admin, dr::license_administrator}, t0)); }},
   };
