@@ -41,12 +41,36 @@ using basic_directory_update = basic_update<std::monostate, Traits>;
 using directory_update = basic_directory_update<default_traits>;
 using subscription_ref = basic_subscription_ref<default_traits>;
 
+namespace detail {
+/// Every directory operation starts here: the acting admin is of the directory's tenant
+/// (D-TENANT-1) and holds a role the command's row of the authorization table allows.
+template <licensing_traits T, class Command>
+result<void> may_change_directory(const basic_directory<T>& dir, const basic_actor<T>& admin, const Command& cmd) {
+  BOOST_OUTCOME_TRY(same_tenant(admin, dir.tenant(), dir.tenant()));
+  return authorize(guard_of(cmd), admin.roles);
+}
+
+/// Every listed user is in the directory; else not_found, naming the first who is not.
+template <licensing_traits T>
+result<void> known_users(const basic_directory<T>& dir, const std::vector<user_id_t<T>>& users) {
+  if (const auto* unknown = dir.first_unknown(users))
+    return fail(errc::not_found, describe(*unknown) + " is not a user of " + describe(dir.tenant()) + ".");
+  return BOOST_OUTCOME_V2_NAMESPACE::success();
+}
+
+/// The group is in the directory; else not_found.
+template <licensing_traits T>
+result<void> known_group(const basic_directory<T>& dir, const group_id_t<T>& group) {
+  if (!dir.has_group(group)) return fail(errc::not_found, describe(group) + " is not a group of " + describe(dir.tenant()) + ".");
+  return BOOST_OUTCOME_V2_NAMESPACE::success();
+}
+} // namespace detail
+
 /// Adds users to the tenant's directory. Users already there are left as they are.
 template <licensing_traits T>
 result<basic_directory_update<T>> add_users(const basic_directory<T>& dir, const basic_actor<T>& admin,
                                             const basic_add_users_command<T>& cmd, const time_point_t<T>& now) {
-  BOOST_OUTCOME_TRY(detail::same_tenant(admin, dir.tenant(), dir.tenant()));
-  BOOST_OUTCOME_TRY(authorize(detail::guard_of(cmd), admin.roles));
+  BOOST_OUTCOME_TRY(detail::may_change_directory(dir, admin, cmd));
   if (cmd.users.empty()) return fail(errc::invalid_argument, "Nothing to add: list at least one user.");
   BOOST_OUTCOME_TRY(detail::distinct(cmd.users));
   basic_users_added<T> added;
@@ -60,22 +84,13 @@ result<basic_directory_update<T>> add_users(const basic_directory<T>& dir, const
 template <licensing_traits T>
 result<basic_directory_update<T>> create_group(const basic_directory<T>& dir, const basic_actor<T>& admin,
                                                const basic_create_group_command<T>& cmd, const time_point_t<T>& now) {
-  BOOST_OUTCOME_TRY(detail::same_tenant(admin, dir.tenant(), dir.tenant()));
-  BOOST_OUTCOME_TRY(authorize(detail::guard_of(cmd), admin.roles));
+  BOOST_OUTCOME_TRY(detail::may_change_directory(dir, admin, cmd));
   if (dir.has_group(cmd.group))
     return fail(errc::already_exists, detail::describe(cmd.group) + " already exists in " + detail::describe(dir.tenant()) + ".");
   return detail::update_of(std::monostate{}, admin, now, basic_group_created<T>{cmd.group, cmd.name});
 }
 
 namespace detail {
-/// Every listed user is in the directory; else not_found, naming the first who is not.
-template <licensing_traits T>
-result<void> known_users(const basic_directory<T>& dir, const std::vector<user_id_t<T>>& users) {
-  if (const auto* unknown = dir.first_unknown(users))
-    return fail(errc::not_found, describe(*unknown) + " is not a user of " + describe(dir.tenant()) + ".");
-  return BOOST_OUTCOME_V2_NAMESPACE::success();
-}
-
 /// The subscriptions a directory operation reads: the actor's tenant's, each with its own book, each once.
 template <licensing_traits T>
 result<void> valid_subscriptions(const basic_actor<T>& admin, range_of<basic_subscription_ref<T>> subscriptions) {
@@ -92,10 +107,8 @@ result<void> valid_subscriptions(const basic_actor<T>& admin, range_of<basic_sub
 template <licensing_traits T, class Command>
 result<void> valid_membership(const basic_directory<T>& dir, const basic_actor<T>& admin, const Command& cmd,
                               detail::range_of<basic_subscription_ref<T>> subscriptions) {
-  BOOST_OUTCOME_TRY(same_tenant(admin, dir.tenant(), dir.tenant()));
-  BOOST_OUTCOME_TRY(authorize(detail::guard_of(cmd), admin.roles));
-  if (!dir.has_group(cmd.group))
-    return fail(errc::not_found, describe(cmd.group) + " is not a group of " + describe(dir.tenant()) + ".");
+  BOOST_OUTCOME_TRY(may_change_directory(dir, admin, cmd));
+  BOOST_OUTCOME_TRY(known_group(dir, cmd.group));
   if (cmd.users.empty()) return fail(errc::invalid_argument, "List at least one member.");
   BOOST_OUTCOME_TRY(distinct(cmd.users));
   BOOST_OUTCOME_TRY(known_users(dir, cmd.users));
@@ -222,8 +235,7 @@ result<basic_directory_update<T>> remove_users(const basic_directory<T>& dir,
                                                detail::range_of<basic_subscription_ref<T>> subscriptions,
                                                const basic_actor<T>& admin, const basic_remove_users_command<T>& cmd,
                                                const time_point_t<T>& now) {
-  BOOST_OUTCOME_TRY(detail::same_tenant(admin, dir.tenant(), dir.tenant()));
-  BOOST_OUTCOME_TRY(authorize(detail::guard_of(cmd), admin.roles));
+  BOOST_OUTCOME_TRY(detail::may_change_directory(dir, admin, cmd));
   if (cmd.users.empty()) return fail(errc::invalid_argument, "Nothing to remove: list at least one user.");
   BOOST_OUTCOME_TRY(detail::distinct(cmd.users));
   BOOST_OUTCOME_TRY(detail::known_users(dir, cmd.users));
@@ -246,10 +258,8 @@ result<basic_directory_update<T>> delete_group(const basic_directory<T>& dir,
                                                detail::range_of<basic_subscription_ref<T>> subscriptions,
                                                const basic_actor<T>& admin, const basic_delete_group_command<T>& cmd,
                                                const time_point_t<T>& now) {
-  BOOST_OUTCOME_TRY(detail::same_tenant(admin, dir.tenant(), dir.tenant()));
-  BOOST_OUTCOME_TRY(authorize(detail::guard_of(cmd), admin.roles));
-  if (!dir.has_group(cmd.group))
-    return fail(errc::not_found, detail::describe(cmd.group) + " is not a group of " + detail::describe(dir.tenant()) + ".");
+  BOOST_OUTCOME_TRY(detail::may_change_directory(dir, admin, cmd));
+  BOOST_OUTCOME_TRY(detail::known_group(dir, cmd.group));
   BOOST_OUTCOME_TRY(detail::valid_subscriptions(admin, subscriptions));
   basic_directory_update<T> out;
   const auto stamp = detail::make_event(admin, now, basic_group_deleted<T>{cmd.group});
@@ -272,10 +282,8 @@ result<basic_directory_update<T>> delete_group(const basic_directory<T>& dir,
 template <licensing_traits T>
 result<basic_directory_update<T>> name_user(const basic_directory<T>& dir, const basic_actor<T>& admin,
                                             const basic_name_user_command<T>& cmd, const time_point_t<T>& now) {
-  BOOST_OUTCOME_TRY(detail::same_tenant(admin, dir.tenant(), dir.tenant()));
-  BOOST_OUTCOME_TRY(authorize(detail::guard_of(cmd), admin.roles));
-  if (!dir.has_user(cmd.user))
-    return fail(errc::not_found, detail::describe(cmd.user) + " is not a user of " + detail::describe(dir.tenant()) + ".");
+  BOOST_OUTCOME_TRY(detail::may_change_directory(dir, admin, cmd));
+  BOOST_OUTCOME_TRY(detail::known_users(dir, std::vector{cmd.user}));
   if (cmd.name == typename T::string_type{})
     return fail(errc::invalid_argument, "A display name cannot be empty: give " + detail::describe(cmd.user) + " a name.");
   if (const auto* current = dir.user_name(cmd.user); current && *current == cmd.name)
