@@ -1,4 +1,4 @@
-// basic_directory: a tenant's users and groups with their members; events change it in place (how: isv/evolve.hpp).
+// basic_directory: a tenant's users and groups with their members and display names, and the search by name prefix; events change it in place (how: isv/evolve.hpp).
 #pragma once
 
 #include "isv/detail/hash_table.hpp"
@@ -15,8 +15,6 @@
 
 namespace isv {
 
-/// Who exists in a tenant. A user or group id that is not here is not this tenant's (D-TENANT-1).
-/// Members are kept sorted: group assignments serve them in that stable order (D-GROUP-1).
 /// What a search by name found (D-DIR-2): users and groups, each in the order of their names
 /// (case folded, then by id).
 template <licensing_traits Traits>
@@ -37,6 +35,9 @@ template <class String>
 }
 } // namespace detail
 
+/// Who exists in a tenant. A user or group id that is not here is not this tenant's (D-TENANT-1).
+/// Members are kept sorted: group assignments serve them in that stable order (D-GROUP-1).
+/// Users and groups have display names, found by a prefix of the name (D-DIR-2).
 template <licensing_traits Traits>
 class basic_directory {
 public:
