@@ -38,6 +38,19 @@ static_assert(isv::platform_command<isv::advance_command> && isv::platform_comma
               isv::platform_command<isv::issue_invoice_command>);
 static_assert(!isv::platform_command<isv::view_invoice_command>);
 static_assert(std::is_same_v<isv::install_command::result_value, std::string>);
+
+// [D-DIR-1] [D-DIR-2] User and Global administrators remove users, delete groups and name users, as
+// they add users and create groups (seed 004).
+static_assert(isv::remove_users_command::authorization == isv::operation::manage_directory &&
+              isv::delete_group_command::authorization == isv::operation::manage_directory &&
+              isv::name_user_command::authorization == isv::operation::manage_directory);
+// Stored records and idempotency records name an alternative by its index: what came after release
+// 0.1.0 is appended, and the alternatives of 0.1.0 keep their places.
+static_assert(std::is_same_v<std::variant_alternative_t<28, isv::command>, isv::remove_users_command> &&
+              std::is_same_v<std::variant_alternative_t<30, isv::command>, isv::name_user_command>);
+static_assert(std::is_same_v<std::variant_alternative_t<30, isv::event_payload_t<T>>, isv::basic_invoice_overdue<T>> &&
+              std::is_same_v<std::variant_alternative_t<31, isv::event_payload_t<T>>, isv::basic_users_removed<T>> &&
+              std::is_same_v<std::variant_alternative_t<33, isv::event_payload_t<T>>, isv::basic_user_named<T>>);
 static_assert(std::is_same_v<isv::assign_command::result_value, isv::assignment_report>);
 static_assert(std::is_same_v<isv::issue_invoice_command::result_value, isv::invoice>);
 
