@@ -87,6 +87,7 @@ inline constexpr std::array operations{
   operation_doc{"pay_invoice", actor_kind::admin, true, "Pay an invoice (method null: the profile's default); reinstates what it suspended.", R"({"invoice": "70", "method": null})"},
   operation_doc{"collect_overdue", actor_kind::platform, true, "The platform marks a past-due invoice overdue and suspends what it charges (D-LIFE-4).", R"({"invoice": "70"})"},
   operation_doc{"advance_to", actor_kind::platform, true, "The platform's clock: renewals, expiries, ends of grace up to \"at\" (empty list: all).", R"({"subscriptions": []})"},
+  operation_doc{"reinstate", actor_kind::platform, true, "The platform reinstates a suspended subscription within its grace (D-LIFE-4, D-MKT-3).", R"({"subscription": "100"})"},
   // ---- Reads
   operation_doc{"find_tenant", actor_kind::none, false, "The tenant.", R"({})"},
   operation_doc{"subscriptions", actor_kind::none, false, "The tenant's subscriptions.", R"({})"},

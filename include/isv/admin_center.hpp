@@ -56,7 +56,7 @@ struct admin_center_options {
 /// first result is stored in the same commit and returned for every repeat; the key reused for
 /// another request is refused (D-IDEM-1). The host calls prune_idempotency(now) from time to time:
 /// records older than `idempotency_retention` are removed, and their keys are new again. Platform commands
-/// (issue_invoice, collect_overdue, advance_to) run without an acting user. The named member
+/// (issue_invoice, collect_overdue, advance_to, reinstate) run without an acting user. The named member
 /// functions (purchase, assign, ...) are one-line conveniences over execute().
 template <repository Repository>
 class basic_admin_center {
@@ -271,6 +271,11 @@ public:
   /// The platform's clock: renewals, expiries and ends of grace up to `now` (D-TERM-1, D-LIFE-4).
   [[nodiscard]] result<receipt<>> advance_to(const tenant_id& t, const basic_advance_command<T>& cmd, const time_point& now,
                                              std::string_view key = {}) {
+    return execute(t, std::nullopt, cmd, now, key);
+  }
+  /// The platform reinstates a suspended subscription within its grace period (D-LIFE-4, D-MKT-3).
+  [[nodiscard]] result<receipt<>> reinstate(const tenant_id& t, const basic_reinstate_command<T>& cmd, const time_point& now,
+                                            std::string_view key = {}) {
     return execute(t, std::nullopt, cmd, now, key);
   }
 
@@ -570,6 +575,10 @@ private:
                         std::make_move_iterator(moved.events.end()));
     }
     return out;
+  }
+
+  result<plan<std::monostate>> decide(const view_type& v, const basic_reinstate_command<T>& cmd, const time_point& now) {
+    return on_subscription(v, cmd, [&](const auto& s) { return isv::reinstate(s, cmd, now); });
   }
 
   template <class Command, class Op>

@@ -304,6 +304,12 @@ isv::advance_command advance(bool all) {
   return c;
 }
 
+isv::reinstate_command reinstate() {
+  isv::reinstate_command c;
+  c.subscription = samples::subscription_id;
+  return c;
+}
+
 isv::billing_profile empty_billing_profile() {
   isv::billing_profile b;
   b.id = samples::profile_id;
@@ -377,6 +383,7 @@ const sample_set& all_samples() {
     s.json("collect_overdue_command", collect_overdue());
     s.json("advance_command", advance(false));
     s.json("empty advance_command", advance(true));
+    s.json("reinstate_command", reinstate()); // added in 0.2.0
 
     // ---- Events: JSON of the envelope and of the payload alone, and a log ----
     for (const auto& e : events) {
@@ -458,6 +465,7 @@ const sample_set& all_samples() {
     s.fingerprint("collect_overdue", platform, collect_overdue());
     s.fingerprint("advance_to", platform, advance(false));
     s.fingerprint("advance_to", platform, advance(true), "all");
+    s.fingerprint("reinstate", platform, reinstate()); // added in 0.2.0
     s.fingerprint("purchase", platform, samples::purchase_command(), "no acting user");
     return s;
   }();
@@ -572,7 +580,7 @@ using command_types =
               isv::basic_contact_info_command<T>, isv::basic_add_payment_method_command<T>,
               isv::basic_payment_method_command<T>, isv::basic_billing_role_command<T>,
               isv::basic_issue_invoice_command<T>, isv::basic_pay_invoice_command<T>, isv::view_invoice_command,
-              isv::collect_overdue_command, isv::advance_command>;
+              isv::collect_overdue_command, isv::advance_command, isv::reinstate_command>;
 
 /// The entities, with whether the SQL repositories store them as a record of their own or inside one.
 using json_entity_types =
@@ -612,13 +620,13 @@ TEST_CASE("golden: the samples cover every event payload type, every command typ
   // Every command of the variant has a sample; a new command needs one here and lines in wire.golden.
   std::set<std::string> operations;
   for (const auto name : isv::command_names<T>) operations.emplace(name);
-  CHECK(operations.size() == 28); // release 0.1.0
+  CHECK(operations.size() == 29); // release 0.1.0, and reinstate since
   CHECK(all_samples().operations() == operations);
   for (const auto& p : all_samples().problems()) FAIL_CHECK(p);
 }
 
 TEST_CASE("golden: the JSON text of every entity, command, event and error is release 0.1.0's [D-AUDIT-1][D-ERR-1]") {
-  compare_kind("json", 108);
+  compare_kind("json", 109); // release 0.1.0's 108, and reinstate_command since
 }
 
 TEST_CASE("golden: the stored SQL record of every event, tenant, app, subscription, invoice and idempotency record is "
@@ -627,7 +635,7 @@ TEST_CASE("golden: the stored SQL record of every event, tenant, app, subscripti
 }
 
 TEST_CASE("golden: the idempotency fingerprint of every admin center operation is release 0.1.0's [D-IDEM-1]") {
-  compare_kind("fingerprint", 33);
+  compare_kind("fingerprint", 34); // release 0.1.0's 33, and reinstate since
 }
 
 TEST_CASE("golden: wire.golden holds exactly the samples' lines, no more, no fewer") {

@@ -65,6 +65,7 @@ TEST_CASE("commands round-trip: every command struct of the library, and what as
   check_round_trip(isv::collect_overdue_command{invoice_id});
   check_round_trip(isv::advance_command{{subscription_id}});
   check_round_trip(isv::advance_command{}); // empty: every subscription of the tenant
+  check_round_trip(isv::reinstate_command{subscription_id});
 }
 
 TEST_CASE("every one of the 31 event payloads round-trips, inside its envelope and alone [D-AUDIT-1]") {

@@ -281,6 +281,7 @@ inline std::vector<sample> all_samples() {
       make_sample("view_invoice_command", isv::view_invoice_command{invoice_id}),
       make_sample("collect_overdue_command", isv::collect_overdue_command{invoice_id}),
       make_sample("advance_command", isv::advance_command{{subscription_id, isv::subscription_id{8}}}),
+      make_sample("reinstate_command", isv::reinstate_command{subscription_id}),
       make_sample("error", error()),
   };
   for (const auto& e : events()) out.push_back(make_sample("event " + std::string(isv::event_name<T>(e.payload)), e));

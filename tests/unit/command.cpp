@@ -131,6 +131,7 @@ isv::result<center::receipt<isv::command_value>> by_name(center& c, const isv::c
       [&](const isv::pay_invoice_command& x) { return widen(c.pay_invoice(contoso, global_admin, x, t0, key)); },
       [&](const isv::collect_overdue_command& x) { return widen(c.collect_overdue(contoso, x, t0, key)); },
       [&](const isv::advance_command& x) { return widen(c.advance_to(contoso, x, t0, key)); },
+      [&](const isv::reinstate_command& x) { return widen(c.reinstate(contoso, x, t0, key)); },
   }, cmd);
 }
 
@@ -205,6 +206,41 @@ TEST_CASE("a platform command names no acting user") {
   REQUIRE_FALSE(refused.has_value());
   CHECK(refused.error().code == isv::errc::invalid_argument);
   CHECK(c.execute(contoso, std::nullopt, isv::command{isv::advance_command{}}, t0).has_value());
+}
+
+TEST_CASE("reinstate is the platform's: no admin may name themselves, a refusal changes nothing [D-MKT-1, D-LIFE-4]") {
+  isv::memory_repository repo;
+  set_up(repo);
+  center c(repo);
+  for (const isv::command& cmd : {isv::command{isv::create_billing_profile_command{main_profile, "Main", {}}},
+                                  isv::command{isv::add_payment_method_command{main_profile, {card, isv::payment_method_kind::credit_card, "Visa"}}},
+                                  isv::command{buy(crm_sub, crm, 2)}, isv::command{isv::activate_command{crm_sub}}})
+    REQUIRE(c.execute(contoso, global_admin, cmd, t0).has_value());
+  const auto issued = c.issue_invoice(contoso, {january, main_profile}, t0);
+  REQUIRE(issued.has_value());
+  const auto due = issued.value().value.due_at;
+  REQUIRE(c.collect_overdue(contoso, isv::collect_overdue_command{january}, due).has_value());
+  REQUIRE(c.find_subscription(contoso, crm_sub).value().status == isv::subscription_status::suspended);
+  const auto before = repo.events(contoso).value();
+
+  const isv::command reinstate{isv::reinstate_command{crm_sub}};
+  const auto by_admin = c.execute(contoso, global_admin, reinstate, due + hours{1});
+  REQUIRE_FALSE(by_admin.has_value());
+  CHECK(by_admin.error().code == isv::errc::invalid_argument);
+  CHECK(repo.events(contoso).value() == before);
+
+  const auto done = c.execute(contoso, std::nullopt, reinstate, due + hours{1});
+  REQUIRE(done.has_value());
+  REQUIRE(done.value().events.size() == 1);
+  CHECK(isv::event_name<isv::default_traits>(done.value().events[0].payload) == "subscription_reinstated");
+  CHECK(c.find_subscription(contoso, crm_sub).value().status == isv::subscription_status::active);
+
+  const auto after = repo.events(contoso).value();
+  const auto again = c.reinstate(contoso, isv::reinstate_command{crm_sub}, due + hours{2});
+  REQUIRE_FALSE(again.has_value());
+  CHECK(again.error().code == isv::errc::invalid_transition);
+  CHECK(again.error().message.find("active") != std::string::npos);
+  CHECK(repo.events(contoso).value() == after);
 }
 
 TEST_CASE("an idempotency key replays through execute and through the named member alike [D-IDEM-1]") {

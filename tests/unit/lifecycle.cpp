@@ -310,6 +310,68 @@ TEST_CASE("paying within the grace reinstates the subscription [D-LIFE-4]") {
   }
 }
 
+TEST_CASE("the platform reinstates a suspended subscription within its grace, licenses kept [D-LIFE-4, D-MKT-3]") {
+  auto w = with_active();
+  w.assign(sub_id, {member(1)});
+  const isv::invoice_id inv{30};
+  lapse(w, inv, t0);
+  REQUIRE(w.sub(sub_id).status == subscription_status::suspended);
+  const auto grace_ends = *w.sub(sub_id).grace_ends;
+
+  const auto back = must(isv::reinstate(w.sub(sub_id), isv::reinstate_command{sub_id}, grace_ends - seconds{1}));
+  REQUIRE(names(back.events) == std::vector<std::string>{"subscription_reinstated"});
+  CHECK_FALSE(back.events[0].actor); // the platform's act, no admin's (D-MKT-1)
+  CHECK(back.events[0].at == grace_ends - seconds{1});
+  CHECK(payload<reinstated>(back.events[0]).invoice == inv);
+  CHECK(back.state.status == subscription_status::active);
+  CHECK_FALSE(back.state.grace_ends);
+  CHECK_FALSE(back.state.lapsed_invoice);
+  w.record(back.events);
+  CHECK(w.sub(sub_id) == back.state);
+  CHECK(w.book(sub_id).holds(member(1)));
+  // The invoice that suspended it is still owed: reinstating is not paying.
+  CHECK(w.invoice(inv).status == isv::invoice_status::overdue);
+
+  SECTION("at or after the end of the grace it is due for deactivation, and refused") {
+    auto fresh = with_active();
+    lapse(fresh, inv, t0);
+    const auto msg = refused(isv::reinstate(fresh.sub(sub_id), isv::reinstate_command{sub_id}, grace_ends), errc::deactivated);
+    CHECK_THAT(msg, has("grace period") && has("nonpayment") && has("subscription 20"));
+  }
+  SECTION("the command names another subscription than the state handed in") {
+    auto fresh = with_active();
+    lapse(fresh, inv, t0);
+    refused(isv::reinstate(fresh.sub(sub_id), isv::reinstate_command{isv::subscription_id{99}}, t0 + days{31}),
+            errc::invalid_argument);
+  }
+}
+
+TEST_CASE("reinstating a subscription that is not suspended is refused, naming its status [D-LIFE-2, D-MKT-4]") {
+  const isv::reinstate_command cmd{sub_id};
+  SECTION("active") {
+    auto w = with_active();
+    CHECK_THAT(refused(isv::reinstate(w.sub(sub_id), cmd, t0 + days{1}), errc::invalid_transition), has("is active already"));
+  }
+  SECTION("pending activation") {
+    auto w = make_world();
+    w.buy(sub_id, saas_per_user(), 5);
+    CHECK_THAT(refused(isv::reinstate(w.sub(sub_id), cmd, t0 + days{1}), errc::pending_activation), has("pending activation"));
+  }
+  SECTION("cancelled") {
+    auto w = with_active();
+    w.record(must(isv::cancel(w.sub(sub_id), w.actor(global_admin), isv::cancel_command{sub_id}, t0)).events);
+    CHECK_THAT(refused(isv::reinstate(w.sub(sub_id), cmd, t0 + days{1}), errc::deactivated),
+               has("cancelled") && has("never be reactivated"));
+  }
+  SECTION("expired") {
+    auto w = with_active();
+    w.record(must(isv::set_auto_renew(w.sub(sub_id), w.actor(global_admin), isv::auto_renew_command{sub_id, false}, t0)).events);
+    w.record(must(isv::advance_to(w.sub(sub_id), t0 + days{40})).events);
+    REQUIRE(w.sub(sub_id).reason == isv::deactivation_reason::expired);
+    CHECK_THAT(refused(isv::reinstate(w.sub(sub_id), cmd, t0 + days{41}), errc::deactivated), has("expired"));
+  }
+}
+
 TEST_CASE("the end of the grace period deactivates for nonpayment and releases the licenses [D-LIFE-4, D-LIFE-1, D-LIFE-3]") {
   auto w = with_active();
   w.assign(sub_id, {member(1), member(2)});
