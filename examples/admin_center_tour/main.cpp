@@ -209,10 +209,10 @@ int main(int argc, char** argv) {
       isv::add_users(contoso.directory(), contoso.as(alex),
                      {.users = {alex, bea, lee, chen, dana, eve, farid, grace, hiro, ivan, jun}}, now),
       "adding users"));
-  contoso.commit(accepted(isv::grant_role(contoso.tenant(), contoso.as(alex),
+  contoso.commit(accepted(isv::grant_role(contoso.tenant(), contoso.directory(), contoso.as(alex),
                                           {.user = bea, .role = role::billing_administrator}, now),
                           "granting"));
-  contoso.commit(accepted(isv::grant_role(contoso.tenant(), contoso.as(alex),
+  contoso.commit(accepted(isv::grant_role(contoso.tenant(), contoso.directory(), contoso.as(alex),
                                           {.user = lee, .role = role::license_administrator}, now),
                           "granting"));
   say(contoso.who(names, alex) + " adds " + std::to_string(contoso.directory().user_count()) +
@@ -239,7 +239,7 @@ int main(int argc, char** argv) {
                                                               .label = "Visa ending 4242"}},
                                                   now),
                           "adding a credit card"));
-  contoso.commit(accepted(isv::set_billing_role(contoso.profile(germany_profile), contoso.as(alex),
+  contoso.commit(accepted(isv::set_billing_role(contoso.profile(germany_profile), contoso.directory(), contoso.as(alex),
                                                 {.profile = germany_profile,
                                                  .user = bea,
                                                  .role = isv::billing_role::contributor},

@@ -491,8 +491,9 @@ private:
   }
   result<plan<std::monostate>> decide(const view_type& v, const admin_type& admin, const basic_grant_role_command<T>& cmd,
                                       const time_point& now) {
-    BOOST_OUTCOME_TRY(auto out, isv::grant_role(v.tenant(), admin, cmd, now));
-    return plan<std::monostate>{{expected_version(v.tenant())}, std::move(out.events), {}};
+    BOOST_OUTCOME_TRY(auto out, isv::grant_role(v.tenant(), v.directory(), admin, cmd, now));
+    // The directory was read: a user removed since must be seen.
+    return plan<std::monostate>{{expected_version(v.tenant()), directory_read(v)}, std::move(out.events), {}};
   }
   result<plan<std::monostate>> decide(const view_type& v, const admin_type& admin, const basic_revoke_role_command<T>& cmd,
                                       const time_point& now) {
@@ -526,7 +527,9 @@ private:
   }
   result<plan<std::monostate>> decide(const view_type& v, const admin_type& admin, const basic_billing_role_command<T>& cmd,
                                       const time_point& now) {
-    return on_profile(v, cmd, [&](const auto& b) { return isv::set_billing_role(b, admin, cmd, now); });
+    BOOST_OUTCOME_TRY(const auto* b, profile_in(v, cmd.profile));
+    BOOST_OUTCOME_TRY(auto out, isv::set_billing_role(*b, v.directory(), admin, cmd, now));
+    return plan<std::monostate>{{expected_version(*b), directory_read(v)}, std::move(out.events), {}};
   }
 
   result<plan<basic_invoice<T>>> decide(const view_type& v, const basic_issue_invoice_command<T>& cmd, const time_point& now) {

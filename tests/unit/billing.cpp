@@ -215,51 +215,66 @@ TEST_CASE("billing roles: owners grant, change and revoke, the last owner stays 
   CHECK(b.role_of(global_admin) == isv::billing_role::owner);
   CHECK(b.role_of(billing_admin) == isv::billing_role::contributor);
 
-  const auto granted = must(isv::set_billing_role(b, w.actor(global_admin),
+  const auto granted = must(isv::set_billing_role(b, w.dir, w.actor(global_admin),
                                                   billing_role_command{main_profile, member(1), isv::billing_role::reader}, t0));
   CHECK(payload<billing_role_changed>(granted.events.at(0)).role == isv::billing_role::reader);
   CHECK(granted.state.role_of(member(1)) == isv::billing_role::reader);
   w.record(granted.events);
 
-  const auto same = must(isv::set_billing_role(w.profile(main_profile), w.actor(global_admin),
+  const auto same = must(isv::set_billing_role(w.profile(main_profile), w.dir, w.actor(global_admin),
                                                billing_role_command{main_profile, member(1), isv::billing_role::reader}, t0));
   CHECK(same.events.empty());
   CHECK(same.state == w.profile(main_profile));
 
-  const auto changed = must(isv::set_billing_role(w.profile(main_profile), w.actor(global_admin),
+  const auto changed = must(isv::set_billing_role(w.profile(main_profile), w.dir, w.actor(global_admin),
                                                   billing_role_command{main_profile, member(1), isv::billing_role::invoice_manager}, t0));
   CHECK(changed.state.role_of(member(1)) == isv::billing_role::invoice_manager);
   CHECK(changed.state.roles.size() == w.profile(main_profile).roles.size()); // one role per user
   w.record(changed.events);
 
-  const auto revoked = must(isv::set_billing_role(w.profile(main_profile), w.actor(global_admin),
+  const auto revoked = must(isv::set_billing_role(w.profile(main_profile), w.dir, w.actor(global_admin),
                                                   billing_role_command{main_profile, member(1), std::nullopt}, t0));
   CHECK_FALSE(revoked.state.role_of(member(1)));
   w.record(revoked.events);
-  CHECK_THAT(refused(isv::set_billing_role(w.profile(main_profile), w.actor(global_admin),
+  CHECK_THAT(refused(isv::set_billing_role(w.profile(main_profile), w.dir, w.actor(global_admin),
                                            billing_role_command{main_profile, member(1), std::nullopt}, t0),
                      errc::not_found),
              has("user 101 has no role on billing profile 10"));
 
   // A contributor cannot grant roles (D-ROLE-4).
-  CHECK_THAT(refused(isv::set_billing_role(w.profile(main_profile), w.actor(billing_admin),
+  CHECK_THAT(refused(isv::set_billing_role(w.profile(main_profile), w.dir, w.actor(billing_admin),
                                            billing_role_command{main_profile, member(2), isv::billing_role::reader}, t0),
                      errc::permission_denied),
              has("manage billing profile roles") && has("billing profile owner") && has("(you are billing profile contributor)"));
 
   // The last owner can neither be demoted nor removed...
   for (const auto& role : {std::optional<isv::billing_role>{}, std::optional{isv::billing_role::contributor}}) {
-    CHECK_THAT(refused(isv::set_billing_role(w.profile(main_profile), w.actor(global_admin),
+    CHECK_THAT(refused(isv::set_billing_role(w.profile(main_profile), w.dir, w.actor(global_admin),
                                              billing_role_command{main_profile, global_admin, role}, t0),
                        errc::invalid_argument),
                has("last owner of billing profile 10") && has("make someone else owner first"));
   }
   // ...until someone else is owner too.
   w.grant_billing_role(main_profile, billing_admin, isv::billing_role::owner);
-  const auto stepped_down = must(isv::set_billing_role(w.profile(main_profile), w.actor(global_admin),
+  const auto stepped_down = must(isv::set_billing_role(w.profile(main_profile), w.dir, w.actor(global_admin),
                                                        billing_role_command{main_profile, global_admin, isv::billing_role::reader}, t0));
   CHECK(stepped_down.state.role_of(global_admin) == isv::billing_role::reader);
   CHECK(stepped_down.state.role_of(billing_admin) == isv::billing_role::owner);
+}
+
+TEST_CASE("a billing role goes only to a user of the tenant's directory; revoking needs none [D-ROLE-4, D-ERR-1]") {
+  auto w = make_world();
+  const isv::user_id stranger{999};
+  const auto msg = refused(isv::set_billing_role(w.profile(main_profile), w.dir, w.actor(global_admin),
+                                                 billing_role_command{main_profile, stranger, isv::billing_role::reader}, t0),
+                           errc::not_found);
+  CHECK_THAT(msg, has("user 999 is not a user of tenant 1") && has("billing profile reader") && has("nothing was granted"));
+  CHECK_FALSE(w.profile(main_profile).role_of(stranger));
+  // Revoking is not granting: it is judged by the profile's grants alone, not the directory.
+  CHECK_THAT(refused(isv::set_billing_role(w.profile(main_profile), w.dir, w.actor(global_admin),
+                                           billing_role_command{main_profile, stranger, std::nullopt}, t0),
+                     errc::not_found),
+             has("has no role on"));
 }
 
 TEST_CASE("a subscription moves to another profile of the same tenant [D-BILL-3]") {
@@ -424,7 +439,7 @@ TEST_CASE("each billing role may do exactly what the rule says, checked on the r
     CHECK(allowed(isv::add_payment_method(b, admin, add_method_command{main_profile, {isv::payment_method_id{5}, {}, "Card"}}, t0)) ==
           r.edit);
     CHECK(allowed(isv::set_default_payment_method(b, admin, isv::set_default_payment_method_command{main_profile, main_card}, t0)) == r.edit);
-    CHECK(allowed(isv::set_billing_role(b, admin, billing_role_command{main_profile, member(9), isv::billing_role::reader}, t0)) ==
+    CHECK(allowed(isv::set_billing_role(b, w.dir, admin, billing_role_command{main_profile, member(9), isv::billing_role::reader}, t0)) ==
           r.roles);
     CHECK(allowed(isv::view_invoice(b, w.invoice(invoice_id), admin, {invoice_id})) == r.view);
     CHECK(allowed(isv::pay_invoice(b, w.invoice(invoice_id), subs, admin,

@@ -53,7 +53,7 @@ isv::purchase_command buy(isv::subscription_id id, isv::app_id app, isv::count_t
 /// One command of each operation, in an order in which each is accepted (the preview's version is filled in on the way).
 std::vector<isv::command> script() {
   return {
-      isv::add_users_command{{alice, bob}},
+      isv::add_users_command{{alice, bob, nobody}},
       isv::create_group_command{sales, "Sales"},
       isv::add_members_command{sales, {alice, bob}},
       isv::remove_members_command{sales, {bob}},
@@ -241,6 +241,29 @@ TEST_CASE("reinstate is the platform's: no admin may name themselves, a refusal 
   CHECK(again.error().code == isv::errc::invalid_transition);
   CHECK(again.error().message.find("active") != std::string::npos);
   CHECK(repo.events(contoso).value() == after);
+}
+
+TEST_CASE("the admin center grants roles only to users of the tenant's directory, and changes nothing otherwise [D-ROLE-4, D-ROLE-5]") {
+  isv::memory_repository repo;
+  set_up(repo);
+  center c(repo);
+  REQUIRE(c.create_billing_profile(contoso, global_admin, {main_profile, "Main", {}}, t0).has_value());
+  const auto before = repo.events(contoso).value();
+  const isv::command grants[] = {isv::command{isv::grant_role_command{alice, isv::directory_role::license_administrator}},
+                                 isv::command{isv::billing_role_command{main_profile, alice, isv::billing_role::reader}}};
+  for (const auto& cmd : grants) {
+    CAPTURE(isv::name_of(cmd));
+    const auto refused = c.execute(contoso, global_admin, cmd, t0);
+    REQUIRE_FALSE(refused.has_value());
+    CHECK(refused.error().code == isv::errc::not_found);
+    CHECK(refused.error().message.find("user 20") != std::string::npos);
+  }
+  CHECK(repo.events(contoso).value() == before);
+
+  REQUIRE(c.add_users(contoso, global_admin, {{alice}}, t0).has_value());
+  for (const auto& cmd : grants) CHECK(c.execute(contoso, global_admin, cmd, t0).has_value());
+  CHECK(c.find_tenant(contoso).value().has_role(alice, isv::directory_role::license_administrator));
+  CHECK(c.find_billing_profile(contoso, main_profile).value().role_of(alice) == isv::billing_role::reader);
 }
 
 TEST_CASE("an idempotency key replays through execute and through the named member alike [D-IDEM-1]") {

@@ -152,7 +152,7 @@ TEST_CASE("the whole flow with string ids: buy, activate, assign, reprocess, una
   // A renewal, a role granted, then cancelled.
   s.record(must(isv::advance_to(s.sub, t0 + std::chrono::days{40})).events);
   CHECK(s.sub.term_start == std::chrono::sys_seconds{std::chrono::sys_days{std::chrono::year{2026} / 2 / 15}});
-  s.record(must(isv::grant_role(s.org, admin, isv::basic_role_command<T>{bob, isv::directory_role::user_administrator}, t0)).events);
+  s.record(must(isv::grant_role(s.org, s.dir, admin, isv::basic_role_command<T>{bob, isv::directory_role::user_administrator}, t0)).events);
   CHECK(s.org.has_role(bob, isv::directory_role::user_administrator));
   s.record(must(isv::cancel(s.sub, admin, isv::basic_cancel_command<T>{sub_id}, t0 + std::chrono::days{41})).events);
   CHECK(s.sub.status == isv::subscription_status::deactivated);

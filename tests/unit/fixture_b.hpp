@@ -201,7 +201,7 @@ struct world {
   }
 
   void grant_billing_role(isv::billing_profile_id id, isv::user_id user, std::optional<isv::billing_role> role) {
-    record(must(isv::set_billing_role(profile(id), actor(global_admin),
+    record(must(isv::set_billing_role(profile(id), dir, actor(global_admin),
                                       billing_role_command{id, user, role}, t0))
                .events);
   }

@@ -81,7 +81,7 @@ TEST_CASE("operations leave their inputs untouched [D-PURE-1]") {
   (void)isv::remove_members(w.dir, std::span<const isv::subscription_ref>(refs), w.actor(user_admin),
                             isv::remove_members_command{sales, {member(2)}}, t0);
   (void)isv::change_contact_info(w.profile(main_profile), w.actor(global_admin), contact_command{main_profile, {"X", "Y"}}, t0);
-  (void)isv::grant_role(w.org, w.actor(global_admin), isv::role_command{member(1), isv::directory_role::user_administrator}, t0);
+  (void)isv::grant_role(w.org, w.dir, w.actor(global_admin), isv::role_command{member(1), isv::directory_role::user_administrator}, t0);
 
   CHECK(w.sub(sub_id) == copy.sub(sub_id));
   CHECK(w.book(sub_id) == copy.book(sub_id));

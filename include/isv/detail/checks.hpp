@@ -6,6 +6,7 @@
 #include "isv/detail/calendar.hpp"
 #include "isv/detail/describe.hpp"
 #include "isv/detail/hash_table.hpp"
+#include "isv/directory.hpp"
 #include "isv/error.hpp"
 #include "isv/event.hpp"
 #include "isv/evolve.hpp"
@@ -45,6 +46,17 @@ template <licensing_traits T>
   BOOST_OUTCOME_TRY(same_tenant(admin, s.tenant, s.id));
   BOOST_OUTCOME_TRY(same_target(s.id, named));
   return authorize(op, admin.roles, {.bought_through_partner = s.channel == acquisition_channel::partner});
+}
+
+/// A role, directory or billing, goes only to a user of the acting admin's tenant directory
+/// (D-ROLE-4, D-ROLE-5): granting one to an id the directory does not hold is refused.
+template <licensing_traits T>
+[[nodiscard]] result<void> role_holder_known(const basic_directory<T>& dir, const basic_actor<T>& admin,
+                                             const user_id_t<T>& user, std::string_view role) {
+  BOOST_OUTCOME_TRY(same_tenant(admin, dir.tenant(), dir.tenant()));
+  if (dir.has_user(user)) return BOOST_OUTCOME_V2_NAMESPACE::success();
+  return fail(errc::not_found, describe(user) + " is not a user of " + describe(dir.tenant()) + ": add the user to the directory before granting the " +
+                                   std::string(role) + " role; nothing was granted.");
 }
 
 /// The refusal for a subscription that cannot take new licenses or changes in its status.
