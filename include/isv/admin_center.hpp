@@ -410,7 +410,9 @@ private:
     // The tenant's profiles are in the repository: hand over the one the command names, if there is one.
     const auto* profile = cmd.billing_profile ? v.find_billing_profile(*cmd.billing_profile) : nullptr;
     const std::span<const basic_billing_profile<T>> named(profile, profile ? 1U : 0U);
-    BOOST_OUTCOME_TRY(auto out, isv::purchase(v.tenant(), *product, named, admin, cmd, now));
+    const auto subscriptions = list_subscriptions<T>(v); // what the profile charges decides its currency (D-BILL-5)
+    BOOST_OUTCOME_TRY(auto out, isv::purchase(v.tenant(), *product, named, std::span<const basic_subscription<T>>(subscriptions),
+                                              admin, cmd, now));
     return plan<std::monostate>{{}, std::move(out.events), {}};
   }
   result<plan<std::monostate>> decide(const view_type& v, const admin_type& admin, const basic_activate_command<T>& cmd,
@@ -441,7 +443,9 @@ private:
                                       const basic_change_billing_profile_command<T>& cmd, const time_point& now) {
     BOOST_OUTCOME_TRY(const auto* s, subscription_in(v, cmd.subscription));
     BOOST_OUTCOME_TRY(const auto* target, profile_in(v, cmd.profile));
-    BOOST_OUTCOME_TRY(auto out, isv::change_billing_profile(*s, *target, admin, cmd, now));
+    const auto subscriptions = list_subscriptions<T>(v); // what the target charges decides its currency (D-BILL-5)
+    BOOST_OUTCOME_TRY(auto out, isv::change_billing_profile(*s, *target, std::span<const basic_subscription<T>>(subscriptions),
+                                                            admin, cmd, now));
     return plan<std::monostate>{{expected_version(*s)}, std::move(out.events), {}};
   }
 

@@ -154,7 +154,7 @@ TEST_CASE("events produced by the operations round-trip, and replaying the decod
       isv::create_billing_profile(org, admin, isv::basic_create_billing_profile_command<T>{profile_id, "EU", contact()}, now);
   REQUIRE(profile.has_value());
   append(profile.value().events);
-  const auto bought = isv::purchase(org, product, std::span(&profile.value().state, 1), admin, purchase_command(), now);
+  const auto bought = isv::purchase(org, product, std::span(&profile.value().state, 1), {}, admin, purchase_command(), now);
   REQUIRE(bought.has_value());
   append(bought.value().events);
 

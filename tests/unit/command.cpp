@@ -266,6 +266,38 @@ TEST_CASE("the admin center grants roles only to users of the tenant's directory
   CHECK(c.find_billing_profile(contoso, main_profile).value().role_of(alice) == isv::billing_role::reader);
 }
 
+TEST_CASE("the admin center keeps a billing profile in one currency, from the subscriptions it charges [D-BILL-5]") {
+  isv::memory_repository repo;
+  set_up(repo);
+  const isv::app_id forms{5};
+  REQUIRE(repo.add_app(isv::app{forms, "Forms", "Litware", isv::app_kind::saas, isv::pricing_model::per_user,
+                                isv::money{1200, isv::currency{"USD"}}, isv::money{12000, isv::currency{"USD"}}, std::nullopt})
+              .has_value());
+  center c(repo);
+  REQUIRE(c.create_billing_profile(contoso, global_admin, {main_profile, "Main", {}}, t0).has_value());
+  REQUIRE(c.create_billing_profile(contoso, global_admin, {second_profile, "Second", {}}, t0).has_value());
+  REQUIRE(c.purchase(contoso, global_admin, buy(crm_sub, crm, 2), t0).has_value()); // EUR on the main profile
+  const isv::subscription_id forms_sub{102};
+  const auto before = repo.events(contoso).value();
+
+  const auto refused = c.execute(contoso, global_admin, isv::command{buy(forms_sub, forms, 1)}, t0);
+  REQUIRE_FALSE(refused.has_value());
+  CHECK(refused.error().code == isv::errc::currency_mismatch);
+  CHECK(refused.error().message.find("EUR") != std::string::npos);
+  CHECK(refused.error().message.find("USD") != std::string::npos);
+  CHECK(repo.events(contoso).value() == before);
+
+  auto on_second = buy(forms_sub, forms, 1);
+  on_second.billing_profile = second_profile;
+  REQUIRE(c.purchase(contoso, global_admin, on_second, t0).has_value());
+  const auto after_purchase = repo.events(contoso).value();
+  const auto moved = c.change_billing_profile(contoso, global_admin, {crm_sub, second_profile}, t0);
+  REQUIRE_FALSE(moved.has_value());
+  CHECK(moved.error().code == isv::errc::currency_mismatch);
+  CHECK(repo.events(contoso).value() == after_purchase);
+  CHECK(c.find_subscription(contoso, crm_sub).value().billing_profile == main_profile);
+}
+
 TEST_CASE("an idempotency key replays through execute and through the named member alike [D-IDEM-1]") {
   isv::memory_repository repo;
   set_up(repo);

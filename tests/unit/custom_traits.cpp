@@ -91,7 +91,7 @@ TEST_CASE("the whole flow with string ids: buy, activate, assign, reprocess, una
 
   const isv::basic_app<T> app{isv::app_id_t<T>{"timesheets"}, "Timesheets", "Contoso Apps", isv::app_kind::saas,
                               isv::pricing_model::per_user, money{1250, isv::currency{"EUR"}}, money{12000, isv::currency{"EUR"}}, std::nullopt};
-  s.record(must(isv::purchase(s.org, app, std::span(&s.profile, 1), admin,
+  s.record(must(isv::purchase(s.org, app, std::span(&s.profile, 1), {}, admin,
                               isv::basic_purchase_command<T>{sub_id, app.id, isv::acquisition_channel::direct, isv::billing_term::monthly, 2,
                                                              true, profile_id, true},
                               t0))

@@ -212,7 +212,7 @@ struct world {
                            isv::acquisition_channel channel = isv::acquisition_channel::direct,
                            isv::billing_profile_id charged_to = main_profile, std::chrono::sys_seconds at = t0) {
     isv::purchase_command cmd{id, product.id, channel, term, quantity, true, charged_to, true};
-    record(must(isv::purchase(org, product, profiles(), actor(global_admin), cmd, at)).events);
+    record(must(isv::purchase(org, product, profiles(), all_subs(), actor(global_admin), cmd, at)).events);
     return id;
   }
 

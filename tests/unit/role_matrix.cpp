@@ -117,7 +117,7 @@ std::optional<isv::error> attempt(op o, const world& w, bool partner) {
     case op::manage_directory:
       return outcome(isv::add_users(w.dir, a, isv::add_users_command{{isv::user_id{900}}}, t0));
     case op::purchase:
-      return outcome(isv::purchase(w.org, saas_per_user(), w.profiles(), a,
+      return outcome(isv::purchase(w.org, saas_per_user(), w.profiles(), w.all_subs(), a,
                                    isv::purchase_command{isv::subscription_id{70}, saas_per_user().id,
                                                          partner ? isv::acquisition_channel::partner : isv::acquisition_channel::direct,
                                                          isv::billing_term::monthly, 1, true, main_profile, true},
@@ -139,7 +139,7 @@ std::optional<isv::error> attempt(op o, const world& w, bool partner) {
     case op::set_auto_renew:
       return outcome(isv::set_auto_renew(s, a, isv::auto_renew_command{active_sub, false}, t0));
     case op::change_billing_profile:
-      return outcome(isv::change_billing_profile(s, w.profile(second_profile), a,
+      return outcome(isv::change_billing_profile(s, w.profile(second_profile), w.all_subs(), a,
                                                  change_profile_command{active_sub, second_profile}, t0));
     case op::create_billing_profile:
       return outcome(isv::create_billing_profile(w.org, a, create_profile_command{isv::billing_profile_id{12}, "New", {}}, t0));

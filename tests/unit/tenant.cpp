@@ -47,7 +47,7 @@ TEST_CASE("every operation family refuses an admin of another tenant [D-TENANT-1
   };
 
   const std::pair<const char*, std::function<std::optional<isv::error>()>> attempts[] = {
-      {"purchase", [&] { return refusal(isv::purchase(w.org, saas_per_user(), w.profiles(), stranger,
+      {"purchase", [&] { return refusal(isv::purchase(w.org, saas_per_user(), w.profiles(), w.all_subs(), stranger,
                                                       isv::purchase_command{isv::subscription_id{70}, saas_per_user().id,
                                                                             isv::acquisition_channel::direct,
                                                                             isv::billing_term::monthly, 1, true, main_profile, true},
@@ -62,7 +62,7 @@ TEST_CASE("every operation family refuses an admin of another tenant [D-TENANT-1
                                                                       isv::unassign_command{saas_sub, {member(1)}, {}}, t0)); }},
       {"confirm_unassign", [&] { return refusal(isv::confirm_unassign(s, book, w.dir, stranger, preview, t0)); }},
       {"reprocess", [&] { return refusal(isv::reprocess(s, book, w.dir, stranger, isv::reprocess_command{saas_sub}, t0)); }},
-      {"change_billing_profile", [&] { return refusal(isv::change_billing_profile(s, w.profile(second_profile), stranger,
+      {"change_billing_profile", [&] { return refusal(isv::change_billing_profile(s, w.profile(second_profile), w.all_subs(), stranger,
                                                                                   change_profile_command{saas_sub, second_profile}, t0)); }},
       {"create_billing_profile", [&] { return refusal(isv::create_billing_profile(w.org, stranger,
                                                                                   create_profile_command{isv::billing_profile_id{12}, "X", {}}, t0)); }},

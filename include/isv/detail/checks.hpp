@@ -6,6 +6,7 @@
 #include "isv/detail/calendar.hpp"
 #include "isv/detail/describe.hpp"
 #include "isv/detail/hash_table.hpp"
+#include "isv/detail/range_of.hpp"
 #include "isv/directory.hpp"
 #include "isv/error.hpp"
 #include "isv/event.hpp"
@@ -57,6 +58,25 @@ template <licensing_traits T>
   if (dir.has_user(user)) return BOOST_OUTCOME_V2_NAMESPACE::success();
   return fail(errc::not_found, describe(user) + " is not a user of " + describe(dir.tenant()) + ": add the user to the directory before granting the " +
                                    std::string(role) + " role; nothing was granted.");
+}
+
+/// D-BILL-5: a billing profile invoices in one currency, the one of the subscriptions it charges
+/// already (every one on it that is not deactivated, the subscription `moving` itself aside).
+/// Derived from `subscriptions`, the tenant's, so no currency is stored twice.
+template <licensing_traits T>
+[[nodiscard]] result<void> same_billing_currency(const billing_profile_id_t<T>& profile, const subscription_id_t<T>& moving,
+                                                 const currency& unit, range_of<basic_subscription<T>> subscriptions) {
+  for (const auto& other : subscriptions) {
+    if (other.billing_profile != profile || other.id == moving || other.status == subscription_status::deactivated ||
+        other.unit_price.unit == unit)
+      continue;
+    return fail(errc::currency_mismatch,
+                describe(profile) + " invoices in " + std::string(other.unit_price.unit.code()) + " (" + describe(other.id) +
+                    " is charged to it) and cannot also charge " + std::string(unit.code()) +
+                    ": a billing profile invoices in one currency. Use a profile that charges " + std::string(unit.code()) +
+                    ", or a new one; nothing was changed.");
+  }
+  return BOOST_OUTCOME_V2_NAMESPACE::success();
 }
 
 /// The refusal for a subscription that cannot take new licenses or changes in its status.

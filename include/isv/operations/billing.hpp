@@ -128,10 +128,12 @@ update_result<basic_billing_profile<T>, T> set_billing_role(
 
 /// Moves a subscription's charges to another profile of the same tenant (D-BILL-3). Needs a Global
 /// or Billing admin (Global only if bought through a partner) who may use the new profile for purchases.
+/// `subscriptions` are the tenant's: the target invoices in the currency of those it charges
+/// already, and a subscription priced in another is refused (D-BILL-5).
 template <licensing_traits T>
 update_result<basic_subscription<T>, T> change_billing_profile(
-    const basic_subscription<T>& s, const basic_billing_profile<T>& target, const basic_actor<T>& admin,
-    const basic_change_billing_profile_command<T>& cmd, const time_point_t<T>& now) {
+    const basic_subscription<T>& s, const basic_billing_profile<T>& target, detail::range_of<basic_subscription<T>> subscriptions,
+    const basic_actor<T>& admin, const basic_change_billing_profile_command<T>& cmd, const time_point_t<T>& now) {
   BOOST_OUTCOME_TRY(detail::same_tenant(admin, s.tenant, s.id));
   BOOST_OUTCOME_TRY(detail::same_target(s.id, cmd.subscription));
   BOOST_OUTCOME_TRY(detail::same_target(target.id, cmd.profile));
@@ -144,6 +146,7 @@ update_result<basic_subscription<T>, T> change_billing_profile(
                 detail::describe(s.id) + " was bought from the app's vendor, who invoices it: contact the vendor.");
   if (s.status == subscription_status::deactivated) return detail::status_refusal(s, "change the billing profile");
   if (s.billing_profile == target.id) return detail::update_of(s, admin, now);
+  BOOST_OUTCOME_TRY(detail::same_billing_currency<T>(target.id, s.id, s.unit_price.unit, subscriptions));
   return detail::update_of(s, admin, now, basic_billing_profile_changed<T>{s.id, *s.billing_profile, target.id});
 }
 
