@@ -103,6 +103,16 @@ int main(int argc, char** argv) {
       (arg == "--max-depth" ? options.max_depth : arg == "--max-batch" ? options.max_batch : options.max_line_bytes) = *value;
       continue;
     }
+    if (arg == "--max-clock-jump") {
+      auto jump = isv_admin::parse_duration(i + 1 < argc ? argv[i + 1] : "");
+      if (!jump) {
+        std::cerr << "isv-admin: --max-clock-jump needs a duration: " << jump.error().message << '\n';
+        return 2;
+      }
+      ++i;
+      options.max_clock_jump = jump.value();
+      continue;
+    }
     std::cerr << "isv-admin: unknown argument \"" << arg << "\"; see isv-admin --help\n";
     return 2;
   }
