@@ -1,6 +1,8 @@
 // Tests of lifecycle.hpp: the transition table, activation, cancellation, expiry, renewal, payment lapses and reinstatement.
 #include "fixture_b.hpp"
 
+#include <algorithm>
+#include <iterator>
 #include <set>
 
 using namespace fixture_b;
@@ -501,6 +503,65 @@ TEST_CASE("at the term's end an auto-renewing subscription renews [D-TERM-1]") {
     auto w = make_world();
     w.buy(sub_id, saas_per_user(), 5);
     CHECK(must(isv::advance_to(w.sub(sub_id), t0 + years{2})).events.empty());
+  }
+}
+
+namespace {
+/// Boundary `k` of monthly terms anchored on `first`'s day: that day, or the month's last when it is shorter.
+sys_seconds anchored(sys_seconds first, int k) {
+  const auto day = floor<days>(first);
+  const year_month_day ymd{day};
+  const auto ym = year_month{ymd.year(), ymd.month()} + months{k};
+  const auto last = year_month_day_last{ym.year(), month_day_last{ym.month()}}.day();
+  return sys_days{ym.year() / ym.month() / std::min(ymd.day(), last)} + (first - day);
+}
+
+/// Activates at `first`, then advances the clock to each term's end, one renewal at a time, for two
+/// years; checks every renewal date against the anchored calendar, and that one jump lands the same.
+void walk_two_years(sys_seconds first) {
+  auto w = with_active(isv::billing_term::monthly, first);
+  auto s = w.sub(sub_id);
+  REQUIRE(s.term_end == anchored(first, 1));
+  for (int k = 1; k <= 24; ++k) {
+    CAPTURE(k);
+    const auto moved = must(isv::advance_to(s, *s.term_end));
+    REQUIRE(moved.events.size() == 1);
+    CHECK(moved.events[0].at == anchored(first, k));
+    CHECK(payload<renewed>(moved.events[0]).term_start == anchored(first, k));
+    CHECK(payload<renewed>(moved.events[0]).term_end == anchored(first, k + 1));
+    CHECK(isv::apply_all(s, moved.events) == moved.state); // replaying the events gives the same state
+    s = moved.state;
+  }
+  const auto jumped = must(isv::advance_to(w.sub(sub_id), anchored(first, 24) + hours{1}));
+  REQUIRE(jumped.events.size() == 1);
+  CHECK(jumped.state.term_start == s.term_start);
+  CHECK(jumped.state.term_end == s.term_end);
+}
+} // namespace
+
+TEST_CASE("monthly terms keep the first term's day: from the 31st, the last day of shorter months, then the 31st again [D-TERM-1]") {
+  const auto jan31 = on(year{2027} / 1 / 31) + hours{10};
+  // The dates written out, through a common and a leap February.
+  const sys_days expected[] = {2027y / 2 / 28, 2027y / 3 / 31, 2027y / 4 / 30, 2027y / 5 / 31, 2027y / 6 / 30,
+                               2027y / 7 / 31, 2027y / 8 / 31, 2027y / 9 / 30, 2027y / 10 / 31, 2027y / 11 / 30,
+                               2027y / 12 / 31, 2028y / 1 / 31, 2028y / 2 / 29, 2028y / 3 / 31, 2028y / 4 / 30};
+  for (std::size_t k = 0; k < std::size(expected); ++k) CHECK(anchored(jan31, static_cast<int>(k) + 1) == expected[k] + hours{10});
+  walk_two_years(jan31);
+}
+
+TEST_CASE("monthly terms from the 30th and the 29th come back to their day after February [D-TERM-1]") {
+  SECTION("the 30th") {
+    CHECK(anchored(on(year{2027} / 1 / 30), 1) == on(year{2027} / 2 / 28));
+    CHECK(anchored(on(year{2027} / 1 / 30), 2) == on(year{2027} / 3 / 30));
+    walk_two_years(on(year{2027} / 1 / 30));
+  }
+  SECTION("the 29th") {
+    CHECK(anchored(on(year{2027} / 1 / 29), 1) == on(year{2027} / 2 / 28));
+    CHECK(anchored(on(year{2027} / 1 / 29), 13) == on(year{2028} / 2 / 29));
+    walk_two_years(on(year{2027} / 1 / 29));
+  }
+  SECTION("the 15th: as before, every date on the 15th") {
+    walk_two_years(on(year{2027} / 1 / 15));
   }
 }
 

@@ -179,8 +179,11 @@ update_result<basic_subscription<T>, T> advance_to(const basic_subscription<T>& 
     } else if (cur.auto_renew) {
       // The last term to start by now (and, while suspended, before the grace ends).
       const bool stop_at_grace = grace_over; // a term starting when the grace ends does not start: it is deactivated
-      const auto start = detail::last_term_start(*cur.term_end, cur.term, stop_at_grace ? *grace_ends : now, stop_at_grace);
-      happened(start, basic_subscription_renewed<T>{cur.id, start, detail::term_end(start, cur.term)});
+      // Terms keep the day of the month of the first one (D-TERM-1): Jan 31, Feb 28, Mar 31, never drifting to the 28th.
+      const unsigned anchor = detail::term_anchor(cur.term_start, *cur.term_end);
+      const auto start =
+          detail::last_term_start(*cur.term_end, cur.term, stop_at_grace ? *grace_ends : now, stop_at_grace, anchor);
+      happened(start, basic_subscription_renewed<T>{cur.id, start, detail::term_end(start, cur.term, anchor)});
     } else {
       happened(*cur.term_end, basic_subscription_deactivated<T>{cur.id, deactivation_reason::expired});
     }
