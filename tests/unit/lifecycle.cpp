@@ -38,6 +38,15 @@ isv::basic_update<isv::invoice, traits> lapse(world& w, isv::invoice_id id, sys_
   return overdue;
 }
 
+/// An active subscription whose license holder is member(1), suspended by invoice `inv` going overdue.
+world suspended_with_license(isv::invoice_id inv) {
+  auto w = with_active();
+  w.assign(sub_id, {member(1)});
+  lapse(w, inv, t0);
+  REQUIRE(w.sub(sub_id).status == subscription_status::suspended);
+  return w;
+}
+
 } // namespace
 
 TEST_CASE("the transition table, pair by pair, nothing leaves deactivated [D-LIFE-2, D-LIFE-1, D-LIFE-4, D-TERM-1]") {
@@ -276,11 +285,8 @@ TEST_CASE("an overdue invoice suspends for a 30-day grace, licenses stay, none a
 }
 
 TEST_CASE("paying within the grace reinstates the subscription [D-LIFE-4]") {
-  auto w = with_active();
-  w.assign(sub_id, {member(1)});
   const isv::invoice_id inv{30};
-  lapse(w, inv, t0);
-  REQUIRE(w.sub(sub_id).status == subscription_status::suspended);
+  auto w = suspended_with_license(inv);
 
   const auto paid_at = t0 + days{45};
   const auto subs = w.all_subs();
@@ -313,11 +319,8 @@ TEST_CASE("paying within the grace reinstates the subscription [D-LIFE-4]") {
 }
 
 TEST_CASE("the platform reinstates a suspended subscription within its grace, licenses kept [D-LIFE-4, D-MKT-3]") {
-  auto w = with_active();
-  w.assign(sub_id, {member(1)});
   const isv::invoice_id inv{30};
-  lapse(w, inv, t0);
-  REQUIRE(w.sub(sub_id).status == subscription_status::suspended);
+  auto w = suspended_with_license(inv);
   const auto grace_ends = *w.sub(sub_id).grace_ends;
 
   const auto back = must(isv::reinstate(w.sub(sub_id), isv::reinstate_command{sub_id}, grace_ends - seconds{1}));
@@ -334,18 +337,14 @@ TEST_CASE("the platform reinstates a suspended subscription within its grace, li
   // The invoice that suspended it is still owed: reinstating is not paying.
   CHECK(w.invoice(inv).status == isv::invoice_status::overdue);
 
-  SECTION("at or after the end of the grace it is due for deactivation, and refused") {
-    auto fresh = with_active();
-    lapse(fresh, inv, t0);
-    const auto msg = refused(isv::reinstate(fresh.sub(sub_id), isv::reinstate_command{sub_id}, grace_ends), errc::deactivated);
-    CHECK_THAT(msg, has("grace period") && has("nonpayment") && has("subscription 20"));
-  }
-  SECTION("the command names another subscription than the state handed in") {
-    auto fresh = with_active();
-    lapse(fresh, inv, t0);
-    refused(isv::reinstate(fresh.sub(sub_id), isv::reinstate_command{isv::subscription_id{99}}, t0 + days{31}),
-            errc::invalid_argument);
-  }
+  // Refusals, on a subscription suspended the same way.
+  auto fresh = with_active();
+  lapse(fresh, inv, t0);
+  // At or after the end of the grace it is due for deactivation.
+  const auto msg = refused(isv::reinstate(fresh.sub(sub_id), isv::reinstate_command{sub_id}, grace_ends), errc::deactivated);
+  CHECK_THAT(msg, has("grace period") && has("nonpayment") && has("subscription 20"));
+  // The command names another subscription than the state handed in.
+  refused(isv::reinstate(fresh.sub(sub_id), isv::reinstate_command{isv::subscription_id{99}}, t0 + days{31}), errc::invalid_argument);
 }
 
 TEST_CASE("reinstating a subscription that is not suspended is refused, naming its status [D-LIFE-2, D-MKT-4]") {
