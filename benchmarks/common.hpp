@@ -136,7 +136,7 @@ struct pure_state {
     }
     auto profile = ok(isv::create_billing_profile(org, admin, main_profile(), now), "profile").state;
     const isv::app product = make_app();
-    sub = ok(isv::purchase(org, product, std::span(&profile, 1), admin, buy(quantity), now), "purchase").state;
+    sub = ok(isv::purchase(org, product, std::span(&profile, 1), {}, admin, buy(quantity), now), "purchase").state;
   }
 
   /// Assigns the users in batches of 1,000 and applies the events to the book.

@@ -209,10 +209,10 @@ int main(int argc, char** argv) {
       isv::add_users(contoso.directory(), contoso.as(alex),
                      {.users = {alex, bea, lee, chen, dana, eve, farid, grace, hiro, ivan, jun}}, now),
       "adding users"));
-  contoso.commit(accepted(isv::grant_role(contoso.tenant(), contoso.as(alex),
+  contoso.commit(accepted(isv::grant_role(contoso.tenant(), contoso.directory(), contoso.as(alex),
                                           {.user = bea, .role = role::billing_administrator}, now),
                           "granting"));
-  contoso.commit(accepted(isv::grant_role(contoso.tenant(), contoso.as(alex),
+  contoso.commit(accepted(isv::grant_role(contoso.tenant(), contoso.directory(), contoso.as(alex),
                                           {.user = lee, .role = role::license_administrator}, now),
                           "granting"));
   say(contoso.who(names, alex) + " adds " + std::to_string(contoso.directory().user_count()) +
@@ -239,7 +239,7 @@ int main(int argc, char** argv) {
                                                               .label = "Visa ending 4242"}},
                                                   now),
                           "adding a credit card"));
-  contoso.commit(accepted(isv::set_billing_role(contoso.profile(germany_profile), contoso.as(alex),
+  contoso.commit(accepted(isv::set_billing_role(contoso.profile(germany_profile), contoso.directory(), contoso.as(alex),
                                                 {.profile = germany_profile,
                                                  .user = bea,
                                                  .role = isv::billing_role::contributor},
@@ -261,14 +261,14 @@ int main(int argc, char** argv) {
                             "creating Northwind's profile"));
   say(northwind.who(names, noor) + " of Northwind, a tenant in " + northwind.tenant().region + ", tries to buy " +
       crm.name + " through AppSource");
-  refused(isv::purchase(northwind.tenant(), crm, northwind.profiles(), northwind.as(noor),
+  refused(isv::purchase(northwind.tenant(), crm, northwind.profiles(), northwind.all_subscriptions(), northwind.as(noor),
                         {.subscription = isv::subscription_id{900}, .app = crm.id, .channel = channel::direct,
                          .term = term::monthly, .quantity = 5, .agreement_accepted = true,
                          .billing_profile = northwind_profile},
                         now),
           errc::unsupported_region, "buying from Japan");
   auto crm_state = contoso.commit(
-      accepted(isv::purchase(contoso.tenant(), crm, contoso.profiles(), contoso.as(alex),
+      accepted(isv::purchase(contoso.tenant(), crm, contoso.profiles(), contoso.all_subscriptions(), contoso.as(alex),
                              {.subscription = crm_sub, .app = crm.id, .channel = channel::direct, .term = term::monthly,
                               .quantity = 5, .agreement_accepted = true, .billing_profile = germany_profile},
                              now),
@@ -379,7 +379,7 @@ int main(int argc, char** argv) {
                                        now),
                "adding a wire transfer"));
   say("Bea creates billing profile 'Contoso Sales EMEA' (owner Bea), paid by wire transfer");
-  contoso.commit(accepted(isv::change_billing_profile(sub(crm_sub), contoso.profile(emea_profile), contoso.as(bea),
+  contoso.commit(accepted(isv::change_billing_profile(sub(crm_sub), contoso.profile(emea_profile), contoso.all_subscriptions(), contoso.as(bea),
                                                       {.subscription = crm_sub, .profile = emea_profile}, now),
                           "changing the billing profile"));
   expect(sub(crm_sub).billing_profile == emea_profile, "subscription 100 to be charged to the second profile");
@@ -465,7 +465,7 @@ int main(int argc, char** argv) {
   say("Bea pays invoice 501 late: the invoice is paid, subscription 100 stays " +
       std::string(isv::to_string(sub(crm_sub).status)));
   contoso.commit(
-      accepted(isv::purchase(contoso.tenant(), crm, contoso.profiles(), contoso.as(bea),
+      accepted(isv::purchase(contoso.tenant(), crm, contoso.profiles(), contoso.all_subscriptions(), contoso.as(bea),
                              {.subscription = crm_again, .app = crm.id, .channel = channel::direct,
                               .term = term::monthly, .quantity = 8, .agreement_accepted = true,
                               .billing_profile = emea_profile},
@@ -485,7 +485,7 @@ int main(int argc, char** argv) {
   tour::step(12, "An ISV app bought from its vendor");
   // Bought from the vendor, who invoices it: no billing profile is named, and none is read.
   contoso.commit(
-      accepted(isv::purchase(contoso.tenant(), planner, {}, contoso.as(alex),
+      accepted(isv::purchase(contoso.tenant(), planner, {}, {}, contoso.as(alex),
                              {.subscription = planner_sub, .app = planner.id, .channel = channel::vendor,
                               .term = term::annual, .quantity = 10, .agreement_accepted = true},
                              now),

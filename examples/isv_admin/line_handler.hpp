@@ -8,6 +8,8 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
+#include <chrono>
 #include <cstdint>
 #include <limits>
 #include <map>
@@ -90,6 +92,7 @@ inline constexpr std::array operations{
   operation_doc{"pay_invoice", actor_kind::admin, true, "Pay an invoice (method null: the profile's default); reinstates what it suspended.", R"({"invoice": "70", "method": null})"},
   operation_doc{"collect_overdue", actor_kind::platform, true, "The platform marks a past-due invoice overdue and suspends what it charges (D-LIFE-4).", R"({"invoice": "70"})"},
   operation_doc{"advance_to", actor_kind::platform, true, "The platform's clock: renewals, expiries, ends of grace up to \"at\" (empty list: all).", R"({"subscriptions": []})"},
+  operation_doc{"reinstate", actor_kind::platform, true, "The platform reinstates a suspended subscription within its grace (D-LIFE-4).", R"({"subscription": "100"})"},
   // ---- Reads
   operation_doc{"find_tenant", actor_kind::none, false, "The tenant.", R"({})"},
   operation_doc{"subscriptions", actor_kind::none, false, "The tenant's subscriptions.", R"({})"},
@@ -145,11 +148,48 @@ struct pinned_admin {
   return pinned_admin{tenant.value(), user.value()};
 }
 
+/// The units of a clock-jump bound, largest first: a year is the Gregorian calendar's average (365.2425 days).
+inline constexpr std::array<std::pair<char, std::chrono::seconds>, 4> duration_units{{
+    {'y', std::chrono::duration_cast<std::chrono::seconds>(std::chrono::years{1})},
+    {'d', std::chrono::duration_cast<std::chrono::seconds>(std::chrono::days{1})},
+    {'h', std::chrono::duration_cast<std::chrono::seconds>(std::chrono::hours{1})},
+    {'s', std::chrono::seconds{1}},
+}};
+
+/// "10y", "90d", "36h", "3600s": a whole number from 1 and one unit of duration_units.
+[[nodiscard]] inline isv::result<std::chrono::seconds> parse_duration(std::string_view text) {
+  const auto refused = [&] {
+    return isv::fail(isv::errc::invalid_argument, "A duration is a whole number from 1 and a unit: y (years), d (days), h (hours) "
+                                                  "or s (seconds), such as 10y or 90d; \"" + std::string(text) + "\" is not.");
+  };
+  if (text.size() < 2) return refused();
+  std::int64_t n = 0;
+  const auto digits = text.substr(0, text.size() - 1);
+  const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
+  if (ec != std::errc{} || end != digits.data() + digits.size() || n < 1) return refused();
+  for (const auto& [unit, length] : duration_units) {
+    std::int64_t total = 0;
+    if (unit != text.back()) continue;
+    if (__builtin_mul_overflow(n, length.count(), &total)) return refused();
+    return std::chrono::seconds{total};
+  }
+  return refused();
+}
+
+/// A duration in the largest unit that divides it exactly: "10y", "90d", "3601s".
+[[nodiscard]] inline std::string duration_text(std::chrono::seconds d) {
+  for (const auto& [unit, length] : duration_units)
+    if (d.count() % length.count() == 0) return std::to_string(d.count() / length.count()) + unit;
+  return std::to_string(d.count()) + "s";
+}
+
 /// The bounds (D-LIMIT-1) and the trust of a session; isv-admin's options set them.
 struct session_options {
   std::size_t max_line_bytes = std::size_t{1} << 20;          ///< --max-line-bytes: a longer line is refused unparsed
   std::size_t max_depth = isv::json::default_max_depth;       ///< --max-depth: arrays and objects inside one another
   std::size_t max_batch = 10'000;                             ///< --max-batch: entries of any list in "args"
+  /// --max-clock-jump: how far one line may move a tenant's clock forward (its "at", or the session's clock).
+  std::chrono::seconds max_clock_jump = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::years{10});
   std::optional<pinned_admin> admin{};                        ///< --actor: lines for another tenant or actor are refused
   bool platform = false;                                      ///< --platform: the platform's operations are allowed
   isv::admin_center_options center{};
@@ -182,6 +222,10 @@ struct session_options {
       ")\n"
       "  --max-batch N         refuse a line whose args hold a list of more than N entries (default " +
       std::to_string(defaults.max_batch) +
+      ")\n"
+      "  --max-clock-jump D    refuse a line that would move its tenant's clock forward by more than D, a whole\n"
+      "                        number and a unit: y (years), d (days), h (hours), s (seconds) (default " +
+      duration_text(defaults.max_clock_jump) +
       ")\n"
       "  --actor TENANT:USER   pin the session to one admin: a line naming another tenant or actor is refused\n"
       "  --platform            allow the platform's operations; without it they are refused:\n"
@@ -443,14 +487,26 @@ private:
     }
     const bool has_tenant = env.op->name != "add_app";
     if (has_tenant) {
-      if (const auto last = last_accepted_.find(env.tenant); last != last_accepted_.end() && env.at < last->second)
+      const std::optional<std::string> at_path = env.gives_at ? std::optional<std::string>("/at") : std::nullopt;
+      const std::string acting_at = detail::time_text(env.at) + (env.gives_at ? "" : " (the session's clock: the line has no \"at\")");
+      const auto last = last_accepted_.find(env.tenant);
+      if (last != last_accepted_.end() && env.at < last->second)
         return detail::refusal(
             isv::errc::invalid_argument,
-            "Time never moves backwards within a tenant: this line would act at " + detail::time_text(env.at) +
-                (env.gives_at ? "" : " (the session's clock: the line has no \"at\")") + ", before " +
+            "Time never moves backwards within a tenant: this line would act at " + acting_at + ", before " +
                 detail::time_text(last->second) + ", when tenant " + detail::id_text(env.tenant) +
                 "'s last accepted line acted. Give an \"at\" from then on.",
-            env.gives_at ? std::optional<std::string>("/at") : std::nullopt);
+            at_path);
+      // The tenant's clock is its last accepted line's time, or the session's clock before it has one.
+      // advance_to moves the subscriptions to the line's time, so this bounds its jump too (D-LIMIT-1).
+      const time_point from = last != last_accepted_.end() ? last->second : now_;
+      if (env.at > from && env.at - from > options_.max_clock_jump)
+        return detail::refusal(isv::errc::limit_exceeded,
+                               "This line would move tenant " + detail::id_text(env.tenant) + "'s clock forward from " +
+                                   detail::time_text(from) + " to " + acting_at + "; a line may move it forward at most " +
+                                   duration_text(options_.max_clock_jump) +
+                                   " (isv-admin --max-clock-jump) (D-LIMIT-1). Nothing was done.",
+                               at_path);
     }
     auto answer = dispatch(env);
     // Only an accepted line moves the clock: a refused one changes nothing (D-ERR-1).

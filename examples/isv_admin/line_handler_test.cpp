@@ -199,6 +199,48 @@ TEST_CASE("when an answer cannot be written, serve stops before reading another 
   CHECK(answer(handler, R"({"tenant": "1", "op": "events"})")["value"].empty());
 }
 
+TEST_CASE("a line that moves its tenant's clock forward past the session's bound is refused, naming it; nothing changes [D-LIMIT-1]") {
+  isv::memory_repository repo;
+  isv_admin::line_handler handler(repo, start, {.max_clock_jump = std::chrono::days{30}, .platform = true});
+  REQUIRE(answer(handler, R"({"tenant": "1", "actor": "7", "op": "create_tenant", "args": {"name": "Contoso", "region": "Germany"}})")["ok"] == true);
+  // 30 days after the session's clock: at the bound, accepted.
+  REQUIRE(answer(handler, R"({"tenant": "1", "actor": "7", "op": "add_users", "args": {"users": ["20"]}, "at": "2026-02-04T09:00:00Z"})")["ok"] == true);
+  const auto events = answer(handler, R"({"tenant": "1", "op": "events"})")["value"].size();
+
+  // One second past 30 days after that line.
+  auto far = answer(handler, R"({"tenant": "1", "actor": "7", "op": "add_users", "args": {"users": ["21"]}, "at": "2026-03-06T09:00:01Z"})");
+  CHECK(far["error"]["code"] == "limit_exceeded");
+  CHECK(far["error"]["path"] == "/at");
+  CHECK_THAT(message_of(far), Catch::Matchers::Contains("from 2026-02-04T09:00:00Z to 2026-03-06T09:00:01Z") &&
+                                  Catch::Matchers::Contains("at most 30d") && Catch::Matchers::Contains("--max-clock-jump"));
+  // The platform's clock is bounded the same way: advance_to acts at the line's time.
+  auto advance = answer(handler, R"({"tenant": "1", "op": "advance_to", "args": {"subscriptions": []}, "at": "2036-02-04T09:00:00Z"})");
+  CHECK(advance["error"]["code"] == "limit_exceeded");
+  CHECK(answer(handler, R"({"tenant": "1", "op": "events"})")["value"].size() == events);
+
+  // Refused lines moved no clock: a line without "at" acts at the last accepted time, and steps within the bound go on.
+  CHECK(answer(handler, R"({"tenant": "1", "actor": "7", "op": "add_users", "args": {"users": ["21"]}})")["ok"] == true);
+  CHECK(answer(handler, R"({"tenant": "1", "actor": "7", "op": "add_users", "args": {"users": ["22"]}, "at": "2026-03-06T09:00:00Z"})")["ok"] == true);
+  CHECK(answer(handler, R"({"tenant": "1", "op": "advance_to", "args": {"subscriptions": []}, "at": "2026-04-05T09:00:00Z"})")["ok"] == true);
+}
+
+TEST_CASE("--max-clock-jump reads a whole number and a unit, and the default is ten years [D-LIMIT-1]") {
+  using namespace std::chrono;
+  CHECK(isv_admin::parse_duration("10y").value() == duration_cast<seconds>(years{10}));
+  CHECK(isv_admin::parse_duration("90d").value() == duration_cast<seconds>(days{90}));
+  CHECK(isv_admin::parse_duration("36h").value() == hours{36});
+  CHECK(isv_admin::parse_duration("3600s").value() == seconds{3600});
+  for (const char* bad : {"", "y", "10", "0d", "-1d", "10w", "1.5y", "d10", "99999999999999999y"}) {
+    CAPTURE(bad);
+    const auto refused = isv_admin::parse_duration(bad);
+    REQUIRE_FALSE(refused.has_value());
+    CHECK(refused.error().code == isv::errc::invalid_argument);
+  }
+  CHECK(isv_admin::duration_text(isv_admin::session_options{}.max_clock_jump) == "10y");
+  CHECK(isv_admin::duration_text(hours{36}) == "36h");
+  CHECK_THAT(isv_admin::help_text(), Catch::Matchers::Contains("--max-clock-jump D") && Catch::Matchers::Contains("(default 10y)"));
+}
+
 TEST_CASE("a list in args longer than the session's batch bound is refused before the command is read [D-LIMIT-1]") {
   isv::memory_repository repo;
   isv_admin::line_handler handler(repo, start, {.max_batch = 2, .platform = true});

@@ -39,6 +39,14 @@ std::optional<std::size_t> positive(std::string_view text) {
   return v;
 }
 
+/// Stores a parsed option value in `into`; the refusal's message when it was refused.
+template <class Value, class Into>
+std::optional<std::string> take(const isv::result<Value>& parsed, Into& into) {
+  if (!parsed) return parsed.error().message;
+  into = parsed.value();
+  return std::nullopt;
+}
+
 /// Why `--db where` would not keep the state in the file it seems to name, if it would not.
 std::optional<std::string> not_a_file(std::string_view where) {
   if (where.empty())
@@ -83,14 +91,16 @@ int main(int argc, char** argv) {
       options.platform = true;
       continue;
     }
-    if (arg == "--actor") {
-      auto pin = isv_admin::parse_pinned_admin(i + 1 < argc ? argv[i + 1] : "");
-      if (!pin) {
-        std::cerr << "isv-admin: " << pin.error().message << '\n';
+    if (arg == "--actor" || arg == "--max-clock-jump") {
+      // An option whose value is parsed by the line handler's own reader, which says what is wrong.
+      const std::string_view value = i + 1 < argc ? argv[i + 1] : "";
+      const auto error = arg == "--actor" ? take(isv_admin::parse_pinned_admin(value), options.admin)
+                                          : take(isv_admin::parse_duration(value), options.max_clock_jump);
+      if (error) {
+        std::cerr << "isv-admin: " << (arg == "--actor" ? "" : "--max-clock-jump needs a duration: ") << *error << '\n';
         return 2;
       }
       ++i;
-      options.admin = pin.value();
       continue;
     }
     if (arg == "--max-line-bytes" || arg == "--max-depth" || arg == "--max-batch") {

@@ -56,7 +56,7 @@ struct admin_center_options {
 /// first result is stored in the same commit and returned for every repeat; the key reused for
 /// another request is refused (D-IDEM-1). The host calls prune_idempotency(now) from time to time:
 /// records older than `idempotency_retention` are removed, and their keys are new again. Platform commands
-/// (issue_invoice, collect_overdue, advance_to) run without an acting user. The named member
+/// (issue_invoice, collect_overdue, advance_to, reinstate) run without an acting user. The named member
 /// functions (purchase, assign, ...) are one-line conveniences over execute().
 template <repository Repository>
 class basic_admin_center {
@@ -289,6 +289,11 @@ public:
                                              std::string_view key = {}) {
     return execute(t, std::nullopt, cmd, now, key);
   }
+  /// The platform reinstates a suspended subscription within its grace period (D-LIFE-4, D-MKT-3).
+  [[nodiscard]] result<receipt<>> reinstate(const tenant_id& t, const basic_reinstate_command<T>& cmd, const time_point& now,
+                                            std::string_view key = {}) {
+    return execute(t, std::nullopt, cmd, now, key);
+  }
 
   // ---- Idempotency records ----------------------------------------------------------------------
 
@@ -421,7 +426,9 @@ private:
     // The tenant's profiles are in the repository: hand over the one the command names, if there is one.
     const auto* profile = cmd.billing_profile ? v.find_billing_profile(*cmd.billing_profile) : nullptr;
     const std::span<const basic_billing_profile<T>> named(profile, profile ? 1U : 0U);
-    BOOST_OUTCOME_TRY(auto out, isv::purchase(v.tenant(), *product, named, admin, cmd, now));
+    const auto subscriptions = list_subscriptions<T>(v); // what the profile charges decides its currency (D-BILL-5)
+    BOOST_OUTCOME_TRY(auto out, isv::purchase(v.tenant(), *product, named, std::span<const basic_subscription<T>>(subscriptions),
+                                              admin, cmd, now));
     return plan<std::monostate>{{}, std::move(out.events), {}};
   }
   result<plan<std::monostate>> decide(const view_type& v, const admin_type& admin, const basic_activate_command<T>& cmd,
@@ -452,7 +459,9 @@ private:
                                       const basic_change_billing_profile_command<T>& cmd, const time_point& now) {
     BOOST_OUTCOME_TRY(const auto* s, subscription_in(v, cmd.subscription));
     BOOST_OUTCOME_TRY(const auto* target, profile_in(v, cmd.profile));
-    BOOST_OUTCOME_TRY(auto out, isv::change_billing_profile(*s, *target, admin, cmd, now));
+    const auto subscriptions = list_subscriptions<T>(v); // what the target charges decides its currency (D-BILL-5)
+    BOOST_OUTCOME_TRY(auto out, isv::change_billing_profile(*s, *target, std::span<const basic_subscription<T>>(subscriptions),
+                                                            admin, cmd, now));
     return plan<std::monostate>{{expected_version(*s)}, std::move(out.events), {}};
   }
 
@@ -515,8 +524,9 @@ private:
   }
   result<plan<std::monostate>> decide(const view_type& v, const admin_type& admin, const basic_grant_role_command<T>& cmd,
                                       const time_point& now) {
-    BOOST_OUTCOME_TRY(auto out, isv::grant_role(v.tenant(), admin, cmd, now));
-    return plan<std::monostate>{{expected_version(v.tenant())}, std::move(out.events), {}};
+    BOOST_OUTCOME_TRY(auto out, isv::grant_role(v.tenant(), v.directory(), admin, cmd, now));
+    // The directory was read: a user removed since must be seen.
+    return plan<std::monostate>{{expected_version(v.tenant()), directory_read(v)}, std::move(out.events), {}};
   }
   result<plan<std::monostate>> decide(const view_type& v, const admin_type& admin, const basic_revoke_role_command<T>& cmd,
                                       const time_point& now) {
@@ -550,7 +560,9 @@ private:
   }
   result<plan<std::monostate>> decide(const view_type& v, const admin_type& admin, const basic_billing_role_command<T>& cmd,
                                       const time_point& now) {
-    return on_profile(v, cmd, [&](const auto& b) { return isv::set_billing_role(b, admin, cmd, now); });
+    BOOST_OUTCOME_TRY(const auto* b, profile_in(v, cmd.profile));
+    BOOST_OUTCOME_TRY(auto out, isv::set_billing_role(*b, v.directory(), admin, cmd, now));
+    return plan<std::monostate>{{expected_version(*b), directory_read(v)}, std::move(out.events), {}};
   }
 
   result<plan<basic_invoice<T>>> decide(const view_type& v, const basic_issue_invoice_command<T>& cmd, const time_point& now) {
@@ -599,6 +611,10 @@ private:
                         std::make_move_iterator(moved.events.end()));
     }
     return out;
+  }
+
+  result<plan<std::monostate>> decide(const view_type& v, const basic_reinstate_command<T>& cmd, const time_point& now) {
+    return on_subscription(v, cmd, [&](const auto& s) { return isv::reinstate(s, cmd, now); });
   }
 
   template <class Command, class Op>

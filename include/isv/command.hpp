@@ -91,10 +91,20 @@ struct basic_advance_command {
   ISV_COMMAND(basic_advance_command, advance_to, std::nullopt, std::monostate, (subscriptions))
 };
 
+/// The platform (or the publisher, through the marketplace) reinstates a suspended subscription
+/// within its grace period (D-LIFE-4, D-MKT-3). Authorized as the platform's, never a tenant
+/// admin's (D-MKT-1): an admin reinstates by paying the invoice that suspended it.
+template <licensing_traits Traits>
+struct basic_reinstate_command {
+  subscription_id_t<Traits> subscription{};
+  ISV_COMMAND(basic_reinstate_command, reinstate, std::nullopt, std::monostate, (subscription))
+};
+
 using activate_command = basic_activate_command<default_traits>;
 using cancel_command = basic_cancel_command<default_traits>;
 using auto_renew_command = basic_auto_renew_command<default_traits>;
 using advance_command = basic_advance_command<default_traits>;
+using reinstate_command = basic_reinstate_command<default_traits>;
 
 // ---- Subscriptions: quantity ----------------------------------------------------------------
 
@@ -405,8 +415,8 @@ using basic_command = std::variant<
     // Invoices and the platform's clock
     basic_issue_invoice_command<T>, basic_view_invoice_command<T>, basic_pay_invoice_command<T>,
     basic_collect_overdue_command<T>, basic_advance_command<T>,
-    // Directory lifecycle, added after release 0.1.0 (at the end, so the others keep their index)
-    basic_remove_users_command<T>, basic_delete_group_command<T>, basic_name_user_command<T>>;
+    // Added after release 0.1.0 (at the end, so the others keep their index)
+    basic_remove_users_command<T>, basic_delete_group_command<T>, basic_name_user_command<T>, basic_reinstate_command<T>>;
 
 using command = basic_command<default_traits>;
 

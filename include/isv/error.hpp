@@ -39,8 +39,9 @@ enum class errc {
   limit_exceeded,           ///< an input past a stated bound: line, depth, batch, clock jump (D-LIMIT-1)
   storage_fault,            ///< the storage failed: full, read-only, unreachable, not this library's schema (D-ERR-2)
   corrupt_data,             ///< stored data that cannot be what the library wrote: a changed or missing event (D-ERR-2)
+  currency_mismatch,        ///< a billing profile invoices in one currency; this would add another (D-BILL-5)
 };
-BOOST_DESCRIBE_ENUM(errc, permission_denied, wrong_tenant, not_found, invalid_argument, unsupported_region, agreement_not_accepted, pending_activation, deactivated, suspended, seats_exhausted, quantity_below_in_use, quantity_not_adjustable, contact_vendor, invalid_transition, stale_preview, conflict, idempotency_mismatch, already_exists, already_paid, overflow, limit_exceeded, storage_fault, corrupt_data)
+BOOST_DESCRIBE_ENUM(errc, permission_denied, wrong_tenant, not_found, invalid_argument, unsupported_region, agreement_not_accepted, pending_activation, deactivated, suspended, seats_exhausted, quantity_below_in_use, quantity_not_adjustable, contact_vendor, invalid_transition, stale_preview, conflict, idempotency_mismatch, already_exists, already_paid, overflow, limit_exceeded, storage_fault, corrupt_data, currency_mismatch)
 
 /// The std::error_category of isv::errc.
 class error_category_impl final : public std::error_category {
@@ -71,6 +72,7 @@ public:
       case errc::limit_exceeded: return "input past a stated limit";
       case errc::storage_fault: return "storage fault";
       case errc::corrupt_data: return "stored data is corrupt";
+      case errc::currency_mismatch: return "billing profile charges another currency";
     }
     return "unknown isv-licensing error";
   }

@@ -48,7 +48,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
              isv::auto_renew_command, isv::basic_change_billing_profile_command<T>, isv::basic_create_billing_profile_command<T>,
              isv::basic_contact_info_command<T>, isv::basic_add_payment_method_command<T>, isv::basic_payment_method_command<T>,
              isv::basic_billing_role_command<T>, isv::basic_issue_invoice_command<T>, isv::basic_pay_invoice_command<T>,
-             isv::view_invoice_command, isv::collect_overdue_command, isv::advance_command>(doc);
+             isv::view_invoice_command, isv::collect_overdue_command, isv::advance_command,
+             isv::reinstate_command>(doc);
   // The same values inside a list, and the leaves.
   decode_all<std::vector<isv::subscription>, std::vector<isv::license>, isv::user_id, isv::money, T::time_point>(doc);
   return 0;

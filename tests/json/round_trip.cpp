@@ -68,6 +68,7 @@ TEST_CASE("commands round-trip: every command struct of the library, and what as
   check_round_trip(isv::remove_users_command{{isv::user_id{100}, isv::user_id{101}}});
   check_round_trip(isv::delete_group_command{sales});
   check_round_trip(isv::name_user_command{isv::user_id{100}, "Zoë Ø"});
+  check_round_trip(isv::reinstate_command{subscription_id});
 }
 
 TEST_CASE("every one of the event payloads round-trips, inside its envelope and alone [D-AUDIT-1]") {
@@ -156,7 +157,7 @@ TEST_CASE("events produced by the operations round-trip, and replaying the decod
       isv::create_billing_profile(org, admin, isv::basic_create_billing_profile_command<T>{profile_id, "EU", contact()}, now);
   REQUIRE(profile.has_value());
   append(profile.value().events);
-  const auto bought = isv::purchase(org, product, std::span(&profile.value().state, 1), admin, purchase_command(), now);
+  const auto bought = isv::purchase(org, product, std::span(&profile.value().state, 1), {}, admin, purchase_command(), now);
   REQUIRE(bought.has_value());
   append(bought.value().events);
 

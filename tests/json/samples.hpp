@@ -288,6 +288,7 @@ inline std::vector<sample> all_samples() {
       make_sample("remove_users_command", isv::remove_users_command{{isv::user_id{100}, isv::user_id{101}}}),
       make_sample("delete_group_command", isv::delete_group_command{sales}),
       make_sample("name_user_command", isv::name_user_command{isv::user_id{100}, "Zoë Ø"}),
+      make_sample("reinstate_command", isv::reinstate_command{subscription_id}),
       make_sample("error", error()),
   };
   for (const auto& e : events()) out.push_back(make_sample("event " + std::string(isv::event_name<T>(e.payload)), e));

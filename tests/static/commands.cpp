@@ -35,7 +35,7 @@ static_assert(isv::purchase_command::authorization == isv::operation::purchase);
 static_assert(isv::confirm_unassign_command::authorization == isv::operation::unassign);
 static_assert(isv::unassign_command::operation_name == "preview_unassign");
 static_assert(isv::platform_command<isv::advance_command> && isv::platform_command<isv::collect_overdue_command> &&
-              isv::platform_command<isv::issue_invoice_command>);
+              isv::platform_command<isv::issue_invoice_command> && isv::platform_command<isv::reinstate_command>);
 static_assert(!isv::platform_command<isv::view_invoice_command>);
 static_assert(std::is_same_v<isv::install_command::result_value, std::string>);
 

@@ -159,7 +159,7 @@ using update_of = isv::result<isv::basic_update<State, T>>;
 template <class X>
 const X& a() noexcept; // only named in decltype: a value of X, as std::declval gives one
 
-static_assert(std::same_as<decltype(isv::purchase(a<isv::tenant>(), a<isv::app>(), {}, a<isv::actor>(), a<isv::purchase_command>(), a<time>())),
+static_assert(std::same_as<decltype(isv::purchase(a<isv::tenant>(), a<isv::app>(), {}, {}, a<isv::actor>(), a<isv::purchase_command>(), a<time>())),
                            update_of<isv::subscription>>);
 static_assert(std::same_as<decltype(isv::lapse_payment(a<isv::subscription>(), a<isv::invoice_id>(), a<time>())),
                            update_of<isv::subscription>>);

@@ -221,6 +221,7 @@ void scoped_finds_never_cross_tenants() {
 
   // D-ROLE-5: a user with roles only in tenant A acts in tenant B with none.
   const isv::user_id a_only{77};
+  ok(center.add_users(tenant_a, admin, {{a_only}}, now)); // a role goes only to a user of the directory
   ok(center.grant_role(tenant_a, admin, {a_only, isv::directory_role::global_administrator}, now));
   CHECK(code_of(center.create_group(tenant_b, a_only, {support, "Support"}, now)) == isv::errc::permission_denied);
   CHECK(log_size(repo, tenant_b) == b_log);

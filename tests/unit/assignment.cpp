@@ -390,7 +390,7 @@ TEST_CASE("a Billing administrator or Global reader may not assign, unassign or 
 
 TEST_CASE("a pending SaaS subscription accepts no assignment until it is activated [D-ACT-1]") {
   world w;
-  const auto bought = isv::purchase(w.org, saas_app(), std::span(&w.profile, 1), w.as(global_admin), purchase_of(saas_app(), 5), now);
+  const auto bought = isv::purchase(w.org, saas_app(), std::span(&w.profile, 1), {}, w.as(global_admin), purchase_of(saas_app(), 5), now);
   REQUIRE(bought.has_value());
   w.apply(bought.value().events);
   REQUIRE(w.sub.status == isv::subscription_status::pending_activation);
@@ -510,7 +510,7 @@ TEST_CASE("replaying the events of assignments rebuilds the subscription and its
     log.insert(log.end(), events.begin(), events.end());
     w.apply(events);
   };
-  const auto bought = isv::purchase(w.org, isv_app(), std::span(&w.profile, 1), w.as(global_admin), purchase_of(isv_app(), 2), now);
+  const auto bought = isv::purchase(w.org, isv_app(), std::span(&w.profile, 1), {}, w.as(global_admin), purchase_of(isv_app(), 2), now);
   REQUIRE(bought.has_value());
   record(bought.value().events);
   w.add_group(sales, members(1, 4));

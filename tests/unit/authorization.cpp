@@ -124,7 +124,7 @@ TEST_CASE("buying, quantity, cancelling and moving need a Global or Billing admi
   auto w = with_active();
   const auto& s = w.sub(sub_id);
   const auto buy = [&](isv::user_id user) {
-    return isv::purchase(w.org, saas_per_user(), w.profiles(), w.actor(user),
+    return isv::purchase(w.org, saas_per_user(), w.profiles(), w.all_subs(), w.actor(user),
                          isv::purchase_command{isv::subscription_id{70}, saas_per_user().id, isv::acquisition_channel::direct,
                                                isv::billing_term::monthly, 2, true, main_profile, true},
                          t0);
@@ -139,7 +139,7 @@ TEST_CASE("buying, quantity, cancelling and moving need a Global or Billing admi
     CHECK(buy(user).has_value());
     CHECK(isv::change_quantity(s, w.actor(user), isv::change_quantity_command{sub_id, 9}, t0).has_value());
     CHECK(isv::cancel(s, w.actor(user), isv::cancel_command{sub_id}, t0).has_value());
-    CHECK(isv::change_billing_profile(s, w.profile(second_profile), w.actor(user), change_profile_command{sub_id, second_profile}, t0)
+    CHECK(isv::change_billing_profile(s, w.profile(second_profile), w.all_subs(), w.actor(user), change_profile_command{sub_id, second_profile}, t0)
               .has_value());
   }
   for (const auto user : {license_admin, user_admin, global_reader, no_role}) {
@@ -150,7 +150,7 @@ TEST_CASE("buying, quantity, cancelling and moving need a Global or Billing admi
                has("change the license quantity") && has(needed));
     CHECK_THAT(refused(isv::cancel(s, w.actor(user), isv::cancel_command{sub_id}, t0), errc::permission_denied),
                has("cancel a subscription") && has(needed));
-    CHECK_THAT(refused(isv::change_billing_profile(s, w.profile(second_profile), w.actor(user),
+    CHECK_THAT(refused(isv::change_billing_profile(s, w.profile(second_profile), w.all_subs(), w.actor(user),
                                                    change_profile_command{sub_id, second_profile}, t0),
                        errc::permission_denied),
                has("change a subscription's billing profile") && has(needed));
@@ -166,13 +166,13 @@ TEST_CASE("a subscription bought through a partner is managed by a Global admini
              has("To change the license quantity of a subscription") && has(why));
   CHECK_THAT(refused(isv::cancel(s, w.actor(billing_admin), isv::cancel_command{sub_id}, t0), errc::permission_denied),
              has("To cancel a subscription") && has(why));
-  CHECK_THAT(refused(isv::change_billing_profile(s, w.profile(second_profile), w.actor(billing_admin),
+  CHECK_THAT(refused(isv::change_billing_profile(s, w.profile(second_profile), w.all_subs(), w.actor(billing_admin),
                                                  change_profile_command{sub_id, second_profile}, t0),
                      errc::permission_denied),
              has("billing profile") && has(why));
 
   CHECK(must(isv::change_quantity(s, w.actor(global_admin), isv::change_quantity_command{sub_id, 9}, t0)).state.quantity == 9);
-  CHECK(must(isv::change_billing_profile(s, w.profile(second_profile), w.actor(global_admin),
+  CHECK(must(isv::change_billing_profile(s, w.profile(second_profile), w.all_subs(), w.actor(global_admin),
                                          change_profile_command{sub_id, second_profile}, t0))
             .state.billing_profile == second_profile);
   CHECK(must(isv::cancel(s, w.actor(global_admin), isv::cancel_command{sub_id}, t0)).state.status ==
@@ -210,6 +210,6 @@ TEST_CASE("a purchase from the vendor involves no billing profile role [D-BUY-4,
   auto w = make_world();
   const isv::purchase_command cmd{isv::subscription_id{26}, isv_per_user().id, isv::acquisition_channel::vendor,
                                   isv::billing_term::monthly, 3, true, std::nullopt, true};
-  CHECK(must(isv::purchase(w.org, isv_per_user(), {}, w.actor(billing_admin), cmd, t0)).state.billing_profile == std::nullopt);
-  CHECK(refused(isv::purchase(w.org, isv_per_user(), {}, w.actor(license_admin), cmd, t0), errc::permission_denied) != "");
+  CHECK(must(isv::purchase(w.org, isv_per_user(), {}, {}, w.actor(billing_admin), cmd, t0)).state.billing_profile == std::nullopt);
+  CHECK(refused(isv::purchase(w.org, isv_per_user(), {}, {}, w.actor(license_admin), cmd, t0), errc::permission_denied) != "");
 }

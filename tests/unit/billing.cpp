@@ -94,7 +94,7 @@ TEST_CASE("an invoice lists the active subscriptions charged to its profile, pri
   CHECK(second.total == isv::money{2000, eur});
 
   SECTION("after a move the subscription is invoiced to its new profile") {
-    w.record(must(isv::change_billing_profile(w.sub(per_user_sub), w.profile(second_profile), w.actor(global_admin),
+    w.record(must(isv::change_billing_profile(w.sub(per_user_sub), w.profile(second_profile), w.all_subs(), w.actor(global_admin),
                                               change_profile_command{per_user_sub, second_profile}, t0))
                  .events);
     CHECK_FALSE(must(invoice_profile(w, main_profile, isv::invoice_id{32})).state.charges(per_user_sub));
@@ -109,13 +109,16 @@ TEST_CASE("an invoice that cannot be issued says why [D-BILL-1, D-ERR-1]") {
     CHECK_THAT(refused(invoice_profile(w, main_profile), errc::invalid_argument),
                has("no active subscription is charged to billing profile 10"));
   }
-  SECTION("two currencies on one profile") {
+  SECTION("two currencies on one profile (data from before D-BILL-5 refused them)") {
     auto usd_app = saas_flat();
     usd_app.id = isv::app_id{9};
     usd_app.monthly_price = isv::money{9900, isv::currency{"USD"}};
     w.activate(w.buy(per_user_sub, saas_per_user(), 1));
-    w.activate(w.buy(flat_sub, usd_app, std::nullopt));
-    CHECK_THAT(refused(invoice_profile(w, main_profile), errc::invalid_argument),
+    w.activate(w.buy(flat_sub, usd_app, std::nullopt, isv::billing_term::monthly, isv::acquisition_channel::direct, second_profile));
+    auto subs = w.all_subs();
+    for (auto& s : subs) s.billing_profile = main_profile; // as an older release could have stored them
+    CHECK_THAT(refused(isv::issue_invoice(w.profile(main_profile), subs, issue_command{invoice_id, main_profile}, t0),
+                       errc::invalid_argument),
                has("subscription 21") && has("USD") && has("EUR"));
   }
   SECTION("a subscription of another tenant") {
@@ -215,51 +218,126 @@ TEST_CASE("billing roles: owners grant, change and revoke, the last owner stays 
   CHECK(b.role_of(global_admin) == isv::billing_role::owner);
   CHECK(b.role_of(billing_admin) == isv::billing_role::contributor);
 
-  const auto granted = must(isv::set_billing_role(b, w.actor(global_admin),
+  const auto granted = must(isv::set_billing_role(b, w.dir, w.actor(global_admin),
                                                   billing_role_command{main_profile, member(1), isv::billing_role::reader}, t0));
   CHECK(payload<billing_role_changed>(granted.events.at(0)).role == isv::billing_role::reader);
   CHECK(granted.state.role_of(member(1)) == isv::billing_role::reader);
   w.record(granted.events);
 
-  const auto same = must(isv::set_billing_role(w.profile(main_profile), w.actor(global_admin),
+  const auto same = must(isv::set_billing_role(w.profile(main_profile), w.dir, w.actor(global_admin),
                                                billing_role_command{main_profile, member(1), isv::billing_role::reader}, t0));
   CHECK(same.events.empty());
   CHECK(same.state == w.profile(main_profile));
 
-  const auto changed = must(isv::set_billing_role(w.profile(main_profile), w.actor(global_admin),
+  const auto changed = must(isv::set_billing_role(w.profile(main_profile), w.dir, w.actor(global_admin),
                                                   billing_role_command{main_profile, member(1), isv::billing_role::invoice_manager}, t0));
   CHECK(changed.state.role_of(member(1)) == isv::billing_role::invoice_manager);
   CHECK(changed.state.roles.size() == w.profile(main_profile).roles.size()); // one role per user
   w.record(changed.events);
 
-  const auto revoked = must(isv::set_billing_role(w.profile(main_profile), w.actor(global_admin),
+  const auto revoked = must(isv::set_billing_role(w.profile(main_profile), w.dir, w.actor(global_admin),
                                                   billing_role_command{main_profile, member(1), std::nullopt}, t0));
   CHECK_FALSE(revoked.state.role_of(member(1)));
   w.record(revoked.events);
-  CHECK_THAT(refused(isv::set_billing_role(w.profile(main_profile), w.actor(global_admin),
+  CHECK_THAT(refused(isv::set_billing_role(w.profile(main_profile), w.dir, w.actor(global_admin),
                                            billing_role_command{main_profile, member(1), std::nullopt}, t0),
                      errc::not_found),
              has("user 101 has no role on billing profile 10"));
 
   // A contributor cannot grant roles (D-ROLE-4).
-  CHECK_THAT(refused(isv::set_billing_role(w.profile(main_profile), w.actor(billing_admin),
+  CHECK_THAT(refused(isv::set_billing_role(w.profile(main_profile), w.dir, w.actor(billing_admin),
                                            billing_role_command{main_profile, member(2), isv::billing_role::reader}, t0),
                      errc::permission_denied),
              has("manage billing profile roles") && has("billing profile owner") && has("(you are billing profile contributor)"));
 
   // The last owner can neither be demoted nor removed...
   for (const auto& role : {std::optional<isv::billing_role>{}, std::optional{isv::billing_role::contributor}}) {
-    CHECK_THAT(refused(isv::set_billing_role(w.profile(main_profile), w.actor(global_admin),
+    CHECK_THAT(refused(isv::set_billing_role(w.profile(main_profile), w.dir, w.actor(global_admin),
                                              billing_role_command{main_profile, global_admin, role}, t0),
                        errc::invalid_argument),
                has("last owner of billing profile 10") && has("make someone else owner first"));
   }
   // ...until someone else is owner too.
   w.grant_billing_role(main_profile, billing_admin, isv::billing_role::owner);
-  const auto stepped_down = must(isv::set_billing_role(w.profile(main_profile), w.actor(global_admin),
+  const auto stepped_down = must(isv::set_billing_role(w.profile(main_profile), w.dir, w.actor(global_admin),
                                                        billing_role_command{main_profile, global_admin, isv::billing_role::reader}, t0));
   CHECK(stepped_down.state.role_of(global_admin) == isv::billing_role::reader);
   CHECK(stepped_down.state.role_of(billing_admin) == isv::billing_role::owner);
+}
+
+TEST_CASE("a billing role goes only to a user of the tenant's directory; revoking needs none [D-ROLE-4, D-ERR-1]") {
+  auto w = make_world();
+  const isv::user_id stranger{999};
+  const auto msg = refused(isv::set_billing_role(w.profile(main_profile), w.dir, w.actor(global_admin),
+                                                 billing_role_command{main_profile, stranger, isv::billing_role::reader}, t0),
+                           errc::not_found);
+  CHECK_THAT(msg, has("user 999 is not a user of tenant 1") && has("billing profile reader") && has("nothing was granted"));
+  CHECK_FALSE(w.profile(main_profile).role_of(stranger));
+  // Revoking is not granting: it is judged by the profile's grants alone, not the directory.
+  CHECK_THAT(refused(isv::set_billing_role(w.profile(main_profile), w.dir, w.actor(global_admin),
+                                           billing_role_command{main_profile, stranger, std::nullopt}, t0),
+                     errc::not_found),
+             has("has no role on"));
+}
+
+/// A SaaS app priced in US dollars: 12.00 USD a month per license.
+isv::app usd_per_user() {
+  return {isv::app_id{9}, "Forms", "Litware", isv::app_kind::saas, isv::pricing_model::per_user,
+          isv::money{1200, isv::currency{"USD"}}, isv::money{12000, isv::currency{"USD"}}, std::nullopt};
+}
+
+TEST_CASE("a billing profile invoices in one currency: a purchase in another is refused, naming both [D-BILL-5, D-ERR-1]") {
+  auto w = make_world();
+  w.buy(per_user_sub, saas_per_user(), 5); // EUR on the main profile, pending activation: it will be charged
+  const isv::subscription_id usd_sub{30};
+  const isv::purchase_command cmd{usd_sub, usd_per_user().id, isv::acquisition_channel::direct, isv::billing_term::monthly, 2,
+                                  true, main_profile, true};
+  const auto msg = refused(isv::purchase(w.org, usd_per_user(), w.profiles(), w.all_subs(), w.actor(global_admin), cmd, t0),
+                           errc::currency_mismatch);
+  CHECK_THAT(msg, has("billing profile 10 invoices in EUR") && has("cannot also charge USD") && has("nothing was changed"));
+  CHECK_FALSE(w.state.subscriptions.contains(usd_sub));
+
+  // The same purchase on a profile that charges nothing yet is accepted; that profile is USD from then on.
+  auto on_second = cmd;
+  on_second.billing_profile = second_profile;
+  w.record(must(isv::purchase(w.org, usd_per_user(), w.profiles(), w.all_subs(), w.actor(global_admin), on_second, t0)).events);
+  auto eur_on_second = isv::purchase_command{isv::subscription_id{31}, saas_per_user().id, isv::acquisition_channel::direct,
+                                             isv::billing_term::monthly, 1, true, second_profile, true};
+  CHECK_THAT(refused(isv::purchase(w.org, saas_per_user(), w.profiles(), w.all_subs(), w.actor(global_admin), eur_on_second, t0),
+                     errc::currency_mismatch),
+             has("invoices in USD") && has("cannot also charge EUR"));
+
+  // A deactivated subscription charges nothing: once the USD one is cancelled, EUR is welcome.
+  w.record(must(isv::cancel(w.sub(usd_sub), w.actor(global_admin), isv::cancel_command{usd_sub}, t0)).events);
+  CHECK(isv::purchase(w.org, saas_per_user(), w.profiles(), w.all_subs(), w.actor(global_admin), eur_on_second, t0).has_value());
+  // Bought from the vendor: no profile, no currency to match.
+  CHECK(isv::purchase(w.org, usd_per_user(), {}, w.all_subs(), w.actor(global_admin),
+                      {isv::subscription_id{32}, usd_per_user().id, isv::acquisition_channel::vendor, isv::billing_term::monthly,
+                       1, true, std::nullopt, true},
+                      t0)
+            .has_value());
+}
+
+TEST_CASE("moving a subscription to a profile that charges another currency is refused, naming both [D-BILL-5, D-BILL-3]") {
+  auto w = make_world();
+  w.activate(w.buy(per_user_sub, saas_per_user(), 5));                              // EUR on the main profile
+  const isv::subscription_id usd_sub{30};
+  w.activate(w.buy(usd_sub, usd_per_user(), 2, isv::billing_term::monthly, isv::acquisition_channel::direct, second_profile));
+  const auto before = w.sub(per_user_sub);
+  const auto msg = refused(isv::change_billing_profile(before, w.profile(second_profile), w.all_subs(), w.actor(global_admin),
+                                                       change_profile_command{per_user_sub, second_profile}, t0),
+                           errc::currency_mismatch);
+  CHECK_THAT(msg, has("billing profile 11 invoices in USD") && has("subscription 30") && has("cannot also charge EUR"));
+  CHECK(w.sub(per_user_sub) == before);
+
+  // The other way round too; once the EUR subscription is cancelled, the main profile charges nothing and takes USD.
+  const auto back = [&] {
+    return isv::change_billing_profile(w.sub(usd_sub), w.profile(main_profile), w.all_subs(), w.actor(global_admin),
+                                       change_profile_command{usd_sub, main_profile}, t0);
+  };
+  CHECK_THAT(refused(back(), errc::currency_mismatch), has("invoices in EUR") && has("cannot also charge USD"));
+  w.record(must(isv::cancel(w.sub(per_user_sub), w.actor(global_admin), isv::cancel_command{per_user_sub}, t0)).events);
+  CHECK(must(back()).state.billing_profile == main_profile);
 }
 
 TEST_CASE("a subscription moves to another profile of the same tenant [D-BILL-3]") {
@@ -268,7 +346,7 @@ TEST_CASE("a subscription moves to another profile of the same tenant [D-BILL-3]
   const auto& s = w.sub(per_user_sub);
 
   SECTION("by a Global administrator who owns the target") {
-    const auto moved = must(isv::change_billing_profile(s, w.profile(second_profile), w.actor(global_admin),
+    const auto moved = must(isv::change_billing_profile(s, w.profile(second_profile), w.all_subs(), w.actor(global_admin),
                                                         change_profile_command{per_user_sub, second_profile}, t0));
     REQUIRE(moved.events.size() == 1);
     const auto& p = payload<profile_changed>(moved.events[0]);
@@ -279,19 +357,19 @@ TEST_CASE("a subscription moves to another profile of the same tenant [D-BILL-3]
     CHECK(w.sub(per_user_sub).billing_profile == main_profile);
   }
   SECTION("by a Billing administrator who contributes to the target") {
-    CHECK(must(isv::change_billing_profile(s, w.profile(second_profile), w.actor(billing_admin),
+    CHECK(must(isv::change_billing_profile(s, w.profile(second_profile), w.all_subs(), w.actor(billing_admin),
                                            change_profile_command{per_user_sub, second_profile}, t0))
               .state.billing_profile == second_profile);
   }
   SECTION("to the profile it is on already: nothing changes") {
-    const auto same = must(isv::change_billing_profile(s, w.profile(main_profile), w.actor(global_admin),
+    const auto same = must(isv::change_billing_profile(s, w.profile(main_profile), w.all_subs(), w.actor(global_admin),
                                                        change_profile_command{per_user_sub, main_profile}, t0));
     CHECK(same.events.empty());
     CHECK(same.state == s);
   }
   SECTION("a reader of the target may not charge it") {
     w.grant_billing_role(second_profile, billing_admin, isv::billing_role::reader);
-    CHECK_THAT(refused(isv::change_billing_profile(w.sub(per_user_sub), w.profile(second_profile), w.actor(billing_admin),
+    CHECK_THAT(refused(isv::change_billing_profile(w.sub(per_user_sub), w.profile(second_profile), w.all_subs(), w.actor(billing_admin),
                                                    change_profile_command{per_user_sub, second_profile}, t0),
                        errc::permission_denied),
                has("change a subscription's billing profile") && has("billing profile owner or billing profile contributor") &&
@@ -299,7 +377,7 @@ TEST_CASE("a subscription moves to another profile of the same tenant [D-BILL-3]
   }
   SECTION("a License administrator may not move it") {
     w.grant_billing_role(second_profile, license_admin, isv::billing_role::owner);
-    CHECK_THAT(refused(isv::change_billing_profile(s, w.profile(second_profile), w.actor(license_admin),
+    CHECK_THAT(refused(isv::change_billing_profile(s, w.profile(second_profile), w.all_subs(), w.actor(license_admin),
                                                    change_profile_command{per_user_sub, second_profile}, t0),
                        errc::permission_denied),
                has("Global administrator or Billing administrator"));
@@ -310,14 +388,14 @@ TEST_CASE("a subscription moves to another profile of the same tenant [D-BILL-3]
     const auto foreign = must(isv::create_billing_profile(other.org, other.actor(global_admin),
                                                           create_profile_command{isv::billing_profile_id{40}, "Theirs", {}}, t0))
                              .state;
-    CHECK_THAT(refused(isv::change_billing_profile(s, foreign, w.actor(global_admin),
+    CHECK_THAT(refused(isv::change_billing_profile(s, foreign, w.all_subs(), w.actor(global_admin),
                                                    change_profile_command{per_user_sub, foreign.id}, t0),
                        errc::wrong_tenant),
                has("billing profile 40 belongs to tenant 2"));
   }
   SECTION("a deactivated subscription stays where it was") {
     w.record(must(isv::cancel(s, w.actor(global_admin), isv::cancel_command{per_user_sub}, t0)).events);
-    CHECK(refused(isv::change_billing_profile(w.sub(per_user_sub), w.profile(second_profile), w.actor(global_admin),
+    CHECK(refused(isv::change_billing_profile(w.sub(per_user_sub), w.profile(second_profile), w.all_subs(), w.actor(global_admin),
                                               change_profile_command{per_user_sub, second_profile}, t0),
                   errc::deactivated) != "");
   }
@@ -325,8 +403,8 @@ TEST_CASE("a subscription moves to another profile of the same tenant [D-BILL-3]
     const isv::subscription_id vendor_sub{26};
     const isv::purchase_command cmd{vendor_sub, isv_per_user().id, isv::acquisition_channel::vendor, isv::billing_term::monthly,
                                     3, true, std::nullopt, true};
-    w.record(must(isv::purchase(w.org, isv_per_user(), {}, w.actor(global_admin), cmd, t0)).events);
-    CHECK_THAT(refused(isv::change_billing_profile(w.sub(vendor_sub), w.profile(second_profile), w.actor(global_admin),
+    w.record(must(isv::purchase(w.org, isv_per_user(), {}, {}, w.actor(global_admin), cmd, t0)).events);
+    CHECK_THAT(refused(isv::change_billing_profile(w.sub(vendor_sub), w.profile(second_profile), w.all_subs(), w.actor(global_admin),
                                                    change_profile_command{vendor_sub, second_profile}, t0),
                        errc::contact_vendor),
                has("contact the vendor"));
@@ -424,16 +502,16 @@ TEST_CASE("each billing role may do exactly what the rule says, checked on the r
     CHECK(allowed(isv::add_payment_method(b, admin, add_method_command{main_profile, {isv::payment_method_id{5}, {}, "Card"}}, t0)) ==
           r.edit);
     CHECK(allowed(isv::set_default_payment_method(b, admin, isv::set_default_payment_method_command{main_profile, main_card}, t0)) == r.edit);
-    CHECK(allowed(isv::set_billing_role(b, admin, billing_role_command{main_profile, member(9), isv::billing_role::reader}, t0)) ==
+    CHECK(allowed(isv::set_billing_role(b, w.dir, admin, billing_role_command{main_profile, member(9), isv::billing_role::reader}, t0)) ==
           r.roles);
     CHECK(allowed(isv::view_invoice(b, w.invoice(invoice_id), admin, {invoice_id})) == r.view);
     CHECK(allowed(isv::pay_invoice(b, w.invoice(invoice_id), subs, admin,
                                    pay_command{invoice_id, std::nullopt}, t0)) == r.pay);
-    CHECK(allowed(isv::purchase(w.org, saas_per_user(), w.profiles(), admin,
+    CHECK(allowed(isv::purchase(w.org, saas_per_user(), w.profiles(), w.all_subs(), admin,
                                 isv::purchase_command{isv::subscription_id{70}, saas_per_user().id, isv::acquisition_channel::direct,
                                                       isv::billing_term::monthly, 1, true, main_profile, true},
                                 t0)) == r.purchase);
-    CHECK(allowed(isv::change_billing_profile(w.sub(per_user_sub), w.profile(second_profile), admin,
+    CHECK(allowed(isv::change_billing_profile(w.sub(per_user_sub), w.profile(second_profile), w.all_subs(), admin,
                                               change_profile_command{per_user_sub, second_profile}, t0)) == r.move_to);
   }
 }

@@ -56,7 +56,7 @@ isv::purchase_command buy(isv::subscription_id id, isv::app_id app, isv::count_t
 /// One command of each operation, in an order in which each is accepted (the preview's version is filled in on the way).
 std::vector<isv::command> script() {
   return {
-      isv::add_users_command{{alice, bob}},
+      isv::add_users_command{{alice, bob, nobody}},
       isv::create_group_command{sales, "Sales"},
       isv::add_members_command{sales, {alice, bob}},
       isv::remove_members_command{sales, {bob}},
@@ -140,6 +140,7 @@ isv::result<center::receipt<isv::command_value>> by_name(center& c, const isv::c
       [&](const isv::remove_users_command& x) { return widen(c.remove_users(contoso, global_admin, x, t0, key)); },
       [&](const isv::delete_group_command& x) { return widen(c.delete_group(contoso, global_admin, x, t0, key)); },
       [&](const isv::name_user_command& x) { return widen(c.name_user(contoso, global_admin, x, t0, key)); },
+      [&](const isv::reinstate_command& x) { return widen(c.reinstate(contoso, x, t0, key)); },
   }, cmd);
 }
 
@@ -214,6 +215,96 @@ TEST_CASE("a platform command names no acting user") {
   REQUIRE_FALSE(refused.has_value());
   CHECK(refused.error().code == isv::errc::invalid_argument);
   CHECK(c.execute(contoso, std::nullopt, isv::command{isv::advance_command{}}, t0).has_value());
+}
+
+TEST_CASE("reinstate is the platform's: no admin may name themselves, a refusal changes nothing [D-LIFE-4] [D-ROLE-3]") {
+  isv::memory_repository repo;
+  set_up(repo);
+  center c(repo);
+  for (const isv::command& cmd : {isv::command{isv::create_billing_profile_command{main_profile, "Main", {}}},
+                                  isv::command{isv::add_payment_method_command{main_profile, {card, isv::payment_method_kind::credit_card, "Visa"}}},
+                                  isv::command{buy(crm_sub, crm, 2)}, isv::command{isv::activate_command{crm_sub}}})
+    REQUIRE(c.execute(contoso, global_admin, cmd, t0).has_value());
+  const auto issued = c.issue_invoice(contoso, {january, main_profile}, t0);
+  REQUIRE(issued.has_value());
+  const auto due = issued.value().value.due_at;
+  REQUIRE(c.collect_overdue(contoso, isv::collect_overdue_command{january}, due).has_value());
+  REQUIRE(c.find_subscription(contoso, crm_sub).value().status == isv::subscription_status::suspended);
+  const auto before = repo.events(contoso).value();
+
+  const isv::command reinstate{isv::reinstate_command{crm_sub}};
+  const auto by_admin = c.execute(contoso, global_admin, reinstate, due + hours{1});
+  REQUIRE_FALSE(by_admin.has_value());
+  CHECK(by_admin.error().code == isv::errc::invalid_argument);
+  CHECK(repo.events(contoso).value() == before);
+
+  const auto done = c.execute(contoso, std::nullopt, reinstate, due + hours{1});
+  REQUIRE(done.has_value());
+  REQUIRE(done.value().events.size() == 1);
+  CHECK(isv::event_name<isv::default_traits>(done.value().events[0].payload) == "subscription_reinstated");
+  CHECK(c.find_subscription(contoso, crm_sub).value().status == isv::subscription_status::active);
+
+  const auto after = repo.events(contoso).value();
+  const auto again = c.reinstate(contoso, isv::reinstate_command{crm_sub}, due + hours{2});
+  REQUIRE_FALSE(again.has_value());
+  CHECK(again.error().code == isv::errc::invalid_transition);
+  CHECK(again.error().message.find("active") != std::string::npos);
+  CHECK(repo.events(contoso).value() == after);
+}
+
+TEST_CASE("the admin center grants roles only to users of the tenant's directory, and changes nothing otherwise [D-ROLE-4, D-ROLE-5]") {
+  isv::memory_repository repo;
+  set_up(repo);
+  center c(repo);
+  REQUIRE(c.create_billing_profile(contoso, global_admin, {main_profile, "Main", {}}, t0).has_value());
+  const auto before = repo.events(contoso).value();
+  const isv::command grants[] = {isv::command{isv::grant_role_command{alice, isv::directory_role::license_administrator}},
+                                 isv::command{isv::billing_role_command{main_profile, alice, isv::billing_role::reader}}};
+  for (const auto& cmd : grants) {
+    CAPTURE(isv::name_of(cmd));
+    const auto refused = c.execute(contoso, global_admin, cmd, t0);
+    REQUIRE_FALSE(refused.has_value());
+    CHECK(refused.error().code == isv::errc::not_found);
+    CHECK(refused.error().message.find("user 20") != std::string::npos);
+  }
+  CHECK(repo.events(contoso).value() == before);
+
+  REQUIRE(c.add_users(contoso, global_admin, {{alice}}, t0).has_value());
+  for (const auto& cmd : grants) CHECK(c.execute(contoso, global_admin, cmd, t0).has_value());
+  CHECK(c.find_tenant(contoso).value().has_role(alice, isv::directory_role::license_administrator));
+  CHECK(c.find_billing_profile(contoso, main_profile).value().role_of(alice) == isv::billing_role::reader);
+}
+
+TEST_CASE("the admin center keeps a billing profile in one currency, from the subscriptions it charges [D-BILL-5]") {
+  isv::memory_repository repo;
+  set_up(repo);
+  const isv::app_id forms{5};
+  REQUIRE(repo.add_app(isv::app{forms, "Forms", "Litware", isv::app_kind::saas, isv::pricing_model::per_user,
+                                isv::money{1200, isv::currency{"USD"}}, isv::money{12000, isv::currency{"USD"}}, std::nullopt})
+              .has_value());
+  center c(repo);
+  REQUIRE(c.create_billing_profile(contoso, global_admin, {main_profile, "Main", {}}, t0).has_value());
+  REQUIRE(c.create_billing_profile(contoso, global_admin, {second_profile, "Second", {}}, t0).has_value());
+  REQUIRE(c.purchase(contoso, global_admin, buy(crm_sub, crm, 2), t0).has_value()); // EUR on the main profile
+  const isv::subscription_id forms_sub{102};
+  const auto before = repo.events(contoso).value();
+
+  const auto refused = c.execute(contoso, global_admin, isv::command{buy(forms_sub, forms, 1)}, t0);
+  REQUIRE_FALSE(refused.has_value());
+  CHECK(refused.error().code == isv::errc::currency_mismatch);
+  CHECK(refused.error().message.find("EUR") != std::string::npos);
+  CHECK(refused.error().message.find("USD") != std::string::npos);
+  CHECK(repo.events(contoso).value() == before);
+
+  auto on_second = buy(forms_sub, forms, 1);
+  on_second.billing_profile = second_profile;
+  REQUIRE(c.purchase(contoso, global_admin, on_second, t0).has_value());
+  const auto after_purchase = repo.events(contoso).value();
+  const auto moved = c.change_billing_profile(contoso, global_admin, {crm_sub, second_profile}, t0);
+  REQUIRE_FALSE(moved.has_value());
+  CHECK(moved.error().code == isv::errc::currency_mismatch);
+  CHECK(repo.events(contoso).value() == after_purchase);
+  CHECK(c.find_subscription(contoso, crm_sub).value().billing_profile == main_profile);
 }
 
 TEST_CASE("an idempotency key replays through execute and through the named member alike [D-IDEM-1]") {

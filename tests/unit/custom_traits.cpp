@@ -91,7 +91,7 @@ TEST_CASE("the whole flow with string ids: buy, activate, assign, reprocess, una
 
   const isv::basic_app<T> app{isv::app_id_t<T>{"timesheets"}, "Timesheets", "Contoso Apps", isv::app_kind::saas,
                               isv::pricing_model::per_user, money{1250, isv::currency{"EUR"}}, money{12000, isv::currency{"EUR"}}, std::nullopt};
-  s.record(must(isv::purchase(s.org, app, std::span(&s.profile, 1), admin,
+  s.record(must(isv::purchase(s.org, app, std::span(&s.profile, 1), {}, admin,
                               isv::basic_purchase_command<T>{sub_id, app.id, isv::acquisition_channel::direct, isv::billing_term::monthly, 2,
                                                              true, profile_id, true},
                               t0))
@@ -152,7 +152,7 @@ TEST_CASE("the whole flow with string ids: buy, activate, assign, reprocess, una
   // A renewal, a role granted, then cancelled.
   s.record(must(isv::advance_to(s.sub, t0 + std::chrono::days{40})).events);
   CHECK(s.sub.term_start == std::chrono::sys_seconds{std::chrono::sys_days{std::chrono::year{2026} / 2 / 15}});
-  s.record(must(isv::grant_role(s.org, admin, isv::basic_role_command<T>{bob, isv::directory_role::user_administrator}, t0)).events);
+  s.record(must(isv::grant_role(s.org, s.dir, admin, isv::basic_role_command<T>{bob, isv::directory_role::user_administrator}, t0)).events);
   CHECK(s.org.has_role(bob, isv::directory_role::user_administrator));
   s.record(must(isv::cancel(s.sub, admin, isv::basic_cancel_command<T>{sub_id}, t0 + std::chrono::days{41})).events);
   CHECK(s.sub.status == isv::subscription_status::deactivated);

@@ -102,7 +102,7 @@ TEST_CASE("refusals say what to do and name what they are about [D-ERR-1]") {
 
   auto elsewhere = make_world();
   elsewhere.org = make_tenant(home_tenant, "Atlantis");
-  const auto msg = refused(isv::purchase(elsewhere.org, saas_per_user(), elsewhere.profiles(), elsewhere.actor(global_admin),
+  const auto msg = refused(isv::purchase(elsewhere.org, saas_per_user(), elsewhere.profiles(), elsewhere.all_subs(), elsewhere.actor(global_admin),
                                          isv::purchase_command{sub_id, saas_per_user().id, isv::acquisition_channel::direct,
                                                                isv::billing_term::monthly, 1, true, main_profile, true},
                                          t0),

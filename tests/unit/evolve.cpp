@@ -106,9 +106,9 @@ TEST_CASE("replaying the log of a long life rebuilds the subscription and its li
 
   // Fewer seats, another billing profile, a role granted, the flat-rate one cancelled.
   a.took_update(must(isv::change_quantity(a.live, w.actor(billing_admin), isv::change_quantity_command{seats, 4}, at(10))));
-  a.took_update(must(isv::change_billing_profile(a.live, w.profile(second_profile), w.actor(global_admin),
+  a.took_update(must(isv::change_billing_profile(a.live, w.profile(second_profile), w.all_subs(), w.actor(global_admin),
                                                  change_profile_command{seats, second_profile}, at(11))));
-  a.took(must(isv::grant_role(w.org, w.actor(global_admin), isv::role_command{member(9), isv::directory_role::license_administrator},
+  a.took(must(isv::grant_role(w.org, w.dir, w.actor(global_admin), isv::role_command{member(9), isv::directory_role::license_administrator},
                               at(11)))
               .events);
   a.took(must(isv::cancel(w.sub(site), w.actor(global_admin), isv::cancel_command{site}, at(12))).events);

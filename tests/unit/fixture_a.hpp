@@ -175,7 +175,7 @@ struct held {
 inline held buy(const isv::tenant& org, const isv::billing_profile& profile, const isv::app& product,
                 const isv::purchase_command& cmd) {
   const isv::actor admin = org.actor(global_admin);
-  const auto bought = isv::purchase(org, product, std::span(&profile, 1), admin, cmd, now);
+  const auto bought = isv::purchase(org, product, std::span(&profile, 1), {}, admin, cmd, now);
   REQUIRE(bought.has_value());
   held out{isv::subscription{}, isv::license_book{cmd.subscription}};
   out.apply(bought.value().events);

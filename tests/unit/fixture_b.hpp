@@ -201,7 +201,7 @@ struct world {
   }
 
   void grant_billing_role(isv::billing_profile_id id, isv::user_id user, std::optional<isv::billing_role> role) {
-    record(must(isv::set_billing_role(profile(id), actor(global_admin),
+    record(must(isv::set_billing_role(profile(id), dir, actor(global_admin),
                                       billing_role_command{id, user, role}, t0))
                .events);
   }
@@ -212,7 +212,7 @@ struct world {
                            isv::acquisition_channel channel = isv::acquisition_channel::direct,
                            isv::billing_profile_id charged_to = main_profile, std::chrono::sys_seconds at = t0) {
     isv::purchase_command cmd{id, product.id, channel, term, quantity, true, charged_to, true};
-    record(must(isv::purchase(org, product, profiles(), actor(global_admin), cmd, at)).events);
+    record(must(isv::purchase(org, product, profiles(), all_subs(), actor(global_admin), cmd, at)).events);
     return id;
   }
 

@@ -1,6 +1,8 @@
 // Tests of lifecycle.hpp: the transition table, activation, cancellation, expiry, renewal, payment lapses and reinstatement.
 #include "fixture_b.hpp"
 
+#include <algorithm>
+#include <iterator>
 #include <set>
 
 using namespace fixture_b;
@@ -34,6 +36,15 @@ isv::basic_update<isv::invoice, traits> lapse(world& w, isv::invoice_id id, sys_
   auto overdue = must(isv::collect_overdue(w.invoice(id), std::span<const isv::subscription>(now_subs), w.invoice(id).due_at, policy));
   w.record(overdue.events);
   return overdue;
+}
+
+/// An active subscription whose license holder is member(1), suspended by invoice `inv` going overdue.
+world suspended_with_license(isv::invoice_id inv) {
+  auto w = with_active();
+  w.assign(sub_id, {member(1)});
+  lapse(w, inv, t0);
+  REQUIRE(w.sub(sub_id).status == subscription_status::suspended);
+  return w;
 }
 
 } // namespace
@@ -274,11 +285,8 @@ TEST_CASE("an overdue invoice suspends for a 30-day grace, licenses stay, none a
 }
 
 TEST_CASE("paying within the grace reinstates the subscription [D-LIFE-4]") {
-  auto w = with_active();
-  w.assign(sub_id, {member(1)});
   const isv::invoice_id inv{30};
-  lapse(w, inv, t0);
-  REQUIRE(w.sub(sub_id).status == subscription_status::suspended);
+  auto w = suspended_with_license(inv);
 
   const auto paid_at = t0 + days{45};
   const auto subs = w.all_subs();
@@ -307,6 +315,61 @@ TEST_CASE("paying within the grace reinstates the subscription [D-LIFE-4]") {
     const auto other = must(isv::reinstate(fresh.sub(sub_id), fresh.actor(global_admin), isv::invoice_id{99}, paid_at));
     CHECK(other.events.empty());
     CHECK(other.state.status == subscription_status::suspended);
+  }
+}
+
+TEST_CASE("the platform reinstates a suspended subscription within its grace, licenses kept [D-LIFE-4]") {
+  const isv::invoice_id inv{30};
+  auto w = suspended_with_license(inv);
+  const auto grace_ends = *w.sub(sub_id).grace_ends;
+
+  const auto back = must(isv::reinstate(w.sub(sub_id), isv::reinstate_command{sub_id}, grace_ends - seconds{1}));
+  REQUIRE(names(back.events) == std::vector<std::string>{"subscription_reinstated"});
+  CHECK_FALSE(back.events[0].actor); // the platform's act, no admin's
+  CHECK(back.events[0].at == grace_ends - seconds{1});
+  CHECK(payload<reinstated>(back.events[0]).invoice == inv);
+  CHECK(back.state.status == subscription_status::active);
+  CHECK_FALSE(back.state.grace_ends);
+  CHECK_FALSE(back.state.lapsed_invoice);
+  w.record(back.events);
+  CHECK(w.sub(sub_id) == back.state);
+  CHECK(w.book(sub_id).holds(member(1)));
+  // The invoice that suspended it is still owed: reinstating is not paying.
+  CHECK(w.invoice(inv).status == isv::invoice_status::overdue);
+
+  // Refusals, on a subscription suspended the same way.
+  auto fresh = with_active();
+  lapse(fresh, inv, t0);
+  // At or after the end of the grace it is due for deactivation.
+  const auto msg = refused(isv::reinstate(fresh.sub(sub_id), isv::reinstate_command{sub_id}, grace_ends), errc::deactivated);
+  CHECK_THAT(msg, has("grace period") && has("nonpayment") && has("subscription 20"));
+  // The command names another subscription than the state handed in.
+  refused(isv::reinstate(fresh.sub(sub_id), isv::reinstate_command{isv::subscription_id{99}}, t0 + days{31}), errc::invalid_argument);
+}
+
+TEST_CASE("reinstating a subscription that is not suspended is refused, naming its status [D-LIFE-2] [D-ERR-1]") {
+  const isv::reinstate_command cmd{sub_id};
+  SECTION("active") {
+    auto w = with_active();
+    CHECK_THAT(refused(isv::reinstate(w.sub(sub_id), cmd, t0 + days{1}), errc::invalid_transition), has("is active already"));
+  }
+  SECTION("pending activation") {
+    auto w = make_world();
+    w.buy(sub_id, saas_per_user(), 5);
+    CHECK_THAT(refused(isv::reinstate(w.sub(sub_id), cmd, t0 + days{1}), errc::pending_activation), has("pending activation"));
+  }
+  SECTION("cancelled") {
+    auto w = with_active();
+    w.record(must(isv::cancel(w.sub(sub_id), w.actor(global_admin), isv::cancel_command{sub_id}, t0)).events);
+    CHECK_THAT(refused(isv::reinstate(w.sub(sub_id), cmd, t0 + days{1}), errc::deactivated),
+               has("cancelled") && has("never be reactivated"));
+  }
+  SECTION("expired") {
+    auto w = with_active();
+    w.record(must(isv::set_auto_renew(w.sub(sub_id), w.actor(global_admin), isv::auto_renew_command{sub_id, false}, t0)).events);
+    w.record(must(isv::advance_to(w.sub(sub_id), t0 + days{40})).events);
+    REQUIRE(w.sub(sub_id).reason == isv::deactivation_reason::expired);
+    CHECK_THAT(refused(isv::reinstate(w.sub(sub_id), cmd, t0 + days{41}), errc::deactivated), has("expired"));
   }
 }
 
@@ -439,6 +502,65 @@ TEST_CASE("at the term's end an auto-renewing subscription renews [D-TERM-1]") {
     auto w = make_world();
     w.buy(sub_id, saas_per_user(), 5);
     CHECK(must(isv::advance_to(w.sub(sub_id), t0 + years{2})).events.empty());
+  }
+}
+
+namespace {
+/// Boundary `k` of monthly terms anchored on `first`'s day: that day, or the month's last when it is shorter.
+sys_seconds anchored(sys_seconds first, int k) {
+  const auto day = floor<days>(first);
+  const year_month_day ymd{day};
+  const auto ym = year_month{ymd.year(), ymd.month()} + months{k};
+  const auto last = year_month_day_last{ym.year(), month_day_last{ym.month()}}.day();
+  return sys_days{ym.year() / ym.month() / std::min(ymd.day(), last)} + (first - day);
+}
+
+/// Activates at `first`, then advances the clock to each term's end, one renewal at a time, for two
+/// years; checks every renewal date against the anchored calendar, and that one jump lands the same.
+void walk_two_years(sys_seconds first) {
+  auto w = with_active(isv::billing_term::monthly, first);
+  auto s = w.sub(sub_id);
+  REQUIRE(s.term_end == anchored(first, 1));
+  for (int k = 1; k <= 24; ++k) {
+    CAPTURE(k);
+    const auto moved = must(isv::advance_to(s, *s.term_end));
+    REQUIRE(moved.events.size() == 1);
+    CHECK(moved.events[0].at == anchored(first, k));
+    CHECK(payload<renewed>(moved.events[0]).term_start == anchored(first, k));
+    CHECK(payload<renewed>(moved.events[0]).term_end == anchored(first, k + 1));
+    CHECK(isv::apply_all(s, moved.events) == moved.state); // replaying the events gives the same state
+    s = moved.state;
+  }
+  const auto jumped = must(isv::advance_to(w.sub(sub_id), anchored(first, 24) + hours{1}));
+  REQUIRE(jumped.events.size() == 1);
+  CHECK(jumped.state.term_start == s.term_start);
+  CHECK(jumped.state.term_end == s.term_end);
+}
+} // namespace
+
+TEST_CASE("monthly terms keep the first term's day: from the 31st, the last day of shorter months, then the 31st again [D-TERM-1]") {
+  const auto jan31 = on(year{2027} / 1 / 31) + hours{10};
+  // The dates written out, through a common and a leap February.
+  const sys_days expected[] = {2027y / 2 / 28, 2027y / 3 / 31, 2027y / 4 / 30, 2027y / 5 / 31, 2027y / 6 / 30,
+                               2027y / 7 / 31, 2027y / 8 / 31, 2027y / 9 / 30, 2027y / 10 / 31, 2027y / 11 / 30,
+                               2027y / 12 / 31, 2028y / 1 / 31, 2028y / 2 / 29, 2028y / 3 / 31, 2028y / 4 / 30};
+  for (std::size_t k = 0; k < std::size(expected); ++k) CHECK(anchored(jan31, static_cast<int>(k) + 1) == expected[k] + hours{10});
+  walk_two_years(jan31);
+}
+
+TEST_CASE("monthly terms from the 30th and the 29th come back to their day after February [D-TERM-1]") {
+  SECTION("the 30th") {
+    CHECK(anchored(on(year{2027} / 1 / 30), 1) == on(year{2027} / 2 / 28));
+    CHECK(anchored(on(year{2027} / 1 / 30), 2) == on(year{2027} / 3 / 30));
+    walk_two_years(on(year{2027} / 1 / 30));
+  }
+  SECTION("the 29th") {
+    CHECK(anchored(on(year{2027} / 1 / 29), 1) == on(year{2027} / 2 / 28));
+    CHECK(anchored(on(year{2027} / 1 / 29), 13) == on(year{2028} / 2 / 29));
+    walk_two_years(on(year{2027} / 1 / 29));
+  }
+  SECTION("the 15th: as before, every date on the 15th") {
+    walk_two_years(on(year{2027} / 1 / 15));
   }
 }
 

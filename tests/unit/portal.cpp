@@ -94,7 +94,7 @@ TEST_CASE("the operations agree with where the action is handled [D-PORTAL-1, D-
   auto w = make_world();
   // An ISV app bought from its vendor: quantity and cancellation go to the vendor.
   const isv::subscription_id from_vendor{26};
-  w.record(must(isv::purchase(w.org, isv_per_user(), {}, w.actor(global_admin),
+  w.record(must(isv::purchase(w.org, isv_per_user(), {}, {}, w.actor(global_admin),
                               isv::purchase_command{from_vendor, isv_per_user().id, channel::vendor, isv::billing_term::monthly, 3,
                                                     true, std::nullopt, true},
                               t0))

@@ -14,7 +14,7 @@ namespace {
 // `profiles` are the tenant's billing profiles, as a caller holds them; the command names the one charged.
 auto buy_as(const isv::tenant& org, const isv::app& product, const std::vector<isv::billing_profile>& profiles,
             isv::user_id who, const isv::purchase_command& cmd) {
-  return isv::purchase(org, product, profiles, org.actor(who), cmd, now);
+  return isv::purchase(org, product, profiles, {}, org.actor(who), cmd, now);
 }
 
 } // namespace
@@ -210,7 +210,7 @@ TEST_CASE("an admin of another tenant cannot buy for this tenant [D-ROLE-5] [D-T
   const auto org = make_tenant(tenant_1);
   const auto other = make_tenant(tenant_2);
   const auto profile = make_profile(tenant_1, profile_1);
-  const auto r = isv::purchase(org, isv_app(), std::span(&profile, 1), other.actor(global_admin), purchase_of(isv_app(), 5), now);
+  const auto r = isv::purchase(org, isv_app(), std::span(&profile, 1), {}, other.actor(global_admin), purchase_of(isv_app(), 5), now);
   REQUIRE_FALSE(r.has_value());
   CHECK(r.error().code == isv::errc::wrong_tenant);
   CHECK_THAT(r.error().message, says("tenant 1"));

@@ -85,7 +85,7 @@ TEST_CASE("operations leave their inputs untouched [D-PURE-1]") {
   (void)isv::delete_group(w.dir, std::span<const isv::subscription_ref>(refs), w.actor(user_admin), isv::delete_group_command{sales}, t0);
   (void)isv::name_user(w.dir, w.actor(user_admin), isv::name_user_command{member(1), "Ana"}, t0);
   (void)isv::change_contact_info(w.profile(main_profile), w.actor(global_admin), contact_command{main_profile, {"X", "Y"}}, t0);
-  (void)isv::grant_role(w.org, w.actor(global_admin), isv::role_command{member(1), isv::directory_role::user_administrator}, t0);
+  (void)isv::grant_role(w.org, w.dir, w.actor(global_admin), isv::role_command{member(1), isv::directory_role::user_administrator}, t0);
 
   CHECK(w.sub(sub_id) == copy.sub(sub_id));
   CHECK(w.book(sub_id) == copy.book(sub_id));

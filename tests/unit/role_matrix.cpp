@@ -81,6 +81,8 @@ const isv::invoice_id open_invoice{30};
 /// direct and a group assignment), a pending one, an active ISV app and an open invoice.
 world world_for(const column& c) {
   auto w = make_world();
+  // Roles go only to users of the directory (D-ROLE-5): `acting` is one.
+  w.record(must(isv::add_users(w.dir, w.actor(global_admin), isv::add_users_command{{acting}}, t0)).events);
   for (unsigned i = 0; i < isv::all_directory_roles.size(); ++i)
     if (c.directory.contains(isv::all_directory_roles[i]))
       w.org.admin_roles.push_back({w.org.id, acting, isv::all_directory_roles[i]});
@@ -111,11 +113,11 @@ std::optional<isv::error> attempt(op o, const world& w, bool partner) {
   };
   switch (o) {
     case op::manage_admin_roles:
-      return outcome(isv::grant_role(w.org, a, isv::role_command{member(1), dr::license_administrator}, t0));
+      return outcome(isv::grant_role(w.org, w.dir, a, isv::role_command{member(1), dr::license_administrator}, t0));
     case op::manage_directory:
       return outcome(isv::add_users(w.dir, a, isv::add_users_command{{isv::user_id{900}}}, t0));
     case op::purchase:
-      return outcome(isv::purchase(w.org, saas_per_user(), w.profiles(), a,
+      return outcome(isv::purchase(w.org, saas_per_user(), w.profiles(), w.all_subs(), a,
                                    isv::purchase_command{isv::subscription_id{70}, saas_per_user().id,
                                                          partner ? isv::acquisition_channel::partner : isv::acquisition_channel::direct,
                                                          isv::billing_term::monthly, 1, true, main_profile, true},
@@ -137,14 +139,14 @@ std::optional<isv::error> attempt(op o, const world& w, bool partner) {
     case op::set_auto_renew:
       return outcome(isv::set_auto_renew(s, a, isv::auto_renew_command{active_sub, false}, t0));
     case op::change_billing_profile:
-      return outcome(isv::change_billing_profile(s, w.profile(second_profile), a,
+      return outcome(isv::change_billing_profile(s, w.profile(second_profile), w.all_subs(), a,
                                                  change_profile_command{active_sub, second_profile}, t0));
     case op::create_billing_profile:
       return outcome(isv::create_billing_profile(w.org, a, create_profile_command{isv::billing_profile_id{12}, "New", {}}, t0));
     case op::edit_billing_profile:
       return outcome(isv::change_contact_info(w.profile(main_profile), a, contact_command{main_profile, {"N", "A"}}, t0));
     case op::manage_billing_roles:
-      return outcome(isv::set_billing_role(w.profile(main_profile), a, billing_role_command{main_profile, member(9), br::reader}, t0));
+      return outcome(isv::set_billing_role(w.profile(main_profile), w.dir, a, billing_role_command{main_profile, member(9), br::reader}, t0));
     case op::view_invoices:
       return outcome(isv::view_invoice(w.profile(main_profile), w.invoice(open_invoice), a, {open_invoice}));
     case op::pay_invoice:

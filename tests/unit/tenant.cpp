@@ -47,7 +47,7 @@ TEST_CASE("every operation family refuses an admin of another tenant [D-TENANT-1
   };
 
   const std::pair<const char*, std::function<std::optional<isv::error>()>> attempts[] = {
-      {"purchase", [&] { return refusal(isv::purchase(w.org, saas_per_user(), w.profiles(), stranger,
+      {"purchase", [&] { return refusal(isv::purchase(w.org, saas_per_user(), w.profiles(), w.all_subs(), stranger,
                                                       isv::purchase_command{isv::subscription_id{70}, saas_per_user().id,
                                                                             isv::acquisition_channel::direct,
                                                                             isv::billing_term::monthly, 1, true, main_profile, true},
@@ -62,7 +62,7 @@ TEST_CASE("every operation family refuses an admin of another tenant [D-TENANT-1
                                                                       isv::unassign_command{saas_sub, {member(1)}, {}}, t0)); }},
       {"confirm_unassign", [&] { return refusal(isv::confirm_unassign(s, book, w.dir, stranger, preview, t0)); }},
       {"reprocess", [&] { return refusal(isv::reprocess(s, book, w.dir, stranger, isv::reprocess_command{saas_sub}, t0)); }},
-      {"change_billing_profile", [&] { return refusal(isv::change_billing_profile(s, w.profile(second_profile), stranger,
+      {"change_billing_profile", [&] { return refusal(isv::change_billing_profile(s, w.profile(second_profile), w.all_subs(), stranger,
                                                                                   change_profile_command{saas_sub, second_profile}, t0)); }},
       {"create_billing_profile", [&] { return refusal(isv::create_billing_profile(w.org, stranger,
                                                                                   create_profile_command{isv::billing_profile_id{12}, "X", {}}, t0)); }},
@@ -70,7 +70,7 @@ TEST_CASE("every operation family refuses an admin of another tenant [D-TENANT-1
       {"add_payment_method", [&] { return refusal(isv::add_payment_method(b, stranger, add_method_command{main_profile, {isv::payment_method_id{5}, {}, "Card"}}, t0)); }},
       {"remove_payment_method", [&] { return refusal(isv::remove_payment_method(b, stranger, method_command{main_profile, main_card}, t0)); }},
       {"set_default_payment_method", [&] { return refusal(isv::set_default_payment_method(b, stranger, isv::set_default_payment_method_command{main_profile, main_card}, t0)); }},
-      {"set_billing_role", [&] { return refusal(isv::set_billing_role(b, stranger, billing_role_command{main_profile, member(1), isv::billing_role::reader}, t0)); }},
+      {"set_billing_role", [&] { return refusal(isv::set_billing_role(b, w.dir, stranger, billing_role_command{main_profile, member(1), isv::billing_role::reader}, t0)); }},
       {"view_invoice", [&] { return refusal(isv::view_invoice(b, w.invoice(invoice_id), stranger, {invoice_id})); }},
       {"reinstate", [&] { return refusal(isv::reinstate(s, stranger, invoice_id, t0)); }},
       {"pay_invoice", [&] { return refusal(isv::pay_invoice(b, w.invoice(invoice_id), std::span<const isv::subscription>(subs), stranger,
@@ -86,7 +86,7 @@ TEST_CASE("every operation family refuses an admin of another tenant [D-TENANT-1
       {"delete_group", [&] { return refusal(isv::delete_group(w.dir, std::span<const isv::subscription_ref>(refs), stranger,
                                                               isv::delete_group_command{sales}, t0)); }},
       {"name_user", [&] { return refusal(isv::name_user(w.dir, stranger, isv::name_user_command{member(2), "Bea"}, t0)); }},
-      {"grant_role", [&] { return refusal(isv::grant_role(w.org, stranger, isv::role_command{member(1), dr::license_administrator}, t0)); }},
+      {"grant_role", [&] { return refusal(isv::grant_role(w.org, w.dir, stranger, isv::role_command{member(1), dr::license_administrator}, t0)); }},
       {"revoke_role", [&] { return refusal(isv::revoke_role(w.org, stranger, isv::revoke_role_command{license_admin, dr::license_administrator}, t0)); }},
   };
   for (const auto& [name, attempt] : attempts) {
@@ -142,7 +142,7 @@ TEST_CASE("a state or subscription of another tenant is refused, never looked up
 TEST_CASE("a Global administrator grants directory roles, a grant is recorded once [D-ROLE-5, D-AUDIT-1]") {
   auto w = make_world();
   const isv::role_command cmd{member(1), dr::license_administrator};
-  const auto granted = must(isv::grant_role(w.org, w.actor(global_admin), cmd, t0));
+  const auto granted = must(isv::grant_role(w.org, w.dir, w.actor(global_admin), cmd, t0));
   REQUIRE(granted.events.size() == 1);
   CHECK(granted.events[0].actor == global_admin);
   CHECK(payload<role_granted>(granted.events[0]) == role_granted{member(1), dr::license_administrator});
@@ -153,7 +153,7 @@ TEST_CASE("a Global administrator grants directory roles, a grant is recorded on
   w.record(granted.events);
   CHECK(w.org == granted.state);
 
-  const auto again = must(isv::grant_role(w.org, w.actor(global_admin), cmd, t0));
+  const auto again = must(isv::grant_role(w.org, w.dir, w.actor(global_admin), cmd, t0));
   CHECK(again.events.empty());
   CHECK(again.state == w.org);
 
@@ -164,12 +164,32 @@ TEST_CASE("a Global administrator grants directory roles, a grant is recorded on
 
   for (const auto user : {billing_admin, license_admin, user_admin, global_reader, no_role}) {
     INFO("user " << user.value());
-    CHECK_THAT(refused(isv::grant_role(w.org, w.actor(user), isv::role_command{member(3), dr::global_reader}, t0), errc::permission_denied),
+    CHECK_THAT(refused(isv::grant_role(w.org, w.dir, w.actor(user), isv::role_command{member(3), dr::global_reader}, t0), errc::permission_denied),
                has("To manage admin roles you need the Global administrator role."));
     CHECK_THAT(refused(isv::revoke_role(w.org, w.actor(user), isv::revoke_role_command{member(1), dr::license_administrator}, t0),
                        errc::permission_denied),
                has("manage admin roles"));
   }
+}
+
+TEST_CASE("a directory role goes only to a user of the tenant's directory; a stranger is refused by name [D-ROLE-5, D-ERR-1]") {
+  auto w = make_world();
+  const isv::user_id stranger{999};
+  REQUIRE_FALSE(w.dir.has_user(stranger));
+  const auto msg = refused(isv::grant_role(w.org, w.dir, w.actor(global_admin), isv::role_command{stranger, dr::license_administrator}, t0),
+                           errc::not_found);
+  CHECK_THAT(msg, has("user 999 is not a user of tenant 1") && has("License administrator") && has("nothing was granted"));
+  CHECK_FALSE(w.org.has_role(stranger, dr::license_administrator));
+
+  // The directory handed in must be the admin's tenant's (D-TENANT-1).
+  const isv::directory elsewhere{other_tenant};
+  refused(isv::grant_role(w.org, elsewhere, w.actor(global_admin), isv::role_command{member(1), dr::license_administrator}, t0),
+          errc::wrong_tenant);
+
+  // Once added, the same grant is accepted.
+  w.record(must(isv::add_users(w.dir, w.actor(global_admin), isv::add_users_command{{stranger}}, t0)).events);
+  CHECK(must(isv::grant_role(w.org, w.dir, w.actor(global_admin), isv::role_command{stranger, dr::license_administrator}, t0))
+            .state.has_role(stranger, dr::license_administrator));
 }
 
 TEST_CASE("roles are revoked, but never the last Global administrator [D-ROLE-5, D-ERR-1]") {
@@ -192,12 +212,12 @@ TEST_CASE("roles are revoked, but never the last Global administrator [D-ROLE-5,
                 errc::permission_denied) != "");
 
   // With a second Global administrator, the first may step down; then the second is the last.
-  w.record(must(isv::grant_role(w.org, w.actor(global_admin), isv::role_command{member(1), dr::global_administrator}, t0)).events);
+  w.record(must(isv::grant_role(w.org, w.dir, w.actor(global_admin), isv::role_command{member(1), dr::global_administrator}, t0)).events);
   w.record(must(isv::revoke_role(w.org, w.actor(member(1)), isv::revoke_role_command{global_admin, dr::global_administrator}, t0)).events);
   CHECK_FALSE(w.org.has_role(global_admin, dr::global_administrator));
   CHECK(refused(isv::revoke_role(w.org, w.actor(member(1)), isv::revoke_role_command{member(1), dr::global_administrator}, t0),
                 errc::invalid_argument) != "");
   // The former Global administrator can no longer grant anything.
-  CHECK(refused(isv::grant_role(w.org, w.actor(global_admin), isv::role_command{global_admin, dr::global_administrator}, t0),
+  CHECK(refused(isv::grant_role(w.org, w.dir, w.actor(global_admin), isv::role_command{global_admin, dr::global_administrator}, t0),
                 errc::permission_denied) != "");
 }

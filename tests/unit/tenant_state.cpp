@@ -31,7 +31,7 @@ struct scenario {
     w.activate(w.buy(site, saas_flat(), std::nullopt));
     w.add_members(sales, {member(1), member(2)});
     seats_returned = w.assign(seats, {member(3)}, {sales}).state;
-    const auto granted = must(isv::grant_role(w.org, w.actor(global_admin),
+    const auto granted = must(isv::grant_role(w.org, w.dir, w.actor(global_admin),
                                               isv::role_command{member(9), isv::directory_role::license_administrator}, t0));
     w.record(granted.events);
     tenant_returned = granted.state;

@@ -5,35 +5,65 @@
 
 #include <chrono>
 #include <cstdio>
+#include <optional>
 #include <string>
 
 namespace isv::detail {
+
+/// `t` plus `months` calendar months, same time of day, on day `anchor` of the month (1..31) or
+/// the month's last day when it is shorter: a term anchored on the 31st ends on Feb 28, then Mar 31.
+template <class Duration>
+[[nodiscard]] std::chrono::time_point<std::chrono::system_clock, Duration> add_months(
+    std::chrono::time_point<std::chrono::system_clock, Duration> t, int months, unsigned anchor) {
+  using namespace std::chrono;
+  const auto day = floor<days>(t);
+  const auto time_of_day = t - day;
+  const year_month_day ymd{day};
+  const year_month ym = year_month{ymd.year(), ymd.month()} + std::chrono::months{months};
+  const unsigned last = static_cast<unsigned>(year_month_day_last{ym.year(), month_day_last{ym.month()}}.day());
+  const year_month_day out{ym.year(), ym.month(), std::chrono::day{anchor < last ? anchor : last}};
+  return time_point_cast<Duration>(sys_days{out} + time_of_day);
+}
 
 /// `t` plus `months` calendar months, same time of day; the 31st becomes the month's last day.
 template <class Duration>
 [[nodiscard]] std::chrono::time_point<std::chrono::system_clock, Duration> add_months(
     std::chrono::time_point<std::chrono::system_clock, Duration> t, int months) {
   using namespace std::chrono;
-  const auto day = floor<days>(t);
-  const auto time_of_day = t - day;
-  year_month_day ymd{day};
-  ymd = ymd + std::chrono::months{months};
-  if (!ymd.ok()) ymd = year_month_day{year_month_day_last{ymd.year(), month_day_last{ymd.month()}}};
-  return time_point_cast<Duration>(sys_days{ymd} + time_of_day);
+  return add_months(t, months, static_cast<unsigned>(year_month_day{floor<days>(t)}.day()));
 }
 
-/// The end of a term that starts at `start`.
+/// The day of the month a term's boundaries fall on, read from one term that starts at `start`
+/// and ends at `end`. Stored terms keep no anchor, but two consecutive monthly boundaries are
+/// never both cut short (no two months in a row are shorter than the 29th, 30th or 31st), so
+/// the later day of the two is the anchor: a term Jan 31 - Feb 28 is anchored on the 31st. For a
+/// term that never ran short, both days are the anchor, so nothing changes for them.
+template <class TimePoint>
+[[nodiscard]] unsigned term_anchor(const std::optional<TimePoint>& start, TimePoint end) {
+  using namespace std::chrono;
+  const auto day_of = [](TimePoint t) { return static_cast<unsigned>(year_month_day{floor<days>(t)}.day()); };
+  const unsigned at_end = day_of(end);
+  return start && day_of(*start) > at_end ? day_of(*start) : at_end;
+}
+
+/// The end of a term that starts at `start`, its boundaries on day `anchor` of the month.
+template <class TimePoint>
+[[nodiscard]] TimePoint term_end(TimePoint start, billing_term term, unsigned anchor) {
+  return add_months(start, term == billing_term::monthly ? 1 : 12, anchor);
+}
+
+/// The end of a first term that starts at `start`: anchored on its own day.
 template <class TimePoint>
 [[nodiscard]] TimePoint term_end(TimePoint start, billing_term term) {
   return add_months(start, term == billing_term::monthly ? 1 : 12);
 }
 
 /// The start of the last term, of the terms that follow one another from `first` (the start of the
-/// first missed term), that starts at or before `stop` (strictly before it when `before` is set:
+/// first missed term) on day `anchor` of the month, that starts at or before `stop` (strictly before it when `before` is set:
 /// a grace period that ends at a term's start ends before that term). Found by calendar arithmetic
 /// from `first`, not term by term, so a jump of the clock across centuries costs the same as one term.
 template <class TimePoint>
-[[nodiscard]] TimePoint last_term_start(TimePoint first, billing_term term, TimePoint stop, bool before) {
+[[nodiscard]] TimePoint last_term_start(TimePoint first, billing_term term, TimePoint stop, bool before, unsigned anchor) {
   using namespace std::chrono;
   const int months_per_term = term == billing_term::monthly ? 1 : 12;
   const auto starts_by_stop = [&](TimePoint t) { return before ? t < stop : t <= stop; };
@@ -43,7 +73,7 @@ template <class TimePoint>
   const long long months = (static_cast<int>(b.year()) - static_cast<int>(a.year())) * 12LL +
                            (static_cast<int>(static_cast<unsigned>(b.month())) - static_cast<int>(static_cast<unsigned>(a.month())));
   long long k = months > 0 ? months / months_per_term : 0; // an estimate: within one term of the answer
-  const auto at = [&](long long n) { return add_months(first, static_cast<int>(n * months_per_term)); };
+  const auto at = [&](long long n) { return add_months(first, static_cast<int>(n * months_per_term), anchor); };
   while (k > 0 && !starts_by_stop(at(k))) --k;
   while (starts_by_stop(at(k + 1))) ++k;
   return at(k);

@@ -6,6 +6,8 @@
 #include "isv/detail/calendar.hpp"
 #include "isv/detail/describe.hpp"
 #include "isv/detail/hash_table.hpp"
+#include "isv/detail/range_of.hpp"
+#include "isv/directory.hpp"
 #include "isv/error.hpp"
 #include "isv/event.hpp"
 #include "isv/evolve.hpp"
@@ -45,6 +47,36 @@ template <licensing_traits T>
   BOOST_OUTCOME_TRY(same_tenant(admin, s.tenant, s.id));
   BOOST_OUTCOME_TRY(same_target(s.id, named));
   return authorize(op, admin.roles, {.bought_through_partner = s.channel == acquisition_channel::partner});
+}
+
+/// A role, directory or billing, goes only to a user of the acting admin's tenant directory
+/// (D-ROLE-4, D-ROLE-5): granting one to an id the directory does not hold is refused.
+template <licensing_traits T>
+[[nodiscard]] result<void> role_holder_known(const basic_directory<T>& dir, const basic_actor<T>& admin,
+                                             const user_id_t<T>& user, std::string_view role) {
+  BOOST_OUTCOME_TRY(same_tenant(admin, dir.tenant(), dir.tenant()));
+  if (dir.has_user(user)) return BOOST_OUTCOME_V2_NAMESPACE::success();
+  return fail(errc::not_found, describe(user) + " is not a user of " + describe(dir.tenant()) + ": add the user to the directory before granting the " +
+                                   std::string(role) + " role; nothing was granted.");
+}
+
+/// D-BILL-5: a billing profile invoices in one currency, the one of the subscriptions it charges
+/// already (every one on it that is not deactivated, the subscription `moving` itself aside).
+/// Derived from `subscriptions`, the tenant's, so no currency is stored twice.
+template <licensing_traits T>
+[[nodiscard]] result<void> same_billing_currency(const billing_profile_id_t<T>& profile, const subscription_id_t<T>& moving,
+                                                 const currency& unit, range_of<basic_subscription<T>> subscriptions) {
+  for (const auto& other : subscriptions) {
+    if (other.billing_profile != profile || other.id == moving || other.status == subscription_status::deactivated ||
+        other.unit_price.unit == unit)
+      continue;
+    return fail(errc::currency_mismatch,
+                describe(profile) + " invoices in " + std::string(other.unit_price.unit.code()) + " (" + describe(other.id) +
+                    " is charged to it) and cannot also charge " + std::string(unit.code()) +
+                    ": a billing profile invoices in one currency. Use a profile that charges " + std::string(unit.code()) +
+                    ", or a new one; nothing was changed.");
+  }
+  return BOOST_OUTCOME_V2_NAMESPACE::success();
 }
 
 /// The refusal for a subscription that cannot take new licenses or changes in its status.

@@ -192,6 +192,7 @@ template <json_traits T> inline constexpr std::string_view record_noun<basic_pay
 template <json_traits T> inline constexpr std::string_view record_noun<basic_view_invoice_command<T>> = "a view-invoice command";
 template <json_traits T> inline constexpr std::string_view record_noun<basic_collect_overdue_command<T>> = "a collect-overdue command";
 template <json_traits T> inline constexpr std::string_view record_noun<basic_advance_command<T>> = "an advance command";
+template <json_traits T> inline constexpr std::string_view record_noun<basic_reinstate_command<T>> = "a subscription command";
 template <json_traits T> inline constexpr std::string_view record_noun<basic_event<T>> = "an event";
 
 /// An event payload is called after its type name: "a licenses_granted event", "an app_installed event".

@@ -7,6 +7,7 @@
 #include "isv/command.hpp"
 #include "isv/detail/checks.hpp"
 #include "isv/detail/range_of.hpp"
+#include "isv/directory.hpp"
 #include "isv/error.hpp"
 #include "isv/event.hpp"
 #include "isv/evolve.hpp"
@@ -101,12 +102,17 @@ update_result<basic_billing_profile<T>, T> set_default_payment_method(
   return detail::update_of(b, admin, now, basic_default_payment_method_set<T>{b.id, cmd.method});
 }
 
-/// Grants, changes or revokes a user's role on the profile (owners only, D-ROLE-4). The last owner stays.
+/// Grants, changes or revokes a user's role on the profile (owners only, D-ROLE-4). The last owner
+/// stays. A role goes only to a user of `dir`, the tenant's directory; a role is revoked whether or
+/// not its holder is still there.
 template <licensing_traits T>
 update_result<basic_billing_profile<T>, T> set_billing_role(
-    const basic_billing_profile<T>& b, const basic_actor<T>& admin, const basic_billing_role_command<T>& cmd,
-    const time_point_t<T>& now) {
+    const basic_billing_profile<T>& b, const basic_directory<T>& dir, const basic_actor<T>& admin,
+    const basic_billing_role_command<T>& cmd, const time_point_t<T>& now) {
   BOOST_OUTCOME_TRY(detail::profile_operation_allowed(b, admin, cmd.profile, detail::guard_of(cmd)));
+  if (cmd.role) {
+    BOOST_OUTCOME_TRY(detail::role_holder_known(dir, admin, cmd.user, display_name(*cmd.role)));
+  }
   const auto current = b.role_of(cmd.user);
   if (current == billing_role::owner && cmd.role != billing_role::owner &&
       std::count_if(b.roles.begin(), b.roles.end(), [](const auto& g) { return g.role == billing_role::owner; }) == 1)
@@ -122,10 +128,12 @@ update_result<basic_billing_profile<T>, T> set_billing_role(
 
 /// Moves a subscription's charges to another profile of the same tenant (D-BILL-3). Needs a Global
 /// or Billing admin (Global only if bought through a partner) who may use the new profile for purchases.
+/// `subscriptions` are the tenant's: the target invoices in the currency of those it charges
+/// already, and a subscription priced in another is refused (D-BILL-5).
 template <licensing_traits T>
 update_result<basic_subscription<T>, T> change_billing_profile(
-    const basic_subscription<T>& s, const basic_billing_profile<T>& target, const basic_actor<T>& admin,
-    const basic_change_billing_profile_command<T>& cmd, const time_point_t<T>& now) {
+    const basic_subscription<T>& s, const basic_billing_profile<T>& target, detail::range_of<basic_subscription<T>> subscriptions,
+    const basic_actor<T>& admin, const basic_change_billing_profile_command<T>& cmd, const time_point_t<T>& now) {
   BOOST_OUTCOME_TRY(detail::same_tenant(admin, s.tenant, s.id));
   BOOST_OUTCOME_TRY(detail::same_target(s.id, cmd.subscription));
   BOOST_OUTCOME_TRY(detail::same_target(target.id, cmd.profile));
@@ -138,6 +146,7 @@ update_result<basic_subscription<T>, T> change_billing_profile(
                 detail::describe(s.id) + " was bought from the app's vendor, who invoices it: contact the vendor.");
   if (s.status == subscription_status::deactivated) return detail::status_refusal(s, "change the billing profile");
   if (s.billing_profile == target.id) return detail::update_of(s, admin, now);
+  BOOST_OUTCOME_TRY(detail::same_billing_currency<T>(target.id, s.id, s.unit_price.unit, subscriptions));
   return detail::update_of(s, admin, now, basic_billing_profile_changed<T>{s.id, *s.billing_profile, target.id});
 }
 

@@ -1,4 +1,4 @@
-// The subscription lifecycle: the transition table, and activate, cancel, auto-renew, payment lapse and reinstatement, and advance_to (the clock).
+// The subscription lifecycle: the transition table, and activate, cancel, auto-renew, payment lapse, reinstatement (on payment or by the platform), and advance_to (the clock).
 #pragma once
 
 #include "isv/actor.hpp"
@@ -134,6 +134,26 @@ update_result<basic_subscription<T>, T> reinstate(const basic_subscription<T>& s
   return detail::update_of(s, admin, now, basic_subscription_reinstated<T>{s.id, paid});
 }
 
+/// The platform reinstates a suspended subscription (D-MKT-3): active again, its licenses kept, the
+/// suspending invoice still owed. Only within the grace period (D-LIFE-4): once the grace has ended
+/// the subscription is due for deactivation for nonpayment, whether or not advance_to has run yet,
+/// and can never come back (D-LIFE-2). Any other status is refused with an error naming it.
+template <licensing_traits T>
+update_result<basic_subscription<T>, T> reinstate(const basic_subscription<T>& s, const basic_reinstate_command<T>& cmd,
+                                                  const time_point_t<T>& now) {
+  BOOST_OUTCOME_TRY(detail::same_target(s.id, cmd.subscription));
+  BOOST_OUTCOME_TRY(detail::allowed(s, lifecycle_trigger::reinstate, "reinstate"));
+  if (s.grace_ends && *s.grace_ends <= now)
+    return fail(errc::deactivated, "Cannot reinstate: the grace period of " + detail::describe(s.id) + " ended at " +
+                                       detail::format_time(*s.grace_ends) +
+                                       ", so it is deactivated for nonpayment and can never be reactivated. Buy a new subscription to keep using the app.");
+  if (!s.lapsed_invoice)
+    return fail(errc::corrupt_data, detail::describe(s.id) + " is suspended but names no unpaid invoice; it was not reinstated.");
+  std::vector<basic_event<T>> events;
+  events.push_back(detail::make_system_event<T>(s.tenant, now, basic_subscription_reinstated<T>{s.id, *s.lapsed_invoice}));
+  return detail::updated(s, std::move(events));
+}
+
 /// Moves a subscription's clock to `now` (D-TERM-1, D-LIFE-4): terms that ended renew it (auto-renew
 /// on) or expire it (off); a grace period that ended unpaid deactivates it for nonpayment. Every
 /// term missed in one move is caught up by one renewal event, at the start of the last of them and
@@ -159,8 +179,11 @@ update_result<basic_subscription<T>, T> advance_to(const basic_subscription<T>& 
     } else if (cur.auto_renew) {
       // The last term to start by now (and, while suspended, before the grace ends).
       const bool stop_at_grace = grace_over; // a term starting when the grace ends does not start: it is deactivated
-      const auto start = detail::last_term_start(*cur.term_end, cur.term, stop_at_grace ? *grace_ends : now, stop_at_grace);
-      happened(start, basic_subscription_renewed<T>{cur.id, start, detail::term_end(start, cur.term)});
+      // Terms keep the day of the month of the first one (D-TERM-1): Jan 31, Feb 28, Mar 31, never drifting to the 28th.
+      const unsigned anchor = detail::term_anchor(cur.term_start, *cur.term_end);
+      const auto start =
+          detail::last_term_start(*cur.term_end, cur.term, stop_at_grace ? *grace_ends : now, stop_at_grace, anchor);
+      happened(start, basic_subscription_renewed<T>{cur.id, start, detail::term_end(start, cur.term, anchor)});
     } else {
       happened(*cur.term_end, basic_subscription_deactivated<T>{cur.id, deactivation_reason::expired});
     }

@@ -42,12 +42,15 @@ namespace detail {
 /// tenant's billing profiles (a std::vector or std::array of them converts; one profile `p` is
 /// `std::span(&p, 1)`, none `{}`): the command names the one to charge, so the id is said once, and
 /// a named id not among them is refused with not_found. A purchase from the vendor names none and
-/// reads none. A SaaS subscription starts pending activation (D-ACT-1); an ISV app's subscription
-/// is active from purchase, its first term starting now.
+/// reads none. `subscriptions` are the tenant's (the same kinds of ranges): the profile invoices in
+/// the currency of those it charges already, and a price in another is refused (D-BILL-5). A SaaS
+/// subscription starts pending activation (D-ACT-1); an ISV app's subscription is active from
+/// purchase, its first term starting now.
 template <licensing_traits T>
 update_result<basic_subscription<T>, T> purchase(
     const basic_tenant<T>& org, const basic_app<T>& product, detail::range_of<basic_billing_profile<T>> profiles,
-    const basic_actor<T>& admin, const basic_purchase_command<T>& cmd, const time_point_t<T>& now) {
+    detail::range_of<basic_subscription<T>> subscriptions, const basic_actor<T>& admin, const basic_purchase_command<T>& cmd,
+    const time_point_t<T>& now) {
   BOOST_OUTCOME_TRY(detail::same_tenant(admin, org.id, org.id));
   BOOST_OUTCOME_TRY(detail::same_target(product.id, cmd.app));
 
@@ -92,6 +95,9 @@ update_result<basic_subscription<T>, T> purchase(
   if (!price.unit.is_valid() || price.minor_units < 0)
     return fail(errc::invalid_argument, detail::describe(product.id) + " has no valid " + std::string(to_string(cmd.term)) +
                                             " price (a non-negative amount in a three-letter currency).");
+  if (through_platform) {
+    BOOST_OUTCOME_TRY(detail::same_billing_currency<T>(*cmd.billing_profile, cmd.subscription, price.unit, subscriptions));
+  }
 
   basic_subscription<T> bought;
   bought.id = cmd.subscription;

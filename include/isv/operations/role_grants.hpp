@@ -6,6 +6,7 @@
 #include "isv/operations/authorization.hpp"
 #include "isv/command.hpp"
 #include "isv/detail/checks.hpp"
+#include "isv/directory.hpp"
 #include "isv/error.hpp"
 #include "isv/event.hpp"
 #include "isv/evolve.hpp"
@@ -18,12 +19,16 @@
 
 namespace isv {
 
-/// Grants `cmd.role` to `cmd.user` in the admin's tenant. Granting a role held already changes nothing.
+/// Grants `cmd.role` to `cmd.user` in the admin's tenant; `dir` is the tenant's directory, which
+/// must hold the user (D-ROLE-5: a role goes to a user of the tenant, not to any id). Granting a
+/// role held already changes nothing.
 template <licensing_traits T>
-update_result<basic_tenant<T>, T> grant_role(const basic_tenant<T>& org, const basic_actor<T>& admin,
-                                             const basic_grant_role_command<T>& cmd, const time_point_t<T>& now) {
+update_result<basic_tenant<T>, T> grant_role(const basic_tenant<T>& org, const basic_directory<T>& dir,
+                                             const basic_actor<T>& admin, const basic_grant_role_command<T>& cmd,
+                                             const time_point_t<T>& now) {
   BOOST_OUTCOME_TRY(detail::same_tenant(admin, org.id, org.id));
   BOOST_OUTCOME_TRY(authorize(detail::guard_of(cmd), admin.roles));
+  BOOST_OUTCOME_TRY(detail::role_holder_known(dir, admin, cmd.user, display_name(cmd.role)));
   if (org.has_role(cmd.user, cmd.role)) return detail::update_of(org, admin, now);
   return detail::update_of(org, admin, now, basic_role_granted<T>{cmd.user, cmd.role});
 }

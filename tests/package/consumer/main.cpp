@@ -44,7 +44,7 @@ int main() {
   // Buy two seats (D-BUY-4): an ISV app's subscription is active from purchase.
   const isv::purchase_command buy{.subscription = isv::subscription_id{100}, .app = notes.id, .quantity = 2,
                                   .agreement_accepted = true, .billing_profile = profile.id};
-  const auto bought = isv::purchase(org, notes, std::span(&profile, 1), admin, buy, now);
+  const auto bought = isv::purchase(org, notes, std::span(&profile, 1), {}, admin, buy, now);
   if (!bought) {
     std::cerr << "isv-licensing consumer: the purchase was refused: " << bought.error().message << '\n';
     return EXIT_FAILURE;
