@@ -41,6 +41,7 @@ public:
     const isv::directory& directory() const { return s->state.directory; }
     isv::count_t directory_version() const { return s->state.directory_version; }
     std::vector<isv::subscription_id> subscription_ids() const { return s->state.subscription_ids(); }
+    std::vector<isv::billing_profile_id> billing_profile_ids() const { return s->state.billing_profile_ids(); }
     const isv::subscription* find_subscription(const isv::subscription_id& id) const { return s->state.find_subscription(id); }
     const isv::license_book* find_license_book(const isv::subscription_id& id) const { return s->state.find_license_book(id); }
     const isv::billing_profile* find_billing_profile(const isv::billing_profile_id& id) const {

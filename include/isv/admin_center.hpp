@@ -511,7 +511,19 @@ private:
   }
   result<plan<std::monostate>> decide(const view_type& v, const admin_type& admin,
                                       const basic_remove_users_command<T>& cmd, const time_point& now) {
-    return membership(v, [&](auto refs) { return isv::remove_users(v.directory(), refs, admin, cmd, now); });
+    // The roles were read too: a role granted meanwhile must be seen (a removed user keeps none).
+    std::vector<basic_billing_profile<T>> profiles;
+    std::vector<basic_expected_version<T>> roles_read{expected_version(v.tenant())};
+    for (const auto& id : v.billing_profile_ids()) {
+      profiles.push_back(*v.find_billing_profile(id));
+      roles_read.push_back(expected_version(profiles.back()));
+    }
+    BOOST_OUTCOME_TRY(auto out, membership(v, [&](auto refs) {
+      return isv::remove_users(v.tenant(), v.directory(), std::span<const basic_billing_profile<T>>(profiles), refs, admin,
+                               cmd, now);
+    }));
+    out.reads.insert(out.reads.end(), roles_read.begin(), roles_read.end());
+    return out;
   }
   result<plan<std::monostate>> decide(const view_type& v, const admin_type& admin,
                                       const basic_delete_group_command<T>& cmd, const time_point& now) {

@@ -179,6 +179,7 @@ concept repository_view =
       { v.directory() } -> std::same_as<const basic_directory<Traits>&>;
       { v.directory_version() } -> std::same_as<count_t>;
       { v.subscription_ids() } -> std::same_as<std::vector<subscription_id_t<Traits>>>; ///< sorted
+      { v.billing_profile_ids() } -> std::same_as<std::vector<billing_profile_id_t<Traits>>>; ///< sorted
       { v.find_subscription(s) } -> std::same_as<const basic_subscription<Traits>*>;
       { v.find_license_book(s) } -> std::same_as<const basic_license_book<Traits>*>;
       { v.find_billing_profile(b) } -> std::same_as<const basic_billing_profile<Traits>*>;

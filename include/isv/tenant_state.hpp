@@ -33,6 +33,18 @@ struct basic_subscription_state {
   friend bool operator==(const basic_subscription_state&, const basic_subscription_state&) = default;
 };
 
+namespace detail {
+/// The keys of a map, sorted.
+template <class Map>
+[[nodiscard]] std::vector<typename Map::key_type> sorted_keys(const Map& map) {
+  std::vector<typename Map::key_type> out;
+  out.reserve(map.size());
+  for (const auto& entry : map) out.push_back(entry.first);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+} // namespace detail
+
 /// Everything of one tenant. Subscriptions, profiles and invoices are keyed by id in hash maps (a
 /// commit finds its subscription in O(1); a map node never moves, so a book is never copied);
 /// subscription_ids() gives them in order.
@@ -75,13 +87,9 @@ struct basic_tenant_state {
     return it == invoices.end() ? nullptr : &it->second;
   }
   /// The ids of the subscriptions, sorted.
-  [[nodiscard]] std::vector<subscription_id> subscription_ids() const {
-    std::vector<subscription_id> out;
-    out.reserve(subscriptions.size());
-    for (const auto& entry : subscriptions) out.push_back(entry.first);
-    std::sort(out.begin(), out.end());
-    return out;
-  }
+  [[nodiscard]] std::vector<subscription_id> subscription_ids() const { return detail::sorted_keys(subscriptions); }
+  /// The ids of the billing profiles, sorted.
+  [[nodiscard]] std::vector<billing_profile_id> billing_profile_ids() const { return detail::sorted_keys(profiles); }
   /// The subscriptions, sorted by id.
   [[nodiscard]] std::vector<basic_subscription<Traits>> subscription_values() const {
     std::vector<basic_subscription<Traits>> out;
@@ -93,8 +101,7 @@ struct basic_tenant_state {
   [[nodiscard]] std::vector<basic_billing_profile<Traits>> profile_values() const {
     std::vector<basic_billing_profile<Traits>> out;
     out.reserve(profiles.size());
-    for (const auto& entry : profiles) out.push_back(entry.second);
-    std::ranges::sort(out, {}, &basic_billing_profile<Traits>::id);
+    for (const auto& id : billing_profile_ids()) out.push_back(profiles.find(id)->second);
     return out;
   }
 

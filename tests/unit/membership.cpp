@@ -29,8 +29,9 @@ auto try_remove(const isv::directory& dir, const refs& subs, const isv::actor& w
                                        isv::remove_members_command{group, std::move(users)}, now));
 }
 
-auto try_remove_users(const isv::directory& dir, const refs& subs, const isv::actor& who, std::vector<isv::user_id> users) {
-  return events_of(isv::remove_users(dir, std::span<const isv::subscription_ref>(subs), who,
+auto try_remove_users(const world& w, const refs& subs, const isv::actor& who, std::vector<isv::user_id> users) {
+  return events_of(isv::remove_users(w.org, w.dir, std::span<const isv::billing_profile>(&w.profile, 1),
+                                     std::span<const isv::subscription_ref>(subs), who,
                                      isv::remove_users_command{std::move(users)}, now));
 }
 
@@ -366,7 +367,7 @@ TEST_CASE("removing a user releases every license the user holds, direct or thro
   REQUIRE(w.sub.licenses_in_use == 2);
   REQUIRE(second.sub.licenses_in_use == 2);
 
-  const auto r = try_remove_users(w.dir, {{&w.sub, &w.book}, {&second.sub, &second.book}}, w.as(user_admin), {member(1)});
+  const auto r = try_remove_users(w, {{&w.sub, &w.book}, {&second.sub, &second.book}}, w.as(user_admin), {member(1)});
   REQUIRE(r.has_value());
   REQUIRE_FALSE(r.value().empty());
   CHECK(std::get<users_removed>(r.value().front().payload).users == std::vector{member(1)});
@@ -396,7 +397,7 @@ TEST_CASE("removing a user in count violation clears the violation, and a user w
   w.add_group(sales, {member(1), member(2)});
   (void)w.assign({}, {sales}); // member 1 holds the seat, member 2 waits in violation
   REQUIRE(w.book.in_violation(member(2), sales));
-  const auto r = try_remove_users(w.dir, {{&w.sub, &w.book}}, w.as(global_admin), {member(3), member(2)});
+  const auto r = try_remove_users(w, {{&w.sub, &w.book}}, w.as(global_admin), {member(3), member(2)});
   REQUIRE(r.has_value());
   CHECK(std::get<users_removed>(r.value().front().payload).users == members(2, 3)); // sorted
   CHECK(payloads<licenses_released>(r.value()).empty());
@@ -408,22 +409,43 @@ TEST_CASE("removing a user in count violation clears the violation, and a user w
   CHECK_FALSE(w.dir.has_user(member(3)));
 }
 
+TEST_CASE("a user who holds a directory role or a role on a billing profile is removed only after the role is revoked [D-DIR-1] [D-ROLE-4] [D-ERR-1]") {
+  auto w = world::with_seats(5);
+  const refs subs{{&w.sub, &w.book}};
+
+  const auto admin = try_remove_users(w, subs, w.as(global_admin), {member(1), license_admin});
+  REQUIRE_FALSE(admin.has_value());
+  CHECK(admin.error().code == isv::errc::invalid_argument);
+  CHECK_THAT(admin.error().message, says("License administrator") && says("revoke it before removing"));
+
+  w.profile.roles.push_back({member(2), isv::billing_role::contributor});
+  const auto contributor = try_remove_users(w, subs, w.as(global_admin), {member(2)});
+  REQUIRE_FALSE(contributor.has_value());
+  CHECK(contributor.error().code == isv::errc::invalid_argument);
+  CHECK_THAT(contributor.error().message, says("102") && says("billing profile contributor") && says("revoke that role"));
+  CHECK(w.dir.has_user(member(2))); // a refusal is a value: nothing to undo
+
+  std::erase_if(w.profile.roles, [](const auto& g) { return g.user == member(2); });
+  std::erase_if(w.org.admin_roles, [](const auto& g) { return g.user == license_admin; });
+  CHECK(try_remove_users(w, subs, w.as(global_admin), {member(2), license_admin}).has_value());
+}
+
 TEST_CASE("removing users who are not in the directory, none, or one twice is refused and changes nothing [D-DIR-1] [D-ERR-1]") {
   auto w = world::with_seats(5);
   (void)w.assign({member(1)});
   const refs subs{{&w.sub, &w.book}};
   const auto before = w.state;
-  const auto unknown = try_remove_users(w.dir, subs, w.as(global_admin), {member(1), stranger});
+  const auto unknown = try_remove_users(w, subs, w.as(global_admin), {member(1), stranger});
   REQUIRE_FALSE(unknown.has_value());
   CHECK(unknown.error().code == isv::errc::not_found);
   CHECK_THAT(unknown.error().message, says("user 999 is not a user of tenant 1"));
-  const auto none = try_remove_users(w.dir, subs, w.as(global_admin), {});
+  const auto none = try_remove_users(w, subs, w.as(global_admin), {});
   REQUIRE_FALSE(none.has_value());
   CHECK(none.error().code == isv::errc::invalid_argument);
-  const auto twice = try_remove_users(w.dir, subs, w.as(global_admin), {member(1), member(1)});
+  const auto twice = try_remove_users(w, subs, w.as(global_admin), {member(1), member(1)});
   REQUIRE_FALSE(twice.has_value());
   CHECK(twice.error().code == isv::errc::invalid_argument);
-  const auto listed_twice = try_remove_users(w.dir, {{&w.sub, &w.book}, {&w.sub, &w.book}}, w.as(global_admin), {member(1)});
+  const auto listed_twice = try_remove_users(w, {{&w.sub, &w.book}, {&w.sub, &w.book}}, w.as(global_admin), {member(1)});
   REQUIRE_FALSE(listed_twice.has_value());
   CHECK(listed_twice.error().code == isv::errc::invalid_argument);
   CHECK(w.state == before);
@@ -497,7 +519,7 @@ TEST_CASE("only a Global or User administrator removes users, deletes groups and
   const refs subs{{&w.sub, &w.book}};
   for (const auto who : {license_admin, billing_admin, global_reader}) {
     CAPTURE(who);
-    const auto removed = try_remove_users(w.dir, subs, w.as(who), {member(1)});
+    const auto removed = try_remove_users(w, subs, w.as(who), {member(1)});
     REQUIRE_FALSE(removed.has_value());
     CHECK(removed.error().code == isv::errc::permission_denied);
     CHECK_THAT(removed.error().message, says("manage users and groups"));
@@ -511,7 +533,7 @@ TEST_CASE("only a Global or User administrator removes users, deletes groups and
   }
   for (const auto who : {global_admin, user_admin}) {
     CAPTURE(who);
-    CHECK(try_remove_users(w.dir, subs, w.as(who), {member(1)}).has_value());
+    CHECK(try_remove_users(w, subs, w.as(who), {member(1)}).has_value());
     CHECK(try_delete(w.dir, subs, w.as(who), sales).has_value());
     CHECK(isv::name_user(w.dir, w.as(who), isv::name_user_command{member(1), "Ana"}, now).has_value());
   }

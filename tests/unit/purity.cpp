@@ -80,7 +80,8 @@ TEST_CASE("operations leave their inputs untouched [D-PURE-1]") {
                          isv::membership_command{sales, {member(8)}}, t0);
   (void)isv::remove_members(w.dir, std::span<const isv::subscription_ref>(refs), w.actor(user_admin),
                             isv::remove_members_command{sales, {member(2)}}, t0);
-  (void)isv::remove_users(w.dir, std::span<const isv::subscription_ref>(refs), w.actor(user_admin),
+  (void)isv::remove_users(w.org, w.dir, w.profiles(),
+                          std::span<const isv::subscription_ref>(refs), w.actor(user_admin),
                           isv::remove_users_command{{member(1), member(2)}}, t0);
   (void)isv::delete_group(w.dir, std::span<const isv::subscription_ref>(refs), w.actor(user_admin), isv::delete_group_command{sales}, t0);
   (void)isv::name_user(w.dir, w.actor(user_admin), isv::name_user_command{member(1), "Ana"}, t0);

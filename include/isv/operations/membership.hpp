@@ -2,6 +2,8 @@
 #pragma once
 
 #include "isv/actor.hpp"
+#include "isv/admin_role.hpp"
+#include "isv/billing_profile.hpp"
 #include "isv/operations/authorization.hpp"
 #include "isv/command.hpp"
 #include "isv/detail/checks.hpp"
@@ -12,6 +14,7 @@
 #include "isv/event.hpp"
 #include "isv/license_book.hpp"
 #include "isv/subscription.hpp"
+#include "isv/tenant.hpp"
 
 #include <algorithm>
 #include <cstddef>
@@ -226,12 +229,37 @@ result<basic_directory_update<T>> remove_members(
       });
 }
 
+namespace detail {
+/// None of `users` holds a role: a removed user must not keep the power to act (revoke roles first).
+template <licensing_traits T>
+result<void> hold_no_role(const basic_tenant<T>& org, range_of<basic_billing_profile<T>> profiles,
+                          const basic_actor<T>& admin, const std::vector<user_id_t<T>>& users) {
+  BOOST_OUTCOME_TRY(same_tenant(admin, org.id, org.id));
+  for (const auto& b : profiles) {
+    BOOST_OUTCOME_TRY(same_tenant(admin, b.tenant, b.id));
+  }
+  for (const auto& user : users) {
+    if (const auto roles = org.roles_of(user); !roles.empty())
+      return fail(errc::invalid_argument, describe(user) + " holds the " + describe_roles(roles, "and") + " role in " +
+                                              describe(org.id) + ": revoke it before removing the user.");
+    for (const auto& b : profiles)
+      if (const auto role = b.role_of(user))
+        return fail(errc::invalid_argument, describe(user) + " holds the " + std::string(display_name(*role)) + " role on " +
+                                                describe(b.id) + ": revoke that role before removing the user.");
+  }
+  return BOOST_OUTCOME_V2_NAMESPACE::success();
+}
+} // namespace detail
+
 /// Removes users from the tenant (D-DIR-1). In the same update, every license they hold in the
 /// listed subscriptions (pass all of the tenant's), direct or through groups, is released and
 /// their violations cleared; they leave every group and lose their display names. All or nothing:
-/// a user who is not in the directory refuses the whole list.
+/// a user who is not in the directory, or who holds a directory role or a role on one of the
+/// tenant's billing profiles (pass them all), refuses the whole list: roles are revoked first, so a
+/// removed user never keeps the power to act.
 template <licensing_traits T>
-result<basic_directory_update<T>> remove_users(const basic_directory<T>& dir,
+result<basic_directory_update<T>> remove_users(const basic_tenant<T>& org, const basic_directory<T>& dir,
+                                               detail::range_of<basic_billing_profile<T>> profiles,
                                                detail::range_of<basic_subscription_ref<T>> subscriptions,
                                                const basic_actor<T>& admin, const basic_remove_users_command<T>& cmd,
                                                const time_point_t<T>& now) {
@@ -239,6 +267,7 @@ result<basic_directory_update<T>> remove_users(const basic_directory<T>& dir,
   if (cmd.users.empty()) return fail(errc::invalid_argument, "Nothing to remove: list at least one user.");
   BOOST_OUTCOME_TRY(detail::distinct(cmd.users));
   BOOST_OUTCOME_TRY(detail::known_users(dir, cmd.users));
+  BOOST_OUTCOME_TRY(detail::hold_no_role(org, profiles, admin, cmd.users));
   BOOST_OUTCOME_TRY(detail::valid_subscriptions(admin, subscriptions));
   basic_users_removed<T> removed{cmd.users};
   std::sort(removed.users.begin(), removed.users.end());

@@ -54,6 +54,9 @@ public:
     [[nodiscard]] const basic_directory<Traits>& directory() const noexcept { return record_->state.directory; }
     [[nodiscard]] count_t directory_version() const noexcept { return record_->state.directory_version; }
     [[nodiscard]] std::vector<subscription_id> subscription_ids() const { return record_->state.subscription_ids(); }
+    [[nodiscard]] std::vector<billing_profile_id_t<Traits>> billing_profile_ids() const {
+      return record_->state.billing_profile_ids();
+    }
     [[nodiscard]] const basic_subscription<Traits>* find_subscription(const subscription_id& id) const {
       return record_->state.find_subscription(id);
     }
