@@ -254,6 +254,7 @@ public:
   }
 
   [[nodiscard]] result<void> create_tenant(basic_tenant<Traits> org) {
+    BOOST_OUTCOME_TRY(check_country_code(std::string(org.region.begin(), org.region.end())));
     std::lock_guard lock(mutex_);
     const std::string initial = encode(org);
     return in_transaction([&]() -> result<void> {
@@ -399,7 +400,7 @@ private:
     c.app_seq = 0;
     c.cutoff = no_cutoff;
     c.stale = true; // until the tenant is back in it
-    BOOST_OUTCOME_TRY(c.memory->create_tenant(std::move(org)));
+    BOOST_OUTCOME_TRY(c.memory->restore_tenant(std::move(org))); // as stored: its region was checked when created
     c.stale = false;
     return BOOST_OUTCOME_V2_NAMESPACE::success();
   }
