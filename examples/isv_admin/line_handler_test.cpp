@@ -58,7 +58,7 @@ TEST_CASE("every operation of --help has an example line that reads, and is hand
   }
 }
 
-TEST_CASE("create_tenant takes the country as an ISO 3166-1 code; an old name reads as its code [D-BUY-5] [D-ERR-1]") {
+TEST_CASE("create_tenant takes the country as an ISO 3166-1 code, and an old name reads as its code [D-BUY-5] [D-ERR-1]") {
   isv::memory_repository repo;
   isv_admin::line_handler handler(repo, start, platform_session);
   auto atlantis = answer(handler, R"({"tenant": "1", "actor": "7", "op": "create_tenant", "args": {"name": "C", "region": "Atlantis"}})");

@@ -506,7 +506,7 @@ std::string stored_initial(sqlite3* db) {
 }
 } // namespace
 
-TEST_CASE("golden sqlite: opening the 0.1.0 file migrates it to schema 2, its tenant's region a code; a second open "
+TEST_CASE("golden sqlite: opening the 0.1.0 file migrates it to schema 2 with its tenant's region as a code, and a second open "
           "changes nothing [D-BUY-5]") {
   golden_copy copy;
   {
@@ -547,7 +547,7 @@ TEST_CASE("golden sqlite: opening the 0.1.0 file migrates it to schema 2, its te
   CHECK(file_bytes(copy.path()) == after_first); // the second open wrote nothing
 }
 
-TEST_CASE("golden sqlite: the migrated 0.1.0 tenant in DE still buys; a host that stops selling in Germany refuses it "
+TEST_CASE("golden sqlite: the migrated 0.1.0 tenant in DE still buys, and a host that stops selling in Germany refuses it "
           "[D-BUY-5][D-BUY-2]") {
   golden_copy copy;
   auto repo = ok(isv::sqlite_repository::open(copy.path()));

@@ -36,7 +36,7 @@ TEST_CASE("entities round-trip: tenant, admin role, app, subscription, license, 
   check_round_trip(invoice());
 }
 
-TEST_CASE("a tenant's old region name decodes as its ISO 3166-1 code; Western Europe and unknown names stay [D-BUY-5]") {
+TEST_CASE("a tenant's old region name decodes as its ISO 3166-1 code, while Western Europe and unknown names stay [D-BUY-5]") {
   const auto region_of = [](std::string_view region) {
     auto doc = isv::json::encode(tenant_read_today());
     doc["region"] = std::string(region);

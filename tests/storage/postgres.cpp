@@ -124,7 +124,7 @@ TEST_CASE("postgres: opening a schema of a newer version is refused as a storage
 }
 
 // D-BUY-5: a schema of version 1 is migrated to version 2 on opening, by the code SQLite's uses.
-TEST_CASE("postgres: a schema 1 database is migrated to country codes once; opening it again changes nothing [D-BUY-5]") {
+TEST_CASE("postgres: a schema 1 database is migrated to country codes once, and opening it again changes nothing [D-BUY-5]") {
   temp_schema schema;
   conformance::a_schema_1_database_is_migrated_to_country_codes(
       [&] { return isv::postgres_repository::open(server(), schema.options()); },

@@ -103,7 +103,7 @@ TEST_CASE("sqlite: opening a database of a newer schema version is refused as a 
 }
 
 // D-BUY-5: a file of schema 1 is migrated to schema 2 on opening: tenants' region names become codes.
-TEST_CASE("sqlite: a schema 1 database is migrated to country codes once; opening it again changes nothing [D-BUY-5]") {
+TEST_CASE("sqlite: a schema 1 database is migrated to country codes once, and opening it again changes nothing [D-BUY-5]") {
   test_support::temp_database file;
   const auto sql = [&](const std::string& statement) {
     INFO(statement);
