@@ -39,7 +39,7 @@ isv::app make_app(isv::app_id id, isv::app_kind kind, std::optional<std::string>
 }
 
 void set_up(isv::memory_repository& repo) {
-  REQUIRE(repo.create_tenant(isv::tenant{contoso, "Contoso", "Germany",
+  REQUIRE(repo.create_tenant(isv::tenant{contoso, "Contoso", "DE",
                                          {{contoso, global_admin, isv::directory_role::global_administrator}}})
               .has_value());
   REQUIRE(repo.add_app(make_app(crm, isv::app_kind::saas, std::nullopt)).has_value());
