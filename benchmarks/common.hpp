@@ -63,7 +63,7 @@ inline void check(bool condition, const char* what) {
 inline isv::tenant make_tenant() {
   return {.id = tenant_id,
           .name = "Contoso",
-          .region = "Germany",
+          .region = "DE",
           .admin_roles = {{.tenant = tenant_id, .user = admin_id, .role = isv::directory_role::global_administrator}}};
 }
 

@@ -201,7 +201,7 @@ int main(int argc, char** argv) {
   auto now = on_day(0);
 
   tour::step(1, "Tenant Contoso (Germany): admins, users, the Sales group, a billing profile");
-  tour::tracked_tenant contoso(isv::tenant{.id = contoso_id, .name = "Contoso", .region = "Germany",
+  tour::tracked_tenant contoso(isv::tenant{.id = contoso_id, .name = "Contoso", .region = "DE",
                                            .admin_roles = {{.tenant = contoso_id, .user = alex,
                                                             .role = role::global_administrator}}},
                                save);
@@ -249,7 +249,7 @@ int main(int argc, char** argv) {
       "contributor");
 
   tour::step(2, "Buying a SaaS app");
-  tour::tracked_tenant northwind(isv::tenant{.id = northwind_id, .name = "Northwind", .region = "Japan",
+  tour::tracked_tenant northwind(isv::tenant{.id = northwind_id, .name = "Northwind", .region = "JP",
                                              .admin_roles = {{.tenant = northwind_id, .user = noor,
                                                               .role = role::global_administrator}}},
                                  save);
@@ -259,7 +259,7 @@ int main(int argc, char** argv) {
                                                          .contact = {.name = "Noor", .address = "Tokyo"}},
                                                         now),
                             "creating Northwind's profile"));
-  say(northwind.who(names, noor) + " of Northwind, a tenant in " + northwind.tenant().region + ", tries to buy " +
+  say(northwind.who(names, noor) + " of Northwind, a tenant in " + isv::describe_region(northwind.tenant().region) + ", tries to buy " +
       crm.name + " through AppSource");
   refused(isv::purchase(northwind.tenant(), crm, northwind.profiles(), northwind.all_subscriptions(), northwind.as(noor),
                         {.subscription = isv::subscription_id{900}, .app = crm.id, .channel = channel::direct,

@@ -13,6 +13,7 @@
 #include <isv/operations/quantity.hpp>
 #include <isv/repository.hpp>
 #include <isv/operations/role_grants.hpp>
+#include <isv/region.hpp>
 #include <isv/tenant_state.hpp>
 
 #include <algorithm>
@@ -272,7 +273,7 @@ void show_stored(R& repo, const isv::tenant_id& id) {
   const auto log = accepted(repo.events(id, 0), "reading the log of " + which);
   const auto view = accepted(repo.read(id), "reading " + which);
   const auto& org = view.tenant();
-  say(which + ", " + org.name + " (" + org.region + "): " + std::to_string(log.size()) +
+  say(which + ", " + org.name + " (" + std::string(isv::country_name(org.region).value_or(org.region)) + "): " + std::to_string(log.size()) +
       (log.size() == 1 ? " event" : " events") + " in its log, " + std::to_string(view.directory().user_count()) +
       " users");
   const auto ids = view.subscription_ids();

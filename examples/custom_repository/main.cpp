@@ -121,7 +121,7 @@ int main() {
 
   map_repository repo;
   const isv::currency eur{"EUR"};
-  isv::tenant org{.id = contoso, .name = "Contoso", .region = "France",
+  isv::tenant org{.id = contoso, .name = "Contoso", .region = "FR",
                   .admin_roles = {{.tenant = contoso, .user = ada, .role = isv::directory_role::global_administrator}}};
   isv::app crm{.id = isv::app_id{7}, .name = "CRM", .publisher = "Fabrikam", .kind = isv::app_kind::isv,
                .pricing = isv::pricing_model::per_user, .monthly_price = {.minor_units = 900, .unit = eur},

@@ -46,7 +46,7 @@ struct operation_doc {
 inline constexpr std::array operations{
   // ---- Set-up: a session can start from nothing
   operation_doc{"create_tenant", actor_kind::founder, false, "Create the tenant named by \"tenant\"; the actor becomes its first Global administrator.",
-                R"({"name": "Contoso", "region": "Germany"})"},
+                R"({"name": "Contoso", "region": "DE"})"},
   operation_doc{"add_app", actor_kind::none, false, "Add an app to the catalog every tenant buys from (no \"tenant\" needed). Args: an app.",
                 R"({"id": "3", "name": "Contoso Sign", "publisher": "Fabrikam", "kind": "saas", "pricing": "per_user", "monthly_price": {"minor_units": 1000, "currency": "EUR"}, "annual_price": {"minor_units": 10000, "currency": "EUR"}, "install_link": null})"},
   // ---- Directory and roles
@@ -565,7 +565,8 @@ private:
   }
 
   nlohmann::json create_tenant(const envelope& env) {
-    // The tenant's own wire format checks the name and region (UTF-8, length).
+    // The tenant's own wire format checks the name and region (UTF-8, length; an old country name
+    // reads as its code); the repository refuses a region that is not an ISO 3166-1 code (D-BUY-5).
     nlohmann::json org{{"id", isv::json::encode(env.tenant)},
                        {"admin_roles", nlohmann::json::array({{{"tenant", isv::json::encode(env.tenant)},
                                                                 {"user", isv::json::encode(*env.actor)},

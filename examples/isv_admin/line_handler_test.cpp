@@ -43,7 +43,7 @@ std::string nested(std::size_t levels) { return std::string(levels, '[') + std::
 TEST_CASE("every operation of --help has an example line that reads, and is handled [D-ERR-1]") {
   isv::memory_repository repo;
   isv_admin::line_handler handler(repo, start, platform_session);
-  REQUIRE(answer(handler, R"({"tenant": "1", "actor": "7", "op": "create_tenant", "args": {"name": "Contoso", "region": "Germany"}})")["ok"] == true);
+  REQUIRE(answer(handler, R"({"tenant": "1", "actor": "7", "op": "create_tenant", "args": {"name": "Contoso", "region": "DE"}})")["ok"] == true);
   const std::string help = isv_admin::help_text();
   for (const auto& op : isv_admin::operations) {
     const std::string line = isv_admin::example_line(op);
@@ -56,6 +56,22 @@ TEST_CASE("every operation of --help has an example line that reads, and is hand
       CHECK(out["error"]["message"].get<std::string>().find("not handled") == std::string::npos);
     }
   }
+}
+
+TEST_CASE("create_tenant takes the country as an ISO 3166-1 code, and an old name reads as its code [D-BUY-5] [D-ERR-1]") {
+  isv::memory_repository repo;
+  isv_admin::line_handler handler(repo, start, platform_session);
+  auto atlantis = answer(handler, R"({"tenant": "1", "actor": "7", "op": "create_tenant", "args": {"name": "C", "region": "Atlantis"}})");
+  CHECK(atlantis["ok"] == false);
+  CHECK(atlantis["error"]["code"] == "invalid_argument");
+  CHECK(message_of(atlantis).find("ISO 3166-1 alpha-2") != std::string::npos);
+  auto lower = answer(handler, R"({"tenant": "1", "actor": "7", "op": "create_tenant", "args": {"name": "C", "region": "nl"}})");
+  CHECK(lower["error"]["code"] == "invalid_argument");
+  CHECK_FALSE(repo.read(isv::tenant_id{1}).has_value());
+  // A client of release 0.1 sends the country's name: it is read as the code.
+  auto old_client = answer(handler, R"({"tenant": "1", "actor": "7", "op": "create_tenant", "args": {"name": "C", "region": "Netherlands"}})");
+  REQUIRE(old_client["ok"] == true);
+  CHECK(repo.read(isv::tenant_id{1}).value().tenant().region == "NL");
 }
 
 TEST_CASE("a bad line gets an error line naming the place, and the next line is served [D-ERR-1]") {
@@ -75,7 +91,7 @@ TEST_CASE("a bad line gets an error line naming the place, and the next line is 
   auto extra = answer(handler, R"({"tenant": "1", "actor": "7", "op": "find_tenant", "force": true})");
   CHECK(extra["error"]["path"] == "/force");
 
-  REQUIRE(answer(handler, R"({"tenant": "1", "actor": "7", "op": "create_tenant", "args": {"name": "Contoso", "region": "Germany"}})")["ok"] == true);
+  REQUIRE(answer(handler, R"({"tenant": "1", "actor": "7", "op": "create_tenant", "args": {"name": "Contoso", "region": "DE"}})")["ok"] == true);
   auto bad_user = answer(handler, R"({"tenant": "1", "actor": "7", "op": "add_users", "args": {"users": ["20", "021"]}})");
   CHECK(bad_user["error"]["path"] == "/args/users/1");
   CHECK(bad_user["error"]["message"].get<std::string>().starts_with("Invalid JSON at \"/args/users/1\""));
@@ -94,7 +110,7 @@ TEST_CASE("a bad line gets an error line naming the place, and the next line is 
 TEST_CASE("a refused operation's error line has no path, and the key repeats the first result [D-IDEM-1] [D-ROLE-3]") {
   isv::memory_repository repo;
   isv_admin::line_handler handler(repo, start, platform_session);
-  REQUIRE(answer(handler, R"({"tenant": "1", "actor": "7", "op": "create_tenant", "args": {"name": "Contoso", "region": "Germany"}})")["ok"] == true);
+  REQUIRE(answer(handler, R"({"tenant": "1", "actor": "7", "op": "create_tenant", "args": {"name": "Contoso", "region": "DE"}})")["ok"] == true);
   auto denied = answer(handler, R"({"tenant": "1", "actor": "8", "op": "add_users", "args": {"users": ["20"]}})");
   CHECK(denied["error"]["code"] == "permission_denied");
   CHECK(denied["error"]["path"].is_null());
@@ -140,7 +156,7 @@ TEST_CASE("a line nested deeper than the session's limit is refused while it is 
   auto crash = answer(handler, R"({"tenant": "1", "actor": "7", "op": "add_users", "args": {"users": )" + nested(60000) + "}}");
   CHECK(crash["error"]["code"] == "limit_exceeded");
   CHECK_THAT(message_of(crash), Catch::Matchers::Contains(std::to_string(isv::json::default_max_depth)));
-  CHECK(answer(handler, R"({"tenant": "1", "actor": "7", "op": "create_tenant", "args": {"name": "Contoso", "region": "Germany"}})")["ok"] ==
+  CHECK(answer(handler, R"({"tenant": "1", "actor": "7", "op": "create_tenant", "args": {"name": "Contoso", "region": "DE"}})")["ok"] ==
         true);
 }
 
@@ -186,7 +202,7 @@ TEST_CASE("a line longer than the session's limit is refused unparsed and unkept
 TEST_CASE("when an answer cannot be written, serve stops before reading another line [D-ERR-1]") {
   isv::memory_repository repo;
   isv_admin::line_handler handler(repo, start, platform_session);
-  const std::string create = R"({"tenant": "1", "actor": "7", "op": "create_tenant", "args": {"name": "Contoso", "region": "Germany"}})";
+  const std::string create = R"({"tenant": "1", "actor": "7", "op": "create_tenant", "args": {"name": "Contoso", "region": "DE"}})";
   const std::string add = R"({"tenant": "1", "actor": "7", "op": "add_users", "args": {"users": ["20"]}})";
   std::istringstream in("# set-up\n" + create + "\n" + add + "\n");
   closed_pipe pipe;
@@ -199,7 +215,7 @@ TEST_CASE("when an answer cannot be written, serve stops before reading another 
   CHECK(answer(handler, R"({"tenant": "1", "op": "events"})")["value"].empty());
 }
 
-TEST_CASE("a line that moves its tenant's clock forward past the session's bound is refused, naming it; nothing changes [D-LIMIT-1]") {
+TEST_CASE("a line that moves its tenant's clock forward past the session's bound is refused, naming it, nothing changes [D-LIMIT-1]") {
   isv::memory_repository repo;
   isv_admin::line_handler handler(repo, start, {.max_clock_jump = std::chrono::days{30}, .platform = true});
   REQUIRE(answer(handler, R"({"tenant": "1", "actor": "7", "op": "create_tenant", "args": {"name": "Contoso", "region": "Germany"}})")["ok"] == true);
@@ -244,7 +260,7 @@ TEST_CASE("--max-clock-jump reads a whole number and a unit, and the default is 
 TEST_CASE("a list in args longer than the session's batch bound is refused before the command is read [D-LIMIT-1]") {
   isv::memory_repository repo;
   isv_admin::line_handler handler(repo, start, {.max_batch = 2, .platform = true});
-  REQUIRE(answer(handler, R"({"tenant": "1", "actor": "7", "op": "create_tenant", "args": {"name": "Contoso", "region": "Germany"}})")["ok"] == true);
+  REQUIRE(answer(handler, R"({"tenant": "1", "actor": "7", "op": "create_tenant", "args": {"name": "Contoso", "region": "DE"}})")["ok"] == true);
   CHECK(answer(handler, R"({"tenant": "1", "actor": "7", "op": "add_users", "args": {"users": ["20", "21"]}})")["ok"] == true);
   auto users = answer(handler, R"({"tenant": "1", "actor": "7", "op": "add_users", "args": {"users": ["22", "23", "24"]}})");
   CHECK(users["error"]["code"] == "limit_exceeded");
@@ -288,7 +304,7 @@ TEST_CASE("names the line made up are cut to 64 bytes when an answer quotes them
   CHECK(field["error"]["path"] == "/" + x64 + "…");
   cut_at_64(answer(handler, R"({"tenant": "1", "op": "find_subscription", "args": {")" + huge + R"(": "1"}})"));
   cut_at_64(answer(handler, R"({"tenant": "1", "op": "events", "args": {")" + huge + R"(": 0}})"));
-  cut_at_64(answer(handler, R"({"tenant": "1", "actor": "7", "op": "create_tenant", "args": {"name": "C", "region": "Germany", ")" + huge + R"(": 0}})"));
+  cut_at_64(answer(handler, R"({"tenant": "1", "actor": "7", "op": "create_tenant", "args": {"name": "C", "region": "DE", ")" + huge + R"(": 0}})"));
   cut_at_64(answer(handler, R"({"tenant": "1", "op": "find_tenant", "args": {")" + huge + R"(": 0}})"), false);
   // A cut never splits a character: 100 two-byte characters become 32 of them.
   std::string accents;
@@ -316,7 +332,7 @@ TEST_CASE("a line with a NUL byte or anything but spaces after its object is ref
 TEST_CASE("a number too large to represent is refused as too large, in args and in the envelope's reads [D-ERR-1]") {
   isv::memory_repository repo;
   isv_admin::line_handler handler(repo, start, platform_session);
-  REQUIRE(answer(handler, R"({"tenant": "1", "actor": "7", "op": "create_tenant", "args": {"name": "Contoso", "region": "Germany"}})")["ok"] == true);
+  REQUIRE(answer(handler, R"({"tenant": "1", "actor": "7", "op": "create_tenant", "args": {"name": "Contoso", "region": "DE"}})")["ok"] == true);
   for (const char* number : {"18446744073709551616", "1e400", "99999999999999999999999"}) {
     CAPTURE(number);
     auto quantity = answer(handler, std::string(R"({"tenant": "1", "actor": "7", "op": "change_quantity", "args": {"subscription": "100", "quantity": )") + number + "}}");
@@ -332,7 +348,7 @@ TEST_CASE("a line's \"at\" moves the clock only when the line is accepted, and n
   using namespace std::chrono;
   isv::memory_repository repo;
   isv_admin::line_handler handler(repo, start, platform_session);
-  REQUIRE(answer(handler, R"({"tenant": "1", "actor": "7", "op": "create_tenant", "args": {"name": "Contoso", "region": "Germany"}})")["ok"] == true);
+  REQUIRE(answer(handler, R"({"tenant": "1", "actor": "7", "op": "create_tenant", "args": {"name": "Contoso", "region": "DE"}})")["ok"] == true);
   REQUIRE(answer(handler, R"({"tenant": "1", "actor": "7", "op": "add_users", "args": {"users": ["7", "8"]}})")["ok"] == true);
 
   // Refused (8 holds no role): its "at" changes nothing, so the next line still acts at the start.
@@ -362,7 +378,7 @@ TEST_CASE("a line's \"at\" moves the clock only when the line is accepted, and n
   CHECK(answer(handler, R"({"tenant": "1", "actor": "7", "op": "add_users", "args": {"users": ["23"]}, "at": "2026-02-01T00:00:00Z"})")["ok"] == true);
 
   // Another tenant keeps its own time: tenant 2 may act earlier; tenant 1 then may not follow the clock back.
-  REQUIRE(answer(handler, R"({"tenant": "2", "actor": "7", "op": "create_tenant", "args": {"name": "Fabrikam", "region": "France"}, "at": "2026-01-10T00:00:00Z"})")["ok"] == true);
+  REQUIRE(answer(handler, R"({"tenant": "2", "actor": "7", "op": "create_tenant", "args": {"name": "Fabrikam", "region": "FR"}, "at": "2026-01-10T00:00:00Z"})")["ok"] == true);
   CHECK(handler.now() == sys_days{January / 10 / 2026});
   auto follows = answer(handler, R"({"tenant": "1", "actor": "7", "op": "add_users", "args": {"users": ["24"]}})");
   CHECK(follows["error"]["code"] == "invalid_argument");
@@ -374,7 +390,7 @@ TEST_CASE("a line's \"at\" moves the clock only when the line is accepted, and n
 TEST_CASE("the platform's operations are refused unless the session was started with --platform [D-ROLE-3]") {
   isv::memory_repository repo;
   isv_admin::line_handler tenant_admins(repo, start);
-  const std::string create = R"({"tenant": "1", "actor": "7", "op": "create_tenant", "args": {"name": "Contoso", "region": "Germany"}})";
+  const std::string create = R"({"tenant": "1", "actor": "7", "op": "create_tenant", "args": {"name": "Contoso", "region": "DE"}})";
   for (const auto& op : isv_admin::operations) {
     CAPTURE(op.name);
     auto out = answer(tenant_admins, op.name == "create_tenant" ? create : isv_admin::example_line(op));
@@ -406,8 +422,8 @@ TEST_CASE("a session pinned to one admin refuses lines naming another tenant or 
   }
 
   isv_admin::line_handler handler(repo, start, {.admin = pin.value(), .platform = true});
-  REQUIRE(answer(handler, R"({"tenant": "1", "actor": "7", "op": "create_tenant", "args": {"name": "Contoso", "region": "Germany"}})")["ok"] == true);
-  auto other_tenant = answer(handler, R"({"tenant": "2", "actor": "7", "op": "create_tenant", "args": {"name": "Fabrikam", "region": "France"}})");
+  REQUIRE(answer(handler, R"({"tenant": "1", "actor": "7", "op": "create_tenant", "args": {"name": "Contoso", "region": "DE"}})")["ok"] == true);
+  auto other_tenant = answer(handler, R"({"tenant": "2", "actor": "7", "op": "create_tenant", "args": {"name": "Fabrikam", "region": "FR"}})");
   CHECK(other_tenant["error"]["code"] == "permission_denied");
   CHECK(other_tenant["error"]["path"] == "/tenant");
   CHECK_THAT(message_of(other_tenant), Catch::Matchers::Contains("--actor 1:7"));

@@ -17,11 +17,11 @@ int main() {
   };
 
   // README-BEGIN
-  // Contoso, a tenant in a supported region; user 1 is its Global administrator. An app sold per user.
+  // Contoso, a tenant in a supported country; user 1 is its Global administrator. An app sold per user.
   const isv::tenant_id contoso{1};
   const isv::user_id admin{1}, ana{2}, ben{3};
   const isv::subscription_id seats{100};
-  const isv::tenant org{.id = contoso, .name = "Contoso", .region = "Germany",
+  const isv::tenant org{.id = contoso, .name = "Contoso", .region = "DE",
                         .admin_roles = {{.tenant = contoso, .user = admin,
                                          .role = isv::directory_role::global_administrator}}};
   const isv::app crm{.id = isv::app_id{7}, .name = "Fabrikam CRM", .publisher = "Fabrikam",

@@ -46,6 +46,8 @@ struct admin_center_options {
   /// How long an idempotency record is kept after its request (D-IDEM-1): prune_idempotency(now)
   /// removes the older ones. 24 hours, as payment platforms keep their idempotency keys.
   std::chrono::seconds idempotency_retention = std::chrono::hours{24};
+  /// The countries whose tenants may buy (D-BUY-2, D-BUY-5): a default the host may replace.
+  purchase_policy purchase{};
 };
 
 /// The admin center: one entry point, execute(), runs any command (isv/command.hpp). It loads the
@@ -428,7 +430,7 @@ private:
     const std::span<const basic_billing_profile<T>> named(profile, profile ? 1U : 0U);
     const auto subscriptions = list_subscriptions<T>(v); // what the profile charges decides its currency (D-BILL-5)
     BOOST_OUTCOME_TRY(auto out, isv::purchase(v.tenant(), *product, named, std::span<const basic_subscription<T>>(subscriptions),
-                                              admin, cmd, now));
+                                              admin, cmd, now, options_.purchase));
     return plan<std::monostate>{{}, std::move(out.events), {}};
   }
   result<plan<std::monostate>> decide(const view_type& v, const admin_type& admin, const basic_activate_command<T>& cmd,

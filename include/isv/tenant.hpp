@@ -1,4 +1,4 @@
-// basic_tenant: an organization, its country or region, and the directory roles it granted to its admins.
+// basic_tenant: an organization, its country, and the directory roles it granted to its admins.
 #pragma once
 
 #include "isv/actor.hpp"
@@ -19,7 +19,11 @@ struct basic_tenant {
 
   tenant_id_t<Traits> id{};
   string_type name{};
-  string_type region{}; ///< country or region, as in supported_regions ("Germany")
+  /// The tenant's country, an ISO 3166-1 alpha-2 code ("DE", "NL"; D-BUY-5), checked when the tenant is
+  /// created. Named `region` as before, so the JSON key and the stored bytes stay the same; a tenant
+  /// written before reads its old name as the code ("Germany": "DE"), except "Western Europe", which
+  /// names no one country and is kept (see isv::sells_to).
+  string_type region{};
   std::vector<basic_admin_role<Traits>> admin_roles{};
   count_t version = 0;
 

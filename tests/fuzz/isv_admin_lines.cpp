@@ -27,7 +27,7 @@ struct world {
 
   world() {
     static constexpr std::string_view setup[] = {
-        R"({"tenant": "1", "actor": "7", "op": "create_tenant", "args": {"name": "Contoso", "region": "Germany"}})",
+        R"({"tenant": "1", "actor": "7", "op": "create_tenant", "args": {"name": "Contoso", "region": "DE"}})",
         R"({"op": "add_app", "args": {"id": "3", "name": "Sign", "publisher": "Fabrikam", "kind": "saas", "pricing": "per_user", "monthly_price": {"minor_units": 1000, "currency": "EUR"}, "annual_price": {"minor_units": 10000, "currency": "EUR"}, "install_link": null}})",
         R"({"op": "add_app", "args": {"id": "4", "name": "Board", "publisher": "Fabrikam", "kind": "isv", "pricing": "flat_rate", "monthly_price": {"minor_units": 500, "currency": "EUR"}, "annual_price": {"minor_units": 5000, "currency": "EUR"}, "install_link": "https://board.example/install"}})",
         R"({"tenant": "1", "actor": "7", "op": "add_users", "args": {"users": ["7", "8", "20", "21", "22"]}})",

@@ -22,6 +22,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
@@ -75,7 +76,7 @@ isv::tenant make_tenant() {
   isv::tenant t;
   t.id = contoso;
   t.name = "Contoso Golden Ltd";
-  t.region = "Germany";
+  t.region = "Germany"; // release 0.1.0 stored the country's name; today's create_tenant wants "DE" (D-BUY-5)
   isv::admin_role g;
   g.tenant = contoso;
   g.user = global_admin;
@@ -282,7 +283,7 @@ const std::vector<std::string> stored_event_names{
 
 } // namespace
 
-TEST_CASE("golden sqlite: the release 0.1.0 database is small, of schema 1, and the copy leaves it untouched") {
+TEST_CASE("golden sqlite: the release 0.1.0 database is small, of schema 1 (2 once opened), and the copy leaves it untouched") {
   const auto before = file_bytes(golden_path());
   REQUIRE_FALSE(before.empty());
   CHECK(before.size() < 200 * 1024);
@@ -290,7 +291,7 @@ TEST_CASE("golden sqlite: the release 0.1.0 database is small, of schema 1, and 
   {
     golden_copy copy;
     auto repo = ok(isv::sqlite_repository::open(copy.path()));
-    CHECK(test_support::scalar(repo.native_handle(), "SELECT version FROM schema_version") == 1);
+    CHECK(test_support::scalar(repo.native_handle(), "SELECT version FROM schema_version") == 2); // migrated on opening
     isv::basic_admin_center center{repo};
     isv::add_users_command newcomer;
     newcomer.users = {user(99)};
@@ -307,7 +308,7 @@ TEST_CASE("golden sqlite: the tenant, directory, subscriptions and billing of th
 
   const auto org = ok(center.find_tenant(contoso));
   CHECK(org.name == "Contoso Golden Ltd");
-  CHECK(org.region == "Germany");
+  CHECK(org.region == "DE"); // stored as "Germany"; the migration to schema 2 rewrote it (D-BUY-5)
   CHECK(org.admin_roles.size() == 3);
   CHECK(org.has_role(license_admin, isv::directory_role::license_administrator));
   CHECK(org.has_role(billing_admin, isv::directory_role::billing_administrator));
@@ -491,4 +492,75 @@ TEST_CASE("golden sqlite: new operations on the 0.1.0 file succeed, version-chec
   const auto refused = repo.commit(stale);
   REQUIRE_FALSE(refused);
   CHECK(refused.error().code == isv::errc::conflict);
+}
+
+namespace {
+/// The stored starting value of tenant 1, as bytes.
+std::string stored_initial(sqlite3* db) {
+  sqlite3_stmt* s = nullptr;
+  REQUIRE(sqlite3_prepare_v2(db, "SELECT initial FROM tenants WHERE id = 1", -1, &s, nullptr) == SQLITE_OK);
+  REQUIRE(sqlite3_step(s) == SQLITE_ROW);
+  const std::string out(static_cast<const char*>(sqlite3_column_blob(s, 0)), static_cast<std::size_t>(sqlite3_column_bytes(s, 0)));
+  sqlite3_finalize(s);
+  return out;
+}
+} // namespace
+
+TEST_CASE("golden sqlite: opening the 0.1.0 file migrates it to schema 2 with its tenant's region as a code, and a second open "
+          "changes nothing [D-BUY-5]") {
+  golden_copy copy;
+  {
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(copy.path().c_str(), &db) == SQLITE_OK);
+    CHECK(test_support::scalar(db, "SELECT version FROM schema_version") == 1);
+    CHECK(test_support::scalar(db, "SELECT count(*) FROM schema_version") == 1);
+    CHECK(test_support::scalar(db, "SELECT instr(initial, CAST('Germany' AS BLOB)) > 0 FROM tenants WHERE id = 1") == 1);
+    REQUIRE(sqlite3_close(db) == SQLITE_OK);
+  }
+  std::string migrated_initial;
+  {
+    auto repo = ok(isv::sqlite_repository::open(copy.path()));
+    sqlite3* db = repo.native_handle();
+    CHECK(test_support::scalar(db, "SELECT version FROM schema_version") == isv::detail::sql::schema_version);
+    CHECK(isv::detail::sql::schema_version == 2);
+    CHECK(test_support::scalar(db, "SELECT count(*) FROM schema_version") == 1);
+    CHECK(test_support::scalar(db, "SELECT instr(initial, CAST('Germany' AS BLOB)) FROM tenants WHERE id = 1") == 0);
+    // The stored starting value is today's encoding of the tenant with its code; nothing else changed.
+    auto expected = make_tenant();
+    expected.region = "DE";
+    migrated_initial = stored_initial(db);
+    CHECK(migrated_initial == isv::detail::sql::encode(expected));
+    CHECK(ok(isv::basic_admin_center{repo}.find_tenant(contoso)).region == "DE");
+    // The events were not touched: the log still replays as release 0.1.0 wrote it.
+    CHECK(ok(repo.events(contoso, 0)).size() == stored_events);
+    CHECK(test_support::scalar(db, "SELECT revision FROM tenants WHERE id = 1") == stored_revisions);
+  }
+  const auto after_first = file_bytes(copy.path());
+  {
+    auto again = ok(isv::sqlite_repository::open(copy.path()));
+    sqlite3* db = again.native_handle();
+    CHECK(test_support::scalar(db, "SELECT version FROM schema_version") == 2);
+    CHECK(test_support::scalar(db, "SELECT count(*) FROM schema_version") == 1);
+    CHECK(stored_initial(db) == migrated_initial);
+    CHECK(ok(isv::basic_admin_center{again}.find_tenant(contoso)).region == "DE");
+  }
+  CHECK(file_bytes(copy.path()) == after_first); // the second open wrote nothing
+}
+
+TEST_CASE("golden sqlite: the migrated 0.1.0 tenant in DE still buys, and a host that stops selling in Germany refuses it "
+          "[D-BUY-5][D-BUY-2]") {
+  golden_copy copy;
+  auto repo = ok(isv::sqlite_repository::open(copy.path()));
+  isv::admin_center_options options;
+  options.purchase.supported_countries.erase("DE");
+  isv::basic_admin_center not_in_germany{repo, options};
+  const isv::subscription_id third{3000};
+  const auto refused = not_in_germany.purchase(contoso, global_admin, buy(third, crm_app, isv::billing_term::monthly, 1),
+                                               day_one + 48h);
+  REQUIRE_FALSE(refused.has_value());
+  CHECK(refused.error().code == isv::errc::unsupported_region);
+  CHECK(refused.error().message.find("Germany (DE)") != std::string::npos);
+  isv::basic_admin_center center{repo};
+  ok(center.purchase(contoso, global_admin, buy(third, crm_app, isv::billing_term::monthly, 1), day_one + 48h));
+  CHECK(ok(center.find_subscription(contoso, third)).app == crm_app);
 }

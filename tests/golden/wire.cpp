@@ -113,18 +113,19 @@ const V& unwrap(const D& decoded) {
 
 class sample_set {
 public:
-  /// The JSON text of a value; the golden text must decode to the same value.
+  /// The JSON text of a value; the golden text must decode to the same value, or to `decoded` where
+  /// a later rule reads the old text differently (a tenant's old region name reads as its code, D-BUY-5).
   template <class V>
-  void json(const std::string& name, const V& value) {
+  void json(const std::string& name, const V& value, std::type_identity_t<std::optional<V>> decoded = std::nullopt) {
     const auto text = isv::json::encode_text(value);
     if (!text) {
       problems_.push_back("json " + name + ": encode_text failed: " + text.error().message);
       return;
     }
-    add<V>("json " + name, text.value(), [value](const std::string& golden) -> std::optional<std::string> {
+    add<V>("json " + name, text.value(), [expected = decoded.value_or(value)](const std::string& golden) -> std::optional<std::string> {
       const auto back = isv::json::decode<V>(std::string_view(golden));
       if (!back) return "the golden JSON does not decode: " + back.error().message;
-      if (!(unwrap<V>(back.value()) == value)) return std::string("the golden JSON decodes to another value than the sample");
+      if (!(unwrap<V>(back.value()) == expected)) return std::string("the golden JSON decodes to another value than the sample");
       return std::nullopt;
     });
   }
@@ -361,7 +362,7 @@ const sample_set& all_samples() {
     const auto events = samples::events();
 
     // ---- Entities: JSON, and the stored record of those the SQL repositories keep ----
-    s.json("tenant", samples::tenant());
+    s.json("tenant", samples::tenant(), samples::tenant_read_today());
     s.json("admin_role", samples::admin_role());
     s.json("app", samples::app());
     s.json("monthly-only app", samples::monthly_only_app());

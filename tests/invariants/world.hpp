@@ -102,7 +102,7 @@ struct step {
 
 // ---- The world: tenants, ids, the catalog ---------------------------------------------------------
 
-inline constexpr std::uint64_t tenant_count = 4; ///< tenant 4 is in a region where apps are not sold
+inline constexpr std::uint64_t tenant_count = 4; ///< tenant 4 is in a country where apps are not sold
 inline constexpr std::uint64_t users_per_tenant = 16;
 inline const time_point epoch{std::chrono::sys_days{std::chrono::January / 1 / 2026}};
 
@@ -113,7 +113,7 @@ inline const time_point epoch{std::chrono::sys_days{std::chrono::January / 1 / 2
 /// A fresh repository: the tenants with their founders (first Global administrators) and the app catalog.
 [[nodiscard]] inline std::unique_ptr<repository> fresh_repository() {
   auto repo = std::make_unique<repository>();
-  const char* regions[] = {"Germany", "United States", "France", "Japan"};
+  const char* regions[] = {"DE", "US", "FR", "JP"};
   for (std::uint64_t i = 1; i <= tenant_count; ++i) {
     const isv::tenant_id t{i};
     isv::tenant org{t, "Tenant " + std::to_string(i), regions[i - 1], {{t, founder(t), isv::directory_role::global_administrator}}, 0};

@@ -41,7 +41,7 @@ static_assert(rules_of<isv::subscription>::field_is<optional<d::quantity_codec>>
 static_assert(rules_of<isv::subscription>::field_is<optional<d::count_codec>>("licenses_in_use"));
 static_assert(rules_of<isv::basic_quantity_changed<T>>::field_is<optional<d::quantity_codec>>("from"));
 static_assert(rules_of<isv::basic_billing_profile_changed<T>>::field_is<optional<isv::json::codec<isv::billing_profile_id>>>("from"));
-static_assert(rules_of<isv::tenant>::field_is<optional<d::text_codec<d::name_text>>>("region"));
+static_assert(rules_of<isv::tenant>::field_is<optional<d::region_codec>>("region")); // D-BUY-5: old names read as codes
 static_assert(rules_of<isv::contact_info>::field_is<optional<d::text_codec<d::address_text>>>("address"));
 static_assert(rules_of<isv::app>::field_is<optional<d::text_codec<d::link_text>>>("install_link"));
 static_assert(rules_of<isv::app>::field_is<optional<d::price_codec<isv::money>>>("annual_price"));

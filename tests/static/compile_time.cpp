@@ -1,6 +1,7 @@
 // Compile-time guarantees: strong ids, money without arithmetic shortcuts, the traits concept, and the lifecycle, authorization and portal tables as constant expressions.
 #include "isv/licensing.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <concepts>
 #include <cstdint>
@@ -146,8 +147,16 @@ static_assert(isv::where_handled(isv::app_kind::saas, isv::acquisition_channel::
               isv::place::publisher_portal);
 static_assert(isv::where_handled(isv::app_kind::isv, isv::acquisition_channel::vendor, isv::admin_action::change_quantity) ==
               isv::place::vendor);
-static_assert(isv::supported_regions.size() == 12);
-static_assert(isv::is_supported_region("Puerto Rico") && !isv::is_supported_region("Atlantis"));
+// D-BUY-2, D-BUY-5: the supported countries are ISO codes; Western Europe is the UN geoscheme's nine.
+static_assert(isv::default_supported_countries.size() == 18 && isv::western_europe.size() == 9);
+static_assert(isv::default_supported_countries.includes(isv::western_europe));
+static_assert(isv::sells_to(isv::default_supported_countries, "PR") && !isv::sells_to(isv::default_supported_countries, "JP"));
+static_assert(isv::sells_to(isv::default_supported_countries, isv::western_europe_region));
+static_assert(isv::is_country_code("NL") && !isv::is_country_code("nl") && !isv::is_country_code("NLD"));
+static_assert(isv::country_name("GB") == "United Kingdom" && !isv::country_name("Germany"));
+static_assert(isv::country_code_of_name("Puerto Rico") == "PR" && !isv::country_code_of_name("Western Europe"));
+static_assert(std::is_sorted(isv::iso_3166_countries.begin(), isv::iso_3166_countries.end(),
+                             [](const isv::country& a, const isv::country& b) { return a.code < b.code; }));
 
 // ---- One result shape (D-PURE-1, D-ERR-1): every pure operation returns result<update> ----
 

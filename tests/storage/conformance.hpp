@@ -53,7 +53,7 @@ inline isv::tenant make_tenant(isv::tenant_id id) {
   isv::tenant org;
   org.id = id;
   org.name = "Contoso " + std::to_string(id.value());
-  org.region = "Germany";
+  org.region = "DE";
   org.admin_roles = {{id, admin, isv::directory_role::global_administrator},
                      {id, license_admin, isv::directory_role::license_administrator}};
   return org;
@@ -697,6 +697,47 @@ void every_operation_is_stored() {
   CHECK(code_of(center.change_quantity(tenant_a, admin, {sub_saas, 9}, now + 41 * 24h)) == isv::errc::deactivated);
 }
 
+// D-BUY-5: a tenant is created only with a well-formed ISO 3166-1 alpha-2 country; anything else is
+// refused with invalid_argument and nothing is stored. The admin center's purchase policy is the
+// host's table of supported countries.
+template <class Backend>
+void tenants_are_created_in_a_country_and_buy_where_the_host_sells() {
+  Backend backend;
+  auto& repo = backend.repository();
+  seed(repo);
+  const isv::tenant_id newcomer{77};
+  for (const char* region : {"", "Germany", "de", "DEU", "D1", "Western Europe"}) {
+    CAPTURE(region);
+    auto org = make_tenant(newcomer);
+    org.region = region;
+    const auto refused = repo.create_tenant(org);
+    REQUIRE_FALSE(refused.has_value());
+    CHECK(refused.error().code == isv::errc::invalid_argument);
+    CHECK(refused.error().message.find("ISO 3166-1 alpha-2") != std::string::npos);
+    CHECK(code_of(repo.read(newcomer)) == isv::errc::not_found);
+  }
+  auto org = make_tenant(newcomer);
+  org.region = "Germany";
+  const auto named = repo.create_tenant(org);
+  REQUIRE_FALSE(named.has_value());
+  CHECK(named.error().message.find("(Germany is DE)") != std::string::npos); // the old name, answered with its code
+  org.region = "JP";
+  ok(repo.create_tenant(org));
+  CHECK(ok(repo.read(newcomer)).tenant().region == "JP");
+  ok(isv::basic_admin_center{repo}.create_billing_profile(newcomer, admin, {profile_1, "Tokyo", {}}, now));
+
+  // Japan is not sold to by default; a host that sells there says so in the admin center's options.
+  isv::basic_admin_center by_default{repo};
+  CHECK(code_of(by_default.purchase(newcomer, admin, buy(sub_1, isv_app, 5), now)) == isv::errc::unsupported_region);
+  CHECK(log_size(repo, newcomer) == 1);
+  isv::admin_center_options options;
+  CHECK(options.purchase.supported_countries == isv::default_supported_countries);
+  CHECK(options.purchase.supported_countries.insert("JP"));
+  isv::basic_admin_center in_japan{repo, options};
+  ok(in_japan.purchase(newcomer, admin, buy(sub_1, isv_app, 5), now));
+  CHECK(stored_subscription(repo, newcomer, sub_1).quantity == 5);
+}
+
 } // namespace conformance
 
 /// Stamps every conformance test case for one backend; `name` starts each test's name.
@@ -722,7 +763,7 @@ void every_operation_is_stored() {
   TEST_CASE(name ": the same idempotency key with another command is refused [D-IDEM-1]") {                          \
     conformance::same_key_different_command_is_refused<Backend>();                                                     \
   }                                                                                                                    \
-  TEST_CASE(name ": idempotency records are pruned after the retention; a pruned key is a new request [D-IDEM-1]") { \
+  TEST_CASE(name ": idempotency records are pruned after the retention, a pruned key is a new request [D-IDEM-1]") { \
     conformance::idempotency_records_are_pruned_after_the_retention<Backend>();                                        \
   }                                                                                                                    \
   TEST_CASE(name ": an operation overtaken by a concurrent change is retried from fresh state [D-CONC-1]") {          \
@@ -730,6 +771,9 @@ void every_operation_is_stored() {
   }                                                                                                                    \
   TEST_CASE(name ": creating an id that exists is refused [D-ERR-1][D-TENANT-1]") {                                   \
     conformance::creating_an_existing_id_is_refused<Backend>();                                                        \
+  }                                                                                                                    \
+  TEST_CASE(name ": a tenant's country is an ISO code, and the host's table of countries is used [D-BUY-5][D-BUY-2]") { \
+    conformance::tenants_are_created_in_a_country_and_buy_where_the_host_sells<Backend>();                             \
   }                                                                                                                    \
   TEST_CASE(name ": every operation of the service is stored [D-AUDIT-1][D-LIFE-4][D-TERM-1]") {                     \
     conformance::every_operation_is_stored<Backend>();                                                                 \

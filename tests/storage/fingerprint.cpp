@@ -80,7 +80,7 @@ TEST_CASE("fingerprint: a command's bytes are canonical: little-endian integers,
   CHECK(isv::detail::fingerprint("purchase", std::optional<isv::user_id>{}, buy) == fnv1a(expected));
 }
 
-TEST_CASE("fingerprint: equal requests agree; another operation, user or field gives another fingerprint [D-IDEM-1]") {
+TEST_CASE("fingerprint: equal requests agree, another operation, user or field gives another fingerprint [D-IDEM-1]") {
   const auto fp = [](std::string_view op, std::uint64_t user, const auto& cmd) {
     return isv::detail::fingerprint(op, std::optional<isv::user_id>{isv::user_id{user}}, cmd);
   };

@@ -123,6 +123,15 @@ TEST_CASE("postgres: opening a schema of a newer version is refused as a storage
   CHECK(query("SELECT version FROM " + schema.name() + ".schema_version") == "42");
 }
 
+// D-BUY-5: a schema of version 1 is migrated to version 2 on opening, by the code SQLite's uses.
+TEST_CASE("postgres: a schema 1 database is migrated to country codes once, and opening it again changes nothing [D-BUY-5]") {
+  temp_schema schema;
+  conformance::a_schema_1_database_is_migrated_to_country_codes(
+      [&] { return isv::postgres_repository::open(server(), schema.options()); },
+      [&](const std::string& statement) { return query("SET search_path TO " + schema.name() + "; " + statement); },
+      [](const std::string& bytes) { return "decode('" + conformance::hex_of(bytes) + "', 'hex')"; });
+}
+
 // D-ERR-2: an unreachable server is a storage fault naming what was tried, not a crash.
 TEST_CASE("postgres: a server that cannot be reached is refused as a storage fault [D-ERR-2]") {
   const auto refused = isv::postgres_repository::open("host=127.0.0.1 port=1 connect_timeout=2 user=postgres dbname=postgres");

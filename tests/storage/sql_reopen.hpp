@@ -1,11 +1,14 @@
-// For the SQL backends: every kind of event and stored value, read back by a second repository on the same database, equals what the first one saved (the stored binary form, D-AUDIT-1, D-IDEM-1).
+// For the SQL backends: every kind of event and stored value, read back by a second repository on the same database, equals what the first one saved (the stored binary form, D-AUDIT-1, D-IDEM-1); a database of schema 1 is migrated to country codes (D-BUY-5).
 #pragma once
 
 #include "conformance.hpp"
 
+#include "isv/storage/detail/codec.hpp"
+
 #include <algorithm>
 #include <chrono>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -114,6 +117,66 @@ void a_pruned_record_is_gone_for_every_connection(Repository& first, Repository&
   CHECK(ok(two.prune_idempotency(now + 50h)) == 1); // the reuse (now + 25h)
   CHECK(ok(first.read(tenant_a)).find_idempotency("k") == nullptr);
   CHECK(ok(second.read(tenant_a)).find_idempotency("k") == nullptr);
+}
+
+/// The bytes as lowercase hex digits, for a dialect's blob literal.
+inline std::string hex_of(const std::string& bytes) {
+  constexpr std::string_view digits = "0123456789abcdef";
+  std::string out;
+  for (const char c : bytes) {
+    const auto byte = static_cast<unsigned char>(c);
+    out += digits[byte >> 4U];
+    out += digits[byte & 15U];
+  }
+  return out;
+}
+
+/// D-BUY-5: a database of schema 1 (release 0.1), whose tenants stored a country's name, is migrated
+/// when opened: names become ISO codes in the stored starting values, "Western Europe" and an unknown
+/// name stay, the schema version becomes 2, and opening it again changes nothing. `open()` opens a
+/// repository on the database; `sql(statement)` runs a statement and gives the first value as text;
+/// `blob(bytes)` is the dialect's literal for bytes.
+template <class Open, class Sql, class Blob>
+void a_schema_1_database_is_migrated_to_country_codes(Open open, Sql sql, Blob blob) {
+  const isv::tenant_id tenant_c{3};
+  const isv::tenant_id tenant_d{4};
+  const auto in = [](isv::tenant_id id, const char* region) {
+    auto org = make_tenant(id);
+    org.region = region;
+    return org;
+  };
+  {
+    auto repo = ok(open());
+    for (const auto id : {tenant_a, tenant_b, tenant_c, tenant_d}) ok(repo.create_tenant(in(id, "NL")));
+  }
+  // What release 0.1 wrote: names, not codes; version 1.
+  const auto store_as_0_1 = [&](isv::tenant_id id, const char* region) {
+    sql("UPDATE tenants SET initial = " + blob(isv::detail::sql::encode(in(id, region))) + " WHERE id = " +
+        std::to_string(id.value()));
+  };
+  store_as_0_1(tenant_a, "United Kingdom");
+  store_as_0_1(tenant_b, "Western Europe");
+  store_as_0_1(tenant_c, "Atlantis");
+  sql("UPDATE schema_version SET version = 1");
+
+  const auto stored_as = [&](isv::tenant_id id, const char* region) {
+    return sql("SELECT count(*) FROM tenants WHERE id = " + std::to_string(id.value()) +
+               " AND initial = " + blob(isv::detail::sql::encode(in(id, region)))) == "1";
+  };
+  for (int opening = 1; opening <= 2; ++opening) {
+    CAPTURE(opening); // the second opening finds version 2 and changes nothing
+    auto repo = ok(open());
+    CHECK(sql("SELECT version FROM schema_version") == "2");
+    CHECK(sql("SELECT count(*) FROM schema_version") == "1");
+    CHECK(stored_as(tenant_a, "GB"));
+    CHECK(stored_as(tenant_b, "Western Europe"));
+    CHECK(stored_as(tenant_c, "Atlantis"));
+    CHECK(stored_as(tenant_d, "NL"));
+    CHECK(ok(repo.read(tenant_a)).tenant().region == "GB");
+    CHECK(ok(repo.read(tenant_b)).tenant().region == "Western Europe");
+    CHECK(ok(repo.read(tenant_c)).tenant().region == "Atlantis");
+    CHECK(ok(repo.read(tenant_d)).tenant().region == "NL");
+  }
 }
 
 } // namespace conformance

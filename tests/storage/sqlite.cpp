@@ -102,6 +102,27 @@ TEST_CASE("sqlite: opening a database of a newer schema version is refused as a 
   CHECK(refused.error().message.find("99") != std::string::npos);
 }
 
+// D-BUY-5: a file of schema 1 is migrated to schema 2 on opening: tenants' region names become codes.
+TEST_CASE("sqlite: a schema 1 database is migrated to country codes once, and opening it again changes nothing [D-BUY-5]") {
+  test_support::temp_database file;
+  const auto sql = [&](const std::string& statement) {
+    INFO(statement);
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(file.path().c_str(), &db) == SQLITE_OK);
+    sqlite3_stmt* s = nullptr;
+    REQUIRE(sqlite3_prepare_v2(db, statement.c_str(), -1, &s, nullptr) == SQLITE_OK);
+    const int rc = sqlite3_step(s);
+    CHECK((rc == SQLITE_ROW || rc == SQLITE_DONE));
+    std::string out = rc == SQLITE_ROW ? reinterpret_cast<const char*>(sqlite3_column_text(s, 0)) : "";
+    sqlite3_finalize(s);
+    sqlite3_close(db);
+    return out;
+  };
+  conformance::a_schema_1_database_is_migrated_to_country_codes(
+      [&] { return isv::sqlite_repository::open(file.path()); }, sql,
+      [](const std::string& bytes) { return "x'" + conformance::hex_of(bytes) + "'"; });
+}
+
 // D-ERR-2: a file that is not a database is a storage fault with a message naming it.
 TEST_CASE("sqlite: a file that is not a database is refused as a storage fault [D-ERR-2]") {
   test_support::temp_database file;
@@ -310,7 +331,7 @@ std::string file_bytes(const std::string& path) {
 
 // D-ERR-2: another application's database (tables, and no isv-licensing schema) is refused as a
 // storage fault and left byte for byte as it was; an empty file is a new database and gets the schema.
-TEST_CASE("sqlite: another application's database is refused untouched; an empty file gets the schema [D-ERR-2]") {
+TEST_CASE("sqlite: another application's database is refused untouched, an empty file gets the schema [D-ERR-2]") {
   test_support::temp_database file;
   exec_on_file(file.path(), "CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT NOT NULL);"
                             "INSERT INTO customers (name) VALUES ('Ada'), ('Bo')");
@@ -330,7 +351,7 @@ TEST_CASE("sqlite: another application's database is refused untouched; an empty
   { std::ofstream touch(empty.path(), std::ios::binary); }
   REQUIRE(std::filesystem::file_size(empty.path()) == 0);
   auto repo = conformance::ok(isv::sqlite_repository::open(empty.path()));
-  CHECK(test_support::scalar(repo.native_handle(), "SELECT version FROM schema_version") == 1);
+  CHECK(test_support::scalar(repo.native_handle(), "SELECT version FROM schema_version") == isv::detail::sql::schema_version);
   conformance::seed(repo);
 }
 
@@ -349,7 +370,7 @@ TEST_CASE("sqlite: the idempotency records of a 0.1.0 database are timed from it
   test_support::temp_database copy;
   std::filesystem::copy_file(ISV_GOLDEN_SQLITE, copy.path());
   auto repo = conformance::ok(isv::sqlite_repository::open(copy.path()));
-  CHECK(test_support::scalar(repo.native_handle(), "SELECT version FROM schema_version") == 1);
+  CHECK(test_support::scalar(repo.native_handle(), "SELECT version FROM schema_version") == 2); // migrated on opening (D-BUY-5)
   const auto assigned_at = conformance::now + 20min; // the file's keyed assignment
   CHECK(test_support::scalar(repo.native_handle(), "SELECT recorded_at FROM idempotency WHERE idem_key = 'golden-assign-crm'") ==
         assigned_at.time_since_epoch().count());

@@ -265,7 +265,7 @@ TEST_CASE("billing roles: owners grant, change and revoke, the last owner stays 
   CHECK(stepped_down.state.role_of(billing_admin) == isv::billing_role::owner);
 }
 
-TEST_CASE("a billing role goes only to a user of the tenant's directory; revoking needs none [D-ROLE-4, D-ERR-1]") {
+TEST_CASE("a billing role goes only to a user of the tenant's directory, revoking needs none [D-ROLE-4, D-ERR-1]") {
   auto w = make_world();
   const isv::user_id stranger{999};
   const auto msg = refused(isv::set_billing_role(w.profile(main_profile), w.dir, w.actor(global_admin),

@@ -91,7 +91,7 @@ TEST_CASE("block_cache: the tables' large arrays come from it and go back to it"
   CHECK(isv::cached_blocks().blocks == 0);
 }
 
-TEST_CASE("block_cache: arrays under 2 MiB are page-aligned and rounded to pages; from 2 MiB, to huge pages") {
+TEST_CASE("block_cache: arrays under 2 MiB are page-aligned and rounded to pages, from 2 MiB, to huge pages") {
   const fresh_cache scope{64 * mib};
   CHECK(isv::block_cache::rounded(300'000) == 74 * isv::block_cache::page_alignment); // 303,104
   CHECK(isv::block_cache::rounded(block - 1) == block);
@@ -144,7 +144,7 @@ TEST_CASE("block_cache: it keeps no more than its limit, letting the oldest go f
   CHECK(aligned_deletes.load() == deletes + 2);
 }
 
-TEST_CASE("block_cache: lowering the limit frees at once; limit 0 keeps nothing; release frees all") {
+TEST_CASE("block_cache: lowering the limit frees at once, limit 0 keeps nothing, release frees all") {
   const fresh_cache scope{4 * block};
   void* a = cache().allocate(block);
   void* b = cache().allocate(block);
@@ -165,7 +165,7 @@ TEST_CASE("block_cache: lowering the limit frees at once; limit 0 keeps nothing;
   CHECK(isv::cached_blocks().blocks == 0);
 }
 
-TEST_CASE("block_cache: when operator new refuses, it frees what it keeps and asks once more; with nothing kept, the refusal stands") {
+TEST_CASE("block_cache: when operator new refuses, it frees what it keeps and asks once more, with nothing kept, the refusal stands") {
   const fresh_cache scope{64 * mib};
   void* kept = cache().allocate(block);
   cache().deallocate(kept, block);

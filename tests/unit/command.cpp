@@ -40,7 +40,7 @@ isv::app make_app(isv::app_id id, isv::app_kind kind, std::optional<std::string>
 
 /// Contoso as created: user 1 is its Global administrator.
 isv::tenant contoso_as_created() {
-  return isv::tenant{contoso, "Contoso", "Germany", {{contoso, global_admin, isv::directory_role::global_administrator}}};
+  return isv::tenant{contoso, "Contoso", "DE", {{contoso, global_admin, isv::directory_role::global_administrator}}};
 }
 
 void set_up(isv::memory_repository& repo) {

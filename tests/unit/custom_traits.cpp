@@ -42,7 +42,7 @@ bool contains(const std::string& text, const std::string& part) { return text.fi
 
 /// The tenant's state, changed only by the events the operations return.
 struct state {
-  isv::basic_tenant<T> org{contoso, "Contoso", "France",
+  isv::basic_tenant<T> org{contoso, "Contoso", "FR",
                            {{contoso, alice, isv::directory_role::global_administrator},
                             {contoso, lars, isv::directory_role::license_administrator}},
                            0};
@@ -114,7 +114,7 @@ TEST_CASE("the whole flow with string ids: buy, activate, assign, reprocess, una
   REQUIRE_FALSE(full);
   CHECK(full.error().code == isv::errc::seats_exhausted);
   CHECK(contains(full.error().message, "subscription timesheets-2026 has 0 free"));
-  const auto stranger = isv::basic_tenant<T>{isv::tenant_id_t<T>{"fabrikam"}, "Fabrikam", "France",
+  const auto stranger = isv::basic_tenant<T>{isv::tenant_id_t<T>{"fabrikam"}, "Fabrikam", "FR",
                                              {{isv::tenant_id_t<T>{"fabrikam"}, alice, isv::directory_role::global_administrator}}, 0}
                             .actor(alice);
   const auto foreign = isv::cancel(s.sub, stranger, isv::basic_cancel_command<T>{sub_id}, t0);

@@ -170,7 +170,7 @@ TEST_CASE("a name prefix finds users and groups, ASCII case folded, in name orde
   CHECK(all.groups == std::vector{sales, support});
 }
 
-TEST_CASE("a renamed user or group is found by the new name only; removed users and deleted groups are not found [D-DIR-2] [D-DIR-1]") {
+TEST_CASE("a renamed user or group is found by the new name only, removed users and deleted groups are not found [D-DIR-2] [D-DIR-1]") {
   auto dir = directory_of({event_of(tenant_1, users_added{members(1, 2)}), event_of(tenant_1, user_named{member(1), "Ana"}),
                            event_of(tenant_1, user_named{member(2), "Bea"}), event_of(tenant_1, group_created{sales, "Sales"})});
   isv::apply(dir, event_of(tenant_1, user_named{member(1), "Carla"}));
@@ -193,7 +193,7 @@ TEST_CASE("a renamed user or group is found by the new name only; removed users 
   CHECK(dir.find_by_name("").users == std::vector{member(1)});
 }
 
-TEST_CASE("a removed user leaves the directory and every group; a deleted group is gone with its members list [D-DIR-1]") {
+TEST_CASE("a removed user leaves the directory and every group, a deleted group is gone with its members list [D-DIR-1]") {
   auto dir = directory_of({event_of(tenant_1, users_added{members(1, 3)}), event_of(tenant_1, group_created{sales, "Sales"}),
                            event_of(tenant_1, group_created{support, "Support"}),
                            event_of(tenant_1, members_added{sales, members(1, 3)}), event_of(tenant_1, members_added{support, members(1, 2)})});

@@ -101,13 +101,13 @@ TEST_CASE("refusals say what to do and name what they are about [D-ERR-1]") {
              has("unassign 1 license first"));
 
   auto elsewhere = make_world();
-  elsewhere.org = make_tenant(home_tenant, "Atlantis");
+  elsewhere.org = make_tenant(home_tenant, "JP");
   const auto msg = refused(isv::purchase(elsewhere.org, saas_per_user(), elsewhere.profiles(), elsewhere.all_subs(), elsewhere.actor(global_admin),
                                          isv::purchase_command{sub_id, saas_per_user().id, isv::acquisition_channel::direct,
                                                                isv::billing_term::monthly, 1, true, main_profile, true},
                                          t0),
                            errc::unsupported_region);
-  CHECK_THAT(msg, has("Atlantis") && has("Germany"));
+  CHECK_THAT(msg, has("Japan (JP)") && has("Germany (DE)")); // D-BUY-5: code and name
 
   // After a refusal the world is as it was: nothing to undo.
   CHECK(w.sub(sub_id).licenses_in_use == 2);

@@ -81,8 +81,8 @@ inline auto says(const std::string& part) {
 #endif
 }
 
-/// A tenant in `region` with one admin per directory role.
-inline isv::tenant make_tenant(isv::tenant_id id, std::string region = "Germany") {
+/// A tenant in country `region` with one admin per directory role.
+inline isv::tenant make_tenant(isv::tenant_id id, std::string region = "DE") {
   isv::tenant org;
   org.id = id;
   org.name = "Tenant " + std::to_string(id.value());

@@ -132,8 +132,8 @@ std::string refused(const R& r, isv::errc code) {
   return r.error().message;
 }
 
-/// A tenant in a supported region whose admins each hold one directory role.
-inline isv::tenant make_tenant(isv::tenant_id id = home_tenant, std::string region = "Germany") {
+/// A tenant in a supported country whose admins each hold one directory role.
+inline isv::tenant make_tenant(isv::tenant_id id = home_tenant, std::string region = "DE") {
   isv::tenant org{id, "Tenant " + std::to_string(id.value()), std::move(region), {}, 0};
   const std::pair<isv::user_id, isv::directory_role> grants[] = {
       {global_admin, isv::directory_role::global_administrator},   {billing_admin, isv::directory_role::billing_administrator},

@@ -4,6 +4,8 @@
 #include <array>
 #include <span>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -80,7 +82,7 @@ TEST_CASE("a platform purchase must name a billing profile of the tenant [D-BUY-
   CHECK_THAT(missing.error().message, says("billing profile 10"));
 }
 
-TEST_CASE("a purchase is charged to the profile the command names among the tenant's profiles; an unknown id is refused and nothing changes [D-BUY-4] [D-ERR-1]") {
+TEST_CASE("a purchase is charged to the profile the command names among the tenant's profiles, an unknown id is refused and nothing changes [D-BUY-4] [D-ERR-1]") {
   const auto org = make_tenant(tenant_1);
   // The named profile is not the first, and the first one would refuse the Billing admin: a
   // purchase that went through charged the profile it was told to, by its id.
@@ -115,30 +117,94 @@ TEST_CASE("a purchase is charged to the profile the command names among the tena
   CHECK(again.value().events == bought.value().events);
 }
 
-TEST_CASE("tenants in every supported region can buy [D-BUY-2]") {
-  CHECK(isv::supported_regions.size() == 12);
+TEST_CASE("tenants in every default supported country can buy: seed 002's countries and Western Europe [D-BUY-2] [D-BUY-5]") {
+  CHECK(isv::default_supported_countries.size() == 18); // 11 named countries and 9 of Western Europe, DE and FR in both
   const auto profile = make_profile(tenant_1, profile_1);
-  for (const auto region : isv::supported_regions) {
-    CAPTURE(region);
-    const auto org = make_tenant(tenant_1, std::string(region));
-    const auto r = buy_as(org, isv_app(), {profile}, global_admin, purchase_of(isv_app(), 1));
-    CHECK(r.has_value());
+  for (const std::string code : {"AR", "AU", "CA", "CL", "FR", "DE", "GR", "PR", "ZA", "GB", "US"}) {
+    CAPTURE(code);
+    CHECK(buy_as(make_tenant(tenant_1, code), isv_app(), {profile}, global_admin, purchase_of(isv_app(), 1)).has_value());
   }
-  CHECK(isv::is_supported_region("Puerto Rico"));
-  CHECK(isv::is_supported_region("Western Europe"));
+  isv::western_europe.for_each([&](std::string_view code) {
+    CAPTURE(code);
+    CHECK(buy_as(make_tenant(tenant_1, std::string(code)), isv_app(), {profile}, global_admin, purchase_of(isv_app(), 1))
+              .has_value());
+  });
 }
 
-TEST_CASE("a tenant outside the supported regions is refused with its region named [D-BUY-2] [D-ERR-1]") {
+TEST_CASE("a tenant in the Netherlands, Belgium or Austria can buy: they are Western Europe [D-BUY-5] [D-BUY-2]") {
   const auto profile = make_profile(tenant_1, profile_1);
-  for (const std::string region : {"Japan", "India", "Denmark"}) {
-    CAPTURE(region);
-    const auto org = make_tenant(tenant_1, region);
+  for (const std::string code : {"NL", "BE", "AT"}) {
+    CAPTURE(code);
+    CHECK(isv::western_europe.contains(code));
+    const auto r = buy_as(make_tenant(tenant_1, code), isv_app(), {profile}, global_admin, purchase_of(isv_app(), 1));
+    REQUIRE(r.has_value());
+    CHECK(r.value().state.tenant == tenant_1);
+  }
+}
+
+TEST_CASE("a tenant outside the supported countries is refused with its country's code and name [D-BUY-2] [D-BUY-5] [D-ERR-1]") {
+  const auto profile = make_profile(tenant_1, profile_1);
+  const std::vector<std::pair<std::string, std::string>> outside{{"JP", "Japan"}, {"IN", "India"}, {"DK", "Denmark"}};
+  for (const auto& [code, name] : outside) {
+    CAPTURE(code);
+    const auto org = make_tenant(tenant_1, code);
     const auto r = buy_as(org, isv_app(), {profile}, global_admin, purchase_of(isv_app(), 1));
     REQUIRE_FALSE(r.has_value());
     CHECK(r.error().code == isv::errc::unsupported_region);
-    CHECK_THAT(r.error().message, says(region));
-    CHECK_THAT(r.error().message, says("Western Europe"));
+    CHECK_THAT(r.error().message, says(name + " (" + code + ")"));
+    CHECK_THAT(r.error().message, says("Netherlands (NL)")); // where it can be bought instead
   }
+}
+
+TEST_CASE("a host-replaced table of supported countries takes effect [D-BUY-5] [D-BUY-2]") {
+  const auto profile = make_profile(tenant_1, profile_1);
+  isv::purchase_policy policy;
+  policy.supported_countries = isv::country_set{"JP", "NL"};
+  const auto buy_in = [&](const std::string& region) {
+    const auto org = make_tenant(tenant_1, region);
+    return isv::purchase(org, isv_app(), std::vector{profile}, {}, org.actor(global_admin), purchase_of(isv_app(), 1), now, policy);
+  };
+  CHECK(buy_in("JP").has_value());
+  CHECK(buy_in("NL").has_value());
+  const auto refused = buy_in("DE");
+  REQUIRE_FALSE(refused.has_value());
+  CHECK(refused.error().code == isv::errc::unsupported_region);
+  CHECK_THAT(refused.error().message, says("Germany (DE)"));
+  CHECK_THAT(refused.error().message, says("Japan (JP) and Netherlands (NL)"));
+
+  // Grown at run time; an ill-formed code is not added.
+  CHECK(policy.supported_countries.insert("DE"));
+  CHECK_FALSE(policy.supported_countries.insert("Germany"));
+  CHECK_FALSE(policy.supported_countries.insert("de"));
+  CHECK(policy.supported_countries.size() == 3);
+  CHECK(buy_in("DE").has_value());
+
+  // Nothing sold anywhere: every tenant is refused.
+  policy.supported_countries = {};
+  const auto none = buy_in("NL");
+  REQUIRE_FALSE(none.has_value());
+  CHECK_THAT(none.error().message, says("no country"));
+}
+
+TEST_CASE("a tenant of old data in \"Western Europe\" may buy while all of Western Europe is supported [D-BUY-5] [D-BUY-2]") {
+  const auto profile = make_profile(tenant_1, profile_1);
+  const auto org = make_tenant(tenant_1, "Western Europe");
+  CHECK(buy_as(org, isv_app(), {profile}, global_admin, purchase_of(isv_app(), 1)).has_value());
+
+  // Its country is one of the nine, and which one is not known: without Switzerland it may be there.
+  isv::purchase_policy policy;
+  policy.supported_countries.erase("CH");
+  CHECK(policy.supported_countries.contains("NL"));
+  const auto r = isv::purchase(org, isv_app(), std::vector{profile}, {}, org.actor(global_admin), purchase_of(isv_app(), 1), now, policy);
+  REQUIRE_FALSE(r.has_value());
+  CHECK(r.error().code == isv::errc::unsupported_region);
+  CHECK_THAT(r.error().message, says("tenants in Western Europe"));
+
+  // An unknown region of old data is refused, and named as it was stored.
+  const auto stranger = buy_as(make_tenant(tenant_1, "Atlantis"), isv_app(), {profile}, global_admin, purchase_of(isv_app(), 1));
+  REQUIRE_FALSE(stranger.has_value());
+  CHECK(stranger.error().code == isv::errc::unsupported_region);
+  CHECK_THAT(stranger.error().message, says("\"Atlantis\""));
 }
 
 TEST_CASE("a purchase without accepting the customer agreement is refused [D-BUY-3]") {

@@ -173,7 +173,7 @@ TEST_CASE("a Global administrator grants directory roles, a grant is recorded on
   }
 }
 
-TEST_CASE("a directory role goes only to a user of the tenant's directory; a stranger is refused by name [D-ROLE-5, D-ERR-1]") {
+TEST_CASE("a directory role goes only to a user of the tenant's directory, a stranger is refused by name [D-ROLE-5, D-ERR-1]") {
   auto w = make_world();
   const isv::user_id stranger{999};
   REQUIRE_FALSE(w.dir.has_user(stranger));

@@ -18,6 +18,7 @@
 #include "isv/operations/purchase.hpp"
 #include "isv/operations/quantity.hpp"
 #include "isv/operations/role_grants.hpp"
+#include "isv/region.hpp"
 #include "isv/subscription.hpp"
 #include "isv/tenant.hpp"
 #include "isv/traits.hpp"
@@ -108,6 +109,18 @@ inline constexpr bool is_license_paths = false;
 template <json_traits T>
 inline constexpr bool is_license_paths<basic_license_paths<T>> = true;
 
+/// A tenant's country (D-BUY-5): written as it is; read as a name, and a country's old name, as
+/// data written before codes holds it ("Germany"), as its code ("DE").
+struct region_codec : text_codec<name_text> {
+  template <json_text S>
+  static bool read(const document& in, S& out, reader& r) {
+    if (!text_codec<name_text>::read(in, out, r)) return false;
+    if (const auto code = ::isv::country_code_of_name(std::string_view(out.data(), out.size())))
+      out = S(code->data(), code->size());
+    return true;
+  }
+};
+
 /// THE RULES OF THE WIRE: the codec of a described field of a record, from its type and its name.
 /// A field named by no rule uses the codec of its type, so a field added to a record reaches JSON
 /// with no edit here. Each field's JSON name is its member name.
@@ -123,7 +136,8 @@ consteval auto codec_rule() {
     if constexpr (field == "address") return std::type_identity<text_codec<address_text>>{};
     else if constexpr (field == "link" || field == "install_link") return std::type_identity<text_codec<link_text>>{};
     else if constexpr (field == "message") return std::type_identity<text_codec<message_text>>{};
-    else return std::type_identity<text_codec<name_text>>{}; // names, regions, publishers, labels
+    else if constexpr (field == "region") return std::type_identity<region_codec>{};
+    else return std::type_identity<text_codec<name_text>>{}; // names, publishers, labels
   } else if constexpr (field == "monthly_price" || field == "annual_price") {
     return std::type_identity<price_codec<V>>{}; // null: not sold on that term
   } else if constexpr (is_license_paths<Owner> && field == "groups") {

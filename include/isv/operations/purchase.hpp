@@ -38,6 +38,12 @@ namespace detail {
 }
 } // namespace detail
 
+/// What a host decides about purchases. The supported countries are a value the host may replace
+/// (D-BUY-5): basic_admin_center passes admin_center_options::purchase to every purchase.
+struct purchase_policy {
+  country_set supported_countries = default_supported_countries; ///< where third-party apps are sold (D-BUY-2)
+};
+
 /// Buys app `product` for tenant `org` (D-BUY-1..4, D-PRICE-1..2, D-QTY-4). `profiles` are the
 /// tenant's billing profiles (a std::vector or std::array of them converts; one profile `p` is
 /// `std::span(&p, 1)`, none `{}`): the command names the one to charge, so the id is said once, and
@@ -45,12 +51,13 @@ namespace detail {
 /// reads none. `subscriptions` are the tenant's (the same kinds of ranges): the profile invoices in
 /// the currency of those it charges already, and a price in another is refused (D-BILL-5). A SaaS
 /// subscription starts pending activation (D-ACT-1); an ISV app's subscription is active from
-/// purchase, its first term starting now.
+/// purchase, its first term starting now. A tenant whose country is not among
+/// `policy.supported_countries` is refused with unsupported_region, naming it (D-BUY-2, D-BUY-5).
 template <licensing_traits T>
 update_result<basic_subscription<T>, T> purchase(
     const basic_tenant<T>& org, const basic_app<T>& product, detail::range_of<basic_billing_profile<T>> profiles,
     detail::range_of<basic_subscription<T>> subscriptions, const basic_actor<T>& admin, const basic_purchase_command<T>& cmd,
-    const time_point_t<T>& now) {
+    const time_point_t<T>& now, const purchase_policy& policy = {}) {
   BOOST_OUTCOME_TRY(detail::same_tenant(admin, org.id, org.id));
   BOOST_OUTCOME_TRY(detail::same_target(product.id, cmd.app));
 
@@ -74,12 +81,10 @@ update_result<basic_subscription<T>, T> purchase(
   }
   BOOST_OUTCOME_TRY(authorize(detail::guard_of(cmd), admin.roles, context));
 
-  if (!is_supported_region(org.region))
-    return fail(errc::unsupported_region, "Third-party apps are not sold to tenants in " +
-                                              std::string(org.region.begin(), org.region.end()) +
-                                              ". They can be bought in Argentina, Australia, Canada, Chile, France, "
-                                              "Germany, Greece, Puerto Rico, South Africa, the United Kingdom, the "
-                                              "United States and Western Europe.");
+  if (const std::string region(org.region.begin(), org.region.end()); !sells_to(policy.supported_countries, region))
+    return fail(errc::unsupported_region, "Third-party apps are not sold to tenants in " + describe_region(region) +
+                                              ". They can be bought in " +
+                                              describe_countries(policy.supported_countries) + ".");
   if (!cmd.agreement_accepted)
     return fail(errc::agreement_not_accepted, "Accept the customer agreement to buy " + detail::describe(product.id) + ".");
 

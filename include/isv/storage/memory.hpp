@@ -3,6 +3,7 @@
 
 #include "isv/error.hpp"
 #include "isv/event.hpp"
+#include "isv/region.hpp"
 #include "isv/repository.hpp"
 #include "isv/tenant_state.hpp"
 
@@ -95,8 +96,16 @@ public:
   basic_memory_repository(const basic_memory_repository&) = delete;
   basic_memory_repository& operator=(const basic_memory_repository&) = delete;
 
-  /// Adds a tenant with an empty directory; its admin-role grants are its starting state.
+  /// Adds a tenant with an empty directory; its admin-role grants are its starting state. Its
+  /// country must be an ISO 3166-1 alpha-2 code (D-BUY-5): invalid_argument otherwise, nothing added.
   [[nodiscard]] result<void> create_tenant(basic_tenant<Traits> org) {
+    BOOST_OUTCOME_TRY(check_country_code(std::string(org.region.begin(), org.region.end())));
+    return restore_tenant(std::move(org));
+  }
+
+  /// Adds a tenant read back from storage as it was stored: its region is not checked again, so a
+  /// tenant of old data in "Western Europe" or an unknown region still loads (D-BUY-5).
+  [[nodiscard]] result<void> restore_tenant(basic_tenant<Traits> org) {
     std::unique_lock lock(mutex_);
     if (tenants_.contains(org.id)) return fail(errc::already_exists, detail::describe(org.id) + " already exists.");
     const auto id = org.id;

@@ -29,7 +29,7 @@ int main() {
   const isv::user_id admin_user{1};
 
   const isv::currency eur{"EUR"};
-  const isv::tenant org{.id = contoso, .name = "Contoso", .region = "Germany",
+  const isv::tenant org{.id = contoso, .name = "Contoso", .region = "DE",
                         .admin_roles = {{.tenant = contoso, .user = admin_user,
                                          .role = isv::directory_role::global_administrator}}};
   const isv::actor admin = org.actor(admin_user);

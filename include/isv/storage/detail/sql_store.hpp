@@ -39,8 +39,9 @@
 // so a failed commit leaves nothing behind (the emptying waits for views of the cache to end).
 namespace isv::detail::sql {
 
-/// The schema this library writes. Opening a database of a newer version is refused.
-inline constexpr std::int64_t schema_version = 1;
+/// The schema this library writes. Opening a database of a newer version is refused; one of version 1
+/// (release 0.1) is migrated when it is opened (migrate_to_country_codes).
+inline constexpr std::int64_t schema_version = 2;
 
 /// Tables; `{blob}` is the dialect's byte-string type. Ids are BIGINT (unsigned ids are stored
 /// bit for bit). Aggregate kinds are stored by name (repository.hpp's to_string).
@@ -102,8 +103,10 @@ enum class stmt : unsigned {
   app_insert,
   cutoff_advance,
   idempotency_prune,
+  tenants_all,
+  tenant_rewrite,
 };
-inline constexpr std::size_t statement_count = 19;
+inline constexpr std::size_t statement_count = 21;
 
 inline constexpr std::array<std::string_view, statement_count> statements{
     "SELECT revision, event_count, (SELECT coalesce(max(seq), 0) FROM apps),"
@@ -135,6 +138,8 @@ inline constexpr std::array<std::string_view, statement_count> statements{
     "INSERT INTO idempotency_cutoff (id, cutoff) VALUES (1, $1) ON CONFLICT (id) DO UPDATE SET cutoff = excluded.cutoff"
     " WHERE idempotency_cutoff.cutoff < excluded.cutoff",
     "DELETE FROM idempotency WHERE recorded_at < $1",
+    "SELECT id, initial FROM tenants ORDER BY id",
+    "UPDATE tenants SET initial = $1 WHERE id = $2",
 };
 
 /// One statement parameter: an integer, a text, bytes or NULL. Texts and bytes are borrowed.
@@ -188,13 +193,25 @@ template <class Db>
   return BOOST_OUTCOME_V2_NAMESPACE::success();
 }
 
-/// Creates the schema on a fresh database and checks the version of an existing one, inside the
-/// dialect's schema transaction (which excludes a concurrent opener); either way, adds what was
-/// added to schema 1 since (idempotency_time_columns) if it is missing.
+/// Runs `body` in the dialect's schema transaction (which excludes a concurrent opener): committed
+/// when it succeeds, rolled back when it fails.
+template <class Db, class Body>
+[[nodiscard]] result<void> in_schema_transaction(Db& db, Body&& body) {
+  BOOST_OUTCOME_TRY(db.begin_schema());
+  if (auto done = body(); !done) {
+    db.rollback();
+    return done.error();
+  }
+  return db.commit();
+}
+
+/// Creates the schema on a fresh database and checks the version of an existing one; either way,
+/// adds what was added to schema 1 since (idempotency_time_columns) if it is missing. A database of
+/// version 1 is left at version 1 here: migrate_to_country_codes, which needs the prepared
+/// statements, takes it to version 2.
 template <class Db>
 [[nodiscard]] result<void> prepare_schema(Db& db, std::string_view where) {
-  BOOST_OUTCOME_TRY(db.begin_schema());
-  auto body = [&]() -> result<void> {
+  return in_schema_transaction(db, [&]() -> result<void> {
     BOOST_OUTCOME_TRY(db.exec("CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)"));
     BOOST_OUTCOME_TRY(auto found, db.scalar("SELECT max(version) FROM schema_version"));
     if (!found) {
@@ -210,16 +227,37 @@ template <class Db>
                   std::string(where) + " has schema version " + std::to_string(*found) + ", newer than version " +
                       std::to_string(schema_version) + " that this isv-licensing knows: open it with a newer release. "
                       "Nothing was changed.");
-    if (*found < schema_version)
+    if (*found < 1)
       return fail(errc::storage_fault, std::string(where) + " has schema version " + std::to_string(*found) +
                                            ", which no release of isv-licensing wrote: it is not an isv-licensing database.");
     return add_idempotency_times(db);
-  };
-  if (auto done = body(); !done) {
-    db.rollback();
-    return done.error();
-  }
-  return db.commit();
+  });
+}
+
+/// Schema 2 (D-BUY-5): a tenant's region is an ISO 3166-1 alpha-2 code. On a database of version 1,
+/// rewrites the stored starting value of each tenant whose region is a country's old name
+/// ("Germany": "DE") and records version 2, in one schema transaction; a tenant in "Western Europe"
+/// or an unknown region keeps it (see isv::sells_to). Events hold no region, so none is rewritten.
+/// A database already at version 2 is left as it is, so opening it again changes nothing.
+template <sql_storable_traits Traits, class Db>
+[[nodiscard]] result<void> migrate_to_country_codes(Db& db) {
+  return in_schema_transaction(db, [&]() -> result<void> {
+    BOOST_OUTCOME_TRY(const auto found, db.scalar("SELECT max(version) FROM schema_version"));
+    if (found.value_or(schema_version) >= 2) return BOOST_OUTCOME_V2_NAMESPACE::success();
+    std::vector<std::pair<std::int64_t, std::string>> tenants;
+    BOOST_OUTCOME_TRY(db.run(stmt::tenants_all, std::initializer_list<param>{}, [&](const auto& row) {
+      tenants.emplace_back(row.integer(0), std::string(row.bytes(1)));
+    }));
+    for (const auto& [id, initial] : tenants) {
+      BOOST_OUTCOME_TRY(auto org, decode<basic_tenant<Traits>>(initial, "the stored tenant " + std::to_string(id)));
+      const auto code = country_code_of_name(std::string(org.region.begin(), org.region.end()));
+      if (!code) continue;
+      org.region = typename Traits::string_type(code->data(), code->size());
+      const std::string rewritten = encode(org);
+      BOOST_OUTCOME_TRY(db.run(stmt::tenant_rewrite, {blob(rewritten), integer(id)}));
+    }
+    return db.exec("UPDATE schema_version SET version = 2");
+  });
 }
 
 /// The repository over one connection: everything but opening the connection, for any dialect.
@@ -254,6 +292,7 @@ public:
   }
 
   [[nodiscard]] result<void> create_tenant(basic_tenant<Traits> org) {
+    BOOST_OUTCOME_TRY(check_country_code(std::string(org.region.begin(), org.region.end())));
     std::lock_guard lock(mutex_);
     const std::string initial = encode(org);
     return in_transaction([&]() -> result<void> {
@@ -399,7 +438,7 @@ private:
     c.app_seq = 0;
     c.cutoff = no_cutoff;
     c.stale = true; // until the tenant is back in it
-    BOOST_OUTCOME_TRY(c.memory->create_tenant(std::move(org)));
+    BOOST_OUTCOME_TRY(c.memory->restore_tenant(std::move(org))); // as stored: its region was checked when created
     c.stale = false;
     return BOOST_OUTCOME_V2_NAMESPACE::success();
   }
@@ -639,7 +678,9 @@ private:
 /// idempotency key is unique per tenant (D-IDEM-1). A view holds a read lock on its tenant's cache:
 /// end it before committing, and hold one view per thread at a time. `open` refuses, with
 /// errc::storage_fault, a database it cannot open, one that is not an isv-licensing database and
-/// one written by a newer schema version. Afterwards, only another writer winning is errc::conflict
+/// one written by a newer schema version; it migrates a database of release 0.1 (schema 1) to
+/// schema 2, whose tenants' regions are ISO 3166-1 codes (D-BUY-5, migrate_to_country_codes).
+/// Afterwards, only another writer winning is errc::conflict
 /// (retried by the admin center); a fault of the storage (full, read-only, lost, damaged) is
 /// errc::storage_fault and an event that does not read back is errc::corrupt_data (D-ERR-2).
 template <sql_storable_traits Traits, class Db>
@@ -653,6 +694,7 @@ public:
   /// creates or checks its schema. The backend's header says which refusals it gives.
   [[nodiscard]] static result<handle> open(const std::string& where, const options_type& options = {}) {
     BOOST_OUTCOME_TRY(auto db, Db::open(where, options));
+    BOOST_OUTCOME_TRY(migrate_to_country_codes<Traits>(db));
     return handle(std::move(db));
   }
 
@@ -677,10 +719,7 @@ public:
   }
 
 private:
-  explicit handle(Db db) : store_(std::make_unique<store<Traits, Db>>(std::move(db))) {
-    // Checked here, where the class is complete: every backend's repository is a repository.
-    static_assert(repository<handle>);
-  }
+  explicit handle(Db db) : store_(std::make_unique<store<Traits, Db>>(std::move(db))) {}
 
   std::unique_ptr<store<Traits, Db>> store_;
 };
