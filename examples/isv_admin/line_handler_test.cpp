@@ -240,7 +240,7 @@ TEST_CASE("a line that moves its tenant's clock forward past the session's bound
   CHECK(answer(handler, R"({"tenant": "1", "op": "advance_to", "args": {"subscriptions": []}, "at": "2026-04-05T09:00:00Z"})")["ok"] == true);
 }
 
-TEST_CASE("--max-clock-jump reads a whole number and a unit, and the default is ten years [D-LIMIT-1]") {
+TEST_CASE("the clock-jump bound (--max-clock-jump) reads a whole number and a unit, and the default is ten years [D-LIMIT-1]") {
   using namespace std::chrono;
   CHECK(isv_admin::parse_duration("10y").value() == duration_cast<seconds>(years{10}));
   CHECK(isv_admin::parse_duration("90d").value() == duration_cast<seconds>(days{90}));
@@ -438,7 +438,7 @@ TEST_CASE("a session pinned to one admin refuses lines naming another tenant or 
   CHECK(answer(handler, R"({"tenant": "1", "op": "events"})")["value"].size() == 2);
 }
 
-TEST_CASE("--help states the trust model: actors are taken on trust unless pinned [D-ROLE-3]") {
+TEST_CASE("the help (--help) states the trust model: actors are taken on trust unless pinned [D-ROLE-3]") {
   const std::string help = isv_admin::help_text();
   CHECK_THAT(help, Catch::Matchers::Contains("authenticates no one") && Catch::Matchers::Contains("on trust") &&
                        Catch::Matchers::Contains("--actor TENANT:USER") && Catch::Matchers::Contains("--platform"));

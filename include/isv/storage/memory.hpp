@@ -30,7 +30,6 @@ class basic_memory_repository {
 public:
   using traits_type = Traits;
   using tenant_id = tenant_id_t<Traits>;
-  using user_id = user_id_t<Traits>;
   using subscription_id = subscription_id_t<Traits>;
 
 private:
