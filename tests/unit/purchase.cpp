@@ -201,10 +201,10 @@ TEST_CASE("a tenant of old data in \"Western Europe\" may buy while all of Weste
   CHECK_THAT(r.error().message, says("tenants in Western Europe"));
 
   // An unknown region of old data is refused, and named as it was stored.
-  const auto stranger = buy_as(make_tenant(tenant_1, "Atlantis"), isv_app(), {profile}, global_admin, purchase_of(isv_app(), 1));
-  REQUIRE_FALSE(stranger.has_value());
-  CHECK(stranger.error().code == isv::errc::unsupported_region);
-  CHECK_THAT(stranger.error().message, says("\"Atlantis\""));
+  const auto unknown_region = buy_as(make_tenant(tenant_1, "Atlantis"), isv_app(), {profile}, global_admin, purchase_of(isv_app(), 1));
+  REQUIRE_FALSE(unknown_region.has_value());
+  CHECK(unknown_region.error().code == isv::errc::unsupported_region);
+  CHECK_THAT(unknown_region.error().message, says("\"Atlantis\""));
 }
 
 TEST_CASE("a purchase without accepting the customer agreement is refused [D-BUY-3]") {
