@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <initializer_list>
@@ -149,7 +150,7 @@ public:
   }
   [[nodiscard]] constexpr std::size_t size() const noexcept {
     std::size_t n = 0;
-    for_each([&](std::string_view) { ++n; });
+    for (const auto w : bits_) n += static_cast<std::size_t>(std::popcount(w));
     return n;
   }
   /// Calls `f(code)` for each code, in code order.
