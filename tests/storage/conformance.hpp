@@ -86,6 +86,17 @@ isv::errc code_of(const R& r) {
   return r.error().code;
 }
 
+inline bool mentions(const std::string& message, const std::string& part) { return message.find(part) != std::string::npos; }
+
+/// Reading tenant A is refused as corrupt data that names the tenant and the damaged position (D-ERR-2).
+template <class Repository>
+void check_read_corrupt_at(Repository& repo, int position) {
+  const auto read = repo.read(tenant_a);
+  CHECK(code_of(read) == isv::errc::corrupt_data);
+  CHECK(mentions(read.error().message, "tenant 1"));
+  CHECK(mentions(read.error().message, "position " + std::to_string(position)));
+}
+
 /// Tenants A and B with the same admins, the app catalog, billing profile 1 in tenant A, and users 1..10 in both.
 template <class Repository>
 void seed(Repository& repo) {
