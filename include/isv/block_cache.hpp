@@ -7,28 +7,24 @@
 #include <utility>
 #include <vector>
 
-// Why keep freed arrays: a table of a million entries lives in arrays of several MiB (one of a
-// hundred thousand, in arrays of several hundred KiB), and the allocator hands arrays that
-// large straight back to the system when they are freed. The next
-// table of that size (a tenant loaded again, a book rebuilt from its events, a table grown past
-// the size another one just left) then writes to fresh pages, and each fresh page costs a fault
-// and the zeroing of its memory; on a virtual machine whose host reclaims the guest's free memory,
-// 2 to 8 µs per 4 KiB page, more than the table's own work. A freed array is therefore kept here,
-// up to `limit` bytes in all, and an array of the same size is taken from here before the
-// allocator is asked. The arrays come from operator new and go back to operator delete when the
-// cache lets them go, so a host that counts its allocations counts the kept ones as held.
+// What it is for: a table of a million entries lives in arrays of several MiB, and the allocator
+// hands arrays that large straight back to the system when they are freed. The next table of that
+// size (a tenant loaded again, a book rebuilt from its events) then writes to fresh pages, and
+// each fresh page costs a fault and the zeroing of its memory; on a virtual machine whose host
+// reclaims the guest's free memory, 2 to 8 us per 4 KiB page. A host that loads and frees large
+// tenants one after another may therefore let the library keep freed arrays here, up to a limit
+// it sets with set_block_cache_limit, and an array of the same size is then taken from here
+// before the allocator is asked.
+//
+// It is off by default (limit 0): what the cache keeps is memory the host cannot use for anything
+// else (up to the limit, held after every tenant is freed), and the benchmarks showed what it
+// gains is one process reusing memory it freed moments before, not what a host's first tenant
+// sees (benchmarks/RESULTS.md). The arrays come from operator new and go back to operator
+// delete when the cache lets them go, so a host that counts its allocations counts the kept ones
+// as held. ISV_BLOCK_CACHE_DEFAULT_LIMIT sets the limit a program starts with.
 
 #ifndef ISV_BLOCK_CACHE_DEFAULT_LIMIT
-#if defined(__SANITIZE_ADDRESS__)
-#define ISV_BLOCK_CACHE_DEFAULT_LIMIT 0 // AddressSanitizer must see a freed array freed
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
 #define ISV_BLOCK_CACHE_DEFAULT_LIMIT 0
-#endif
-#endif
-#endif
-#ifndef ISV_BLOCK_CACHE_DEFAULT_LIMIT
-#define ISV_BLOCK_CACHE_DEFAULT_LIMIT (std::size_t{64} << 20)
 #endif
 
 namespace isv {

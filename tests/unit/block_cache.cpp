@@ -61,6 +61,19 @@ isv::block_cache& cache() { return isv::block_cache::instance(); }
 
 } // namespace
 
+TEST_CASE("block_cache: it is off unless the host turns it on, so a freed table's arrays are freed") {
+  isv::release_cached_blocks();
+  CHECK(isv::block_cache::default_limit == 0);
+  REQUIRE(isv::cached_blocks() == isv::block_cache_usage{0, 0, 0});
+  const int deletes = aligned_deletes.load();
+  {
+    isv::detail::large_array<std::uint64_t> slots(isv::detail::large_array_min_bytes / sizeof(std::uint64_t));
+    slots[0] = 1;
+  }
+  CHECK(aligned_deletes.load() == deletes + 1);
+  CHECK(isv::cached_blocks() == isv::block_cache_usage{0, 0, 0});
+}
+
 TEST_CASE("block_cache: a freed array is taken again by the next array of its size, without asking operator new") {
   const fresh_cache scope{64 * mib};
   void* first = cache().allocate(block);
