@@ -1,6 +1,7 @@
 // basic_memory_repository: the embedded, thread-safe, in-memory repository (the default store).
 #pragma once
 
+#include "isv/detail/hash_table.hpp"
 #include "isv/error.hpp"
 #include "isv/event.hpp"
 #include "isv/region.hpp"
@@ -9,7 +10,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -41,7 +41,9 @@ private:
   // A tenant's state (changed only by isv::apply), and what the repository keeps beside it.
   struct tenant_record {
     basic_tenant_state<Traits> state;
-    std::deque<basic_event<Traits>> log{};
+    // Grows in segments that never move (a large one on transparent huge pages where Linux offers
+    // them): appending never copies the log, and a commit seldom waits for a fresh page.
+    detail::segmented_array<basic_event<Traits>> log{};
     std::unordered_map<std::string, kept_record> idempotency{};
   };
   using app_catalog = std::unordered_map<app_id_t<Traits>, basic_app<Traits>>;
@@ -170,8 +172,11 @@ public:
     const auto it = tenants_.find(in_tenant);
     if (it == tenants_.end()) return fail(errc::not_found, detail::describe(in_tenant) + " does not exist.");
     const auto& log = it->second->log;
-    if (after >= log.size()) return std::vector<basic_event<Traits>>{};
-    return std::vector<basic_event<Traits>>(log.begin() + static_cast<std::ptrdiff_t>(after), log.end());
+    std::vector<basic_event<Traits>> out;
+    if (after >= log.size()) return out;
+    out.reserve(log.size() - after);
+    for (std::size_t i = after; i < log.size(); ++i) out.push_back(log[i]);
+    return out;
   }
 
   /// Removes every tenant, its log and records, and every app: the repository is as new. Waits for
