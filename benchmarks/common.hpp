@@ -43,6 +43,19 @@ inline constexpr isv::group_id group_id{7};
 /// Directory users are numbered from here, so that they never collide with the admin.
 inline constexpr std::uint64_t first_user = 1'000'000;
 
+/// How user ids are drawn: consecutive numbers (database keys, first_user + n), or random 64-bit
+/// values (ids a host hashes or takes from elsewhere). A benchmark and its baselines use the same.
+enum class ids { sequential, random };
+
+inline const char* name_of(ids kind) { return kind == ids::sequential ? "sequential" : "random"; }
+
+/// splitmix64's finalizer: a bijection of 64-bit numbers, so distinct n give distinct ids.
+constexpr std::uint64_t mix64(std::uint64_t z) {
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  return z ^ (z >> 31);
+}
+
 /// A benchmark that cannot set itself up must not report a figure.
 template <class R>
 decltype(auto) ok(R&& r, const char* what) {
@@ -91,28 +104,32 @@ inline isv::create_billing_profile_command main_profile() {
   return {.profile = profile_id, .name = "Main", .contact = {.name = "Ada", .address = "1 Main St"}};
 }
 
-inline isv::user_id user(std::uint64_t n) { return isv::user_id{first_user + n}; }
+/// The n-th directory user. Random ids are mixed from first_user + n (never 0, 1 or an admin's
+/// id in practice; seed_service checks).
+inline isv::user_id user(std::uint64_t n, ids kind = ids::sequential) {
+  return isv::user_id{kind == ids::sequential ? first_user + n : mix64(first_user + n)};
+}
 
 /// Users first..first+count-1.
-inline std::vector<isv::user_id> users(std::uint64_t first, std::uint64_t count) {
+inline std::vector<isv::user_id> users(std::uint64_t first, std::uint64_t count, ids kind = ids::sequential) {
   std::vector<isv::user_id> out;
   out.reserve(count);
-  for (std::uint64_t n = first; n < first + count; ++n) out.push_back(user(n));
+  for (std::uint64_t n = first; n < first + count; ++n) out.push_back(user(n, kind));
   return out;
 }
 
 /// A tenant in a repository with `user_count` directory users (0..user_count-1) and a
 /// subscription of `quantity` seats, nothing assigned yet.
 template <isv::repository Repository>
-void seed_service(Repository& repo, std::uint64_t user_count, isv::count_t quantity) {
+void seed_service(Repository& repo, std::uint64_t user_count, isv::count_t quantity, ids kind = ids::sequential) {
   isv::basic_admin_center center{repo};
   ok(repo.create_tenant(make_tenant()), "create tenant");
   ok(repo.add_app(make_app()), "add app");
   if constexpr (requires { repo.reserve_users(tenant_id, std::size_t{}); })
     ok(repo.reserve_users(tenant_id, static_cast<std::size_t>(user_count)), "reserve users");
   for (std::uint64_t first = 0; first < user_count; first += 100'000)
-    ok(center.add_users(tenant_id, admin_id, {.users = users(first, std::min<std::uint64_t>(100'000, user_count - first))},
-                        now),
+    ok(center.add_users(tenant_id, admin_id,
+                        {.users = users(first, std::min<std::uint64_t>(100'000, user_count - first), kind)}, now),
        "add users");
   ok(center.create_billing_profile(tenant_id, admin_id, main_profile(), now), "profile");
   ok(center.purchase(tenant_id, admin_id, buy(quantity), now), "purchase");
@@ -126,12 +143,12 @@ struct pure_state {
   isv::subscription sub{};
   isv::license_book book{subscription_id};
 
-  pure_state(std::uint64_t user_count, isv::count_t quantity) {
+  pure_state(std::uint64_t user_count, isv::count_t quantity, ids kind = ids::sequential) {
     dir.reserve_users(static_cast<std::size_t>(user_count));
     for (std::uint64_t first = 0; first < user_count; first += 100'000) {
-      auto added = ok(
-          isv::add_users(dir, admin, {.users = users(first, std::min<std::uint64_t>(100'000, user_count - first))}, now),
-          "add users");
+      auto added = ok(isv::add_users(dir, admin,
+                                     {.users = users(first, std::min<std::uint64_t>(100'000, user_count - first), kind)}, now),
+                      "add users");
       for (const auto& e : added.events) isv::apply(dir, e);
     }
     auto profile = ok(isv::create_billing_profile(org, admin, main_profile(), now), "profile").state;

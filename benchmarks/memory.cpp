@@ -65,8 +65,8 @@ void operator delete[](void* p, std::size_t, std::align_val_t) noexcept { counte
 namespace {
 
 /// Bytes above the level at construction: the peak and what is still held. It starts with the
-/// library's block cache empty, so that every array a measured container uses is counted as it is
-/// asked for (none comes from an earlier one), and arrays it frees and the cache keeps count as held.
+/// library's block cache empty (it is off unless a host turns it on), so that every array a
+/// measured container uses is counted as it is asked for, and arrays the cache keeps count as held.
 class meter {
 public:
   meter() {
@@ -92,44 +92,56 @@ void print(const char* name, const figure& f, std::uint64_t n) {
               static_cast<double>(f.peak) / static_cast<double>(n), static_cast<double>(f.held) / static_cast<double>(n));
 }
 
-figure baseline(std::uint64_t n) {
+figure baseline(std::uint64_t n, bench::ids kind) {
   std::unique_ptr<std::unordered_set<std::uint64_t>> set;
   const meter m;
   set = std::make_unique<std::unordered_set<std::uint64_t>>();
   set->reserve(n);
-  for (std::uint64_t i = 0; i < n; ++i) set->insert(bench::user(i).value());
+  for (std::uint64_t i = 0; i < n; ++i) set->insert(bench::user(i, kind).value());
   bench::check(set->size() == n, "every id was inserted");
   return {m.peak(), m.held()};
 }
 
-std::vector<isv::assign_command> batches(std::uint64_t n) {
+std::vector<isv::assign_command> batches(std::uint64_t n, bench::ids kind) {
   std::vector<isv::assign_command> out;
   for (std::uint64_t first = 0; first < n; first += 1000)
-    out.push_back(
-        {.subscription = bench::subscription_id, .users = bench::users(first, std::min<std::uint64_t>(1000, n - first))});
+    out.push_back({.subscription = bench::subscription_id,
+                   .users = bench::users(first, std::min<std::uint64_t>(1000, n - first), kind)});
   return out;
 }
 
+struct repository_figures {
+  figure licenses;      ///< while the licenses are assigned, over the repository with its directory
+  std::int64_t freed;   ///< bytes still held once the repository (directory and all) is destroyed
+};
+
 /// The repository holding `n` licenses, assigned through the service in batches of 1,000. The
-/// directory's users, and the commands, exist before the meter starts.
-figure repository(std::uint64_t n, bool reserve) {
-  isv::memory_repository repo;
-  bench::seed_service(repo, n, static_cast<isv::count_t>(n));
-  const auto commands = batches(n);
-  isv::basic_admin_center center{repo};
+/// directory's users, and the commands, exist before the meter starts; a second meter, started
+/// before the repository, tells what is held after it is destroyed.
+repository_figures repository(std::uint64_t n, bool reserve, bench::ids kind) {
+  const meter whole;
+  auto repo = std::make_unique<isv::memory_repository>();
+  bench::seed_service(*repo, n, static_cast<isv::count_t>(n), kind);
+  auto commands = batches(n, kind);
+  isv::basic_admin_center center{*repo};
   const meter m;
-  if (reserve) bench::ok(repo.reserve_licenses(bench::tenant_id, bench::subscription_id, static_cast<std::size_t>(n)), "reserve");
+  if (reserve) bench::ok(repo->reserve_licenses(bench::tenant_id, bench::subscription_id, static_cast<std::size_t>(n)), "reserve");
   for (const auto& cmd : commands) bench::ok(center.assign(bench::tenant_id, bench::admin_id, cmd, bench::now), "assign");
-  auto v = bench::ok(repo.read(bench::tenant_id), "read");
-  bench::check(v.find_subscription(bench::subscription_id)->licenses_in_use == static_cast<isv::count_t>(n),
-               "every user holds a license");
-  return {m.peak(), m.held()};
+  {
+    auto v = bench::ok(repo->read(bench::tenant_id), "read");
+    bench::check(v.find_subscription(bench::subscription_id)->licenses_in_use == static_cast<isv::count_t>(n),
+                 "every user holds a license");
+  }
+  const figure licenses{m.peak(), m.held()};
+  repo.reset();
+  commands = {};
+  return {licenses, whole.held()};
 }
 
 /// Diagnostic: the license book alone, fed the same grant events (no service, no log).
-figure book_alone(std::uint64_t n) {
+figure book_alone(std::uint64_t n, bench::ids kind) {
   std::vector<isv::event> events;
-  for (auto& cmd : batches(n))
+  for (auto& cmd : batches(n, kind))
     events.push_back(isv::event{.tenant = bench::tenant_id,
                                 .actor = bench::admin_id,
                                 .at = bench::now,
@@ -149,15 +161,28 @@ int main(int argc, char** argv) {
   const std::uint64_t n = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 1'000'000;
   std::printf("Heap bytes (asked of operator new) for %llu items; the directory's users are set up before counting.\n",
               static_cast<unsigned long long>(n));
-  const figure base = baseline(n);
-  const figure repo = repository(n, false);
-  const figure reserved = repository(n, true);
-  const figure book = book_alone(n);
-  print("baseline_unordered_set (reserved)", base, n);
-  print("memory_repository", repo, n);
-  print("memory_repository (reserve first)", reserved, n);
-  print("license_book alone (diagnostic)", book, n);
-  std::printf("memory_peak_bytes_per_license=%.2f\n", static_cast<double>(repo.peak) / static_cast<double>(n));
-  std::printf("baseline_peak_bytes_per_id=%.2f\n", static_cast<double>(base.peak) / static_cast<double>(n));
+  for (const bench::ids kind : {bench::ids::sequential, bench::ids::random}) {
+    const figure base = baseline(n, kind);
+    const repository_figures repo = repository(n, false, kind);
+    const repository_figures reserved = repository(n, true, kind);
+    const figure book = book_alone(n, kind);
+    std::printf("%s ids:\n", bench::name_of(kind));
+    print("baseline_unordered_set (reserved)", base, n);
+    print("memory_repository", repo.licenses, n);
+    print("memory_repository (reserve first)", reserved.licenses, n);
+    print("license_book alone (diagnostic)", book, n);
+    std::printf("held after the repository is destroyed: %lld B\n", static_cast<long long>(repo.freed));
+    // The figures are counts, not times: one repetition says it all.
+    std::printf("rep memory_%s %.3f\n", bench::name_of(kind),
+                static_cast<double>(repo.licenses.peak) / static_cast<double>(base.peak));
+    if (kind == bench::ids::sequential)
+      std::printf("rep memory_after_free %.3f\n", static_cast<double>(repo.freed) / (1024.0 * 1024.0));
+  }
+  // What a host that turns the block cache on holds after the same tenant is freed.
+  isv::set_block_cache_limit(std::size_t{64} << 20);
+  const repository_figures cached = repository(n, false, bench::ids::sequential);
+  std::printf("with the block cache on (64 MiB): peak/license %.2f B; held after the repository is destroyed: %lld B (%.1f MiB)\n",
+              static_cast<double>(cached.licenses.peak) / static_cast<double>(n), static_cast<long long>(cached.freed),
+              static_cast<double>(cached.freed) / (1024.0 * 1024.0));
   return 0;
 }
