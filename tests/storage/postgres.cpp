@@ -7,7 +7,9 @@
 #include <libpq-fe.h>
 
 #include <atomic>
+#include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <string>
 #include <unistd.h>
 
@@ -243,4 +245,123 @@ TEST_CASE("postgres: a lost connection is a storage fault, not a conflict, and t
   CHECK(conformance::code_of(refused) == isv::errc::storage_fault);
   CHECK(counting.commits_seen() == 0); // the read before it failed already
   CHECK(conformance::code_of(repo.create_tenant(conformance::make_tenant(isv::tenant_id{3}))) == isv::errc::storage_fault);
+}
+
+// ---- Round trips: a commit's writes travel together (libpq pipeline mode) ------------------------
+
+namespace {
+
+/// The round trips `action` makes on `repo`'s connection: the client's messages that make the
+/// server answer (Sync ends an extended-protocol batch, Query is a simple query), from libpq's trace.
+template <class Action>
+int round_trips(isv::postgres_repository& repo, Action&& action) {
+  const std::string path = "/tmp/isv_trace_" + std::to_string(::getpid()) + ".txt";
+  std::FILE* trace = std::fopen(path.c_str(), "w");
+  REQUIRE(trace != nullptr);
+  PQtrace(repo.native_handle(), trace);
+  PQsetTraceFlags(repo.native_handle(), PQTRACE_SUPPRESS_TIMESTAMPS);
+  action();
+  PQuntrace(repo.native_handle());
+  std::fclose(trace);
+  std::ifstream in(path);
+  int n = 0;
+  for (std::string line; std::getline(in, line);)
+    if (line.starts_with("F\t") && (line.find("\tSync") != std::string::npos || line.find("\tQuery\t") != std::string::npos)) ++n;
+  std::remove(path.c_str());
+  return n;
+}
+
+} // namespace
+
+// D-CONC-1: the writes of a commit are sent together and checked before COMMIT, so a commit of 500
+// licenses takes as many round trips as a commit of one: the read, then BEGIN with the locked
+// head, the writes, and COMMIT.
+TEST_CASE("postgres: a commit takes the same round trips for one license as for 500 [D-CONC-1]") {
+  temp_schema schema;
+  auto repo = conformance::ok(isv::postgres_repository::open(server(), schema.options()));
+  conformance::seed(repo);
+  isv::basic_admin_center center{repo};
+  conformance::ok(center.add_users(conformance::tenant_a, conformance::admin, {conformance::users(11, 600)}, conformance::now));
+  conformance::ok(center.purchase(conformance::tenant_a, conformance::admin,
+                                  conformance::buy(conformance::sub_1, conformance::isv_app, 1000), conformance::now));
+  const int one = round_trips(repo, [&] {
+    conformance::ok(center.assign(conformance::tenant_a, conformance::admin, {conformance::sub_1, {conformance::user(1)}, {}},
+                                  conformance::now));
+  });
+  const int many = round_trips(repo, [&] {
+    conformance::ok(center.assign(conformance::tenant_a, conformance::admin,
+                                  {conformance::sub_1, conformance::users(2, 501), {}}, conformance::now, "many"));
+  });
+  const auto preview = conformance::ok(center.preview_unassign(conformance::tenant_a, conformance::admin,
+                                                                {conformance::sub_1, conformance::users(1, 300), {}},
+                                                                conformance::now))
+                           .value;
+  const int released = round_trips(repo, [&] {
+    conformance::ok(center.confirm_unassign(conformance::tenant_a, conformance::admin, preview, conformance::now));
+  });
+  CHECK(one == 4); // the service's read, then the commit's three
+  CHECK(many == one);
+  CHECK(released == one);
+  const std::string in = schema.name() + ".";
+  CHECK(query("SELECT count(*) FROM " + in + "licenses WHERE tenant = 1 AND subscription = 1000") == "201");
+  CHECK(query("SELECT min(user_id) FROM " + in + "licenses WHERE tenant = 1 AND subscription = 1000") == "401");
+  CHECK(query("SELECT licenses_in_use FROM " + in + "subscriptions WHERE tenant = 1 AND id = 1000") == "201");
+  CHECK(query("SELECT count(*) FROM " + in + "idempotency WHERE tenant = 1 AND idem_key = 'many'") == "1");
+}
+
+// D-CONC-1: a version row another program changed under the cache is caught by the conditional
+// update in the pipeline: the commit is a conflict, and none of its rows is saved.
+TEST_CASE("postgres: a version check that fails in the pipeline refuses the commit and saves none of it [D-CONC-1]") {
+  temp_schema schema;
+  auto repo = conformance::ok(isv::postgres_repository::open(server(), schema.options()));
+  conformance::seed(repo);
+  isv::basic_admin_center center{repo};
+  conformance::ok(center.purchase(conformance::tenant_a, conformance::admin,
+                                  conformance::buy(conformance::sub_1, conformance::isv_app, 5), conformance::now));
+  const std::string in = schema.name() + ".";
+  const std::string events_before = query("SELECT count(*) FROM " + in + "events WHERE tenant = 1");
+  const std::string revision_before = query("SELECT revision FROM " + in + "tenants WHERE id = 1");
+  isv::commit planned;
+  {
+    auto v = conformance::ok(repo.read(conformance::tenant_a));
+    const auto* s = v.find_subscription(conformance::sub_1);
+    auto assigned = conformance::ok(isv::assign(*s, *v.find_license_book(conformance::sub_1), v.directory(),
+                                                v.tenant().actor(conformance::admin),
+                                                isv::assign_command{conformance::sub_1, conformance::users(1, 3), {}},
+                                                conformance::now));
+    planned = isv::commit{conformance::tenant_a, {isv::expected_version(*s)}, assigned.events, {}};
+  }
+  // Another program moves the subscription's version without moving the tenant's head.
+  query("UPDATE " + in + "versions SET version = version + 7 WHERE tenant = 1 AND aggregate_kind = 'subscriptions'");
+  const auto refused = repo.commit(planned);
+  CHECK(conformance::code_of(refused) == isv::errc::conflict);
+  CHECK(query("SELECT count(*) FROM " + in + "events WHERE tenant = 1") == events_before);
+  CHECK(query("SELECT revision FROM " + in + "tenants WHERE id = 1") == revision_before);
+  CHECK(query("SELECT count(*) FROM " + in + "licenses WHERE tenant = 1") == "0");
+  // The connection is usable again, and the cache was rebuilt from the database.
+  CHECK(conformance::ok(repo.read(conformance::tenant_a)).find_license_book(conformance::sub_1)->size() == 0);
+}
+
+// D-ASSIGN-2, D-ASSIGN-5: the derived license rows follow the paths: a license gaining a group path
+// is updated in place, a new one inserted, one whose last path goes deleted, in the commit's
+// multi-row statements.
+TEST_CASE("postgres: the license rows follow direct and group paths through the multi-row writes [D-ASSIGN-2][D-ASSIGN-5]") {
+  temp_schema schema;
+  auto repo = conformance::ok(isv::postgres_repository::open(server(), schema.options()));
+  conformance::seed(repo);
+  isv::basic_admin_center center{repo};
+  using conformance::user;
+  conformance::ok(center.purchase(conformance::tenant_a, conformance::admin,
+                                  conformance::buy(conformance::sub_1, conformance::isv_app, 10), conformance::now));
+  conformance::ok(center.create_group(conformance::tenant_a, conformance::admin, {conformance::sales, "Sales"}, conformance::now));
+  conformance::ok(center.add_members(conformance::tenant_a, conformance::admin, {conformance::sales, conformance::users(1, 4)},
+                                     conformance::now));
+  conformance::ok(center.assign(conformance::tenant_a, conformance::admin, {conformance::sub_1, {user(1)}, {}}, conformance::now));
+  conformance::ok(center.assign(conformance::tenant_a, conformance::admin, {conformance::sub_1, {}, {conformance::sales}},
+                                conformance::now));
+  conformance::ok(center.remove_members(conformance::tenant_a, conformance::admin, {conformance::sales, {user(2)}},
+                                        conformance::now));
+  const std::string rows = "SELECT string_agg(user_id || ':' || direct || ':' || group_ids, ' ' ORDER BY user_id) FROM " +
+                           schema.name() + ".licenses WHERE tenant = 1 AND subscription = 1000";
+  CHECK(query(rows) == "101:1:7 103:0:7 104:0:7");
 }

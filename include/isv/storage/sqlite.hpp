@@ -14,6 +14,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 namespace isv {
 
@@ -197,6 +198,26 @@ public:
   [[nodiscard]] result<std::int64_t> run(stmt id, std::initializer_list<param> params) {
     return run(id, params, [](const row&) {});
   }
+
+  /// A commit's writes run one by one as they are sent: the database is in this process, so
+  /// nothing is gained by holding them back.
+  [[nodiscard]] result<void> send(stmt id, std::initializer_list<param> params, const std::string& conflict = {}) {
+    BOOST_OUTCOME_TRY(const auto changed, run(id, params));
+    if (!conflict.empty() && changed != 1) return error{errc::conflict, conflict};
+    return BOOST_OUTCOME_V2_NAMESPACE::success();
+  }
+  [[nodiscard]] result<void> send_licenses(std::int64_t tenant, std::int64_t subscription, const std::vector<license_row>& rows) {
+    for (const auto& r : rows) {
+      if (r.held) {
+        BOOST_OUTCOME_TRY(run(stmt::license_upsert, {integer(tenant), integer(subscription), integer(r.user),
+                                                     integer(r.direct ? 1 : 0), text(r.groups), integer(r.assigned_at)}));
+      } else {
+        BOOST_OUTCOME_TRY(run(stmt::license_delete, {integer(tenant), integer(subscription), integer(r.user)}));
+      }
+    }
+    return BOOST_OUTCOME_V2_NAMESPACE::success();
+  }
+  [[nodiscard]] static result<void> flush() noexcept { return BOOST_OUTCOME_V2_NAMESPACE::success(); }
 
   [[nodiscard]] sqlite3* native_handle() const noexcept { return db_; }
 

@@ -7,6 +7,7 @@
 #include "isv/storage/detail/codec.hpp"
 #include "isv/storage/memory.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <initializer_list>
@@ -30,13 +31,15 @@
 // library's own, so no rule is implemented twice). A read asks the database for the tenant's
 // head (one indexed row) and, only if another writer moved it, fetches the events and
 // idempotency records written since: O(what changed), not O(what the tenant holds). A commit
-// locks the tenant for writing (SQLite: BEGIN IMMEDIATE; PostgreSQL: SELECT ... FOR UPDATE on the
-// tenant row), catches the cache up inside that transaction, so the versions it checks are the
-// database's, runs check_commit, applies the events to the cache, writes the event rows, the
-// conditional version updates (UPDATE ... WHERE version = old, one row or a conflict) and the
-// derived rows with prepared statements, and commits. A failure after the cache was changed marks
-// the tenant's cache stale: the next read empties it in place and rebuilds it from the database,
-// so a failed commit leaves nothing behind (the emptying waits for views of the cache to end).
+// locks the tenant for writing (SQLite: BEGIN IMMEDIATE; PostgreSQL: the head read with SELECT ...
+// FOR UPDATE), catches the cache up inside that transaction, so the versions it checks are the
+// database's, runs check_commit, applies the events to the cache, and sends its writes: the event
+// rows, the conditional version updates (UPDATE ... WHERE version = old, one row or a conflict),
+// the derived rows and the tenant's advance. The dialect decides how the writes travel (SQLite runs
+// each at once, in process; PostgreSQL sends them together, see postgres_db); every write's result
+// is checked before COMMIT. A failure after the cache was changed marks the tenant's cache stale:
+// the next read empties it in place and rebuilds it from the database, so a failed commit leaves
+// nothing behind (the emptying waits for views of the cache to end).
 namespace isv::detail::sql {
 
 /// The schema this library writes. Opening a database of a newer version is refused; one of version 1
@@ -85,7 +88,7 @@ inline constexpr std::array<std::string_view, 4> idempotency_time_columns{
 /// order (SQLite numbers `$n` parameters by first appearance, so $n is the n-th).
 enum class stmt : unsigned {
   head,
-  lock_tenant, ///< PostgreSQL only: SQLite's BEGIN IMMEDIATE already excludes other writers
+  lock_tenant, ///< PostgreSQL only (the head, locking the tenant's row): SQLite's BEGIN IMMEDIATE already excludes other writers
   tenant_initial,
   events_range,
   idempotency_range,
@@ -111,7 +114,8 @@ inline constexpr std::size_t statement_count = 21;
 inline constexpr std::array<std::string_view, statement_count> statements{
     "SELECT revision, event_count, (SELECT coalesce(max(seq), 0) FROM apps),"
     " (SELECT cutoff FROM idempotency_cutoff WHERE id = 1) FROM tenants WHERE id = $1",
-    "SELECT revision FROM tenants WHERE id = $1 FOR UPDATE",
+    "SELECT revision, event_count, (SELECT coalesce(max(seq), 0) FROM apps),"
+    " (SELECT cutoff FROM idempotency_cutoff WHERE id = 1) FROM tenants WHERE id = $1 FOR UPDATE OF tenants",
     "SELECT initial FROM tenants WHERE id = $1",
     "SELECT seq, body FROM events WHERE tenant = $1 AND seq > $2 AND seq <= $3 ORDER BY seq",
     "SELECT body, recorded_at FROM idempotency WHERE tenant = $1 AND revision > $2 AND revision <= $3"
@@ -153,6 +157,19 @@ struct param {
 [[nodiscard]] inline param text(std::string_view v) noexcept { return {param::kind::text, 0, v}; }
 [[nodiscard]] inline param blob(std::string_view v) noexcept { return {param::kind::blob, 0, v}; }
 [[nodiscard]] inline param null() noexcept { return {}; }
+
+/// One row of the licenses table a commit writes: the license as the subscription's book holds
+/// it after the commit (`held`), or its removal. `added`: the user held no license of the
+/// subscription before the commit, so the table has no row for it (a row found anyway is one the
+/// library did not write: a storage fault, as any unexpected unique violation).
+struct license_row {
+  std::int64_t user = 0;
+  bool held = false;
+  bool added = false;
+  bool direct = false;
+  std::string groups{}; ///< the ids of the groups that give it, comma-separated, sorted
+  std::int64_t assigned_at = 0;
+};
 
 /// Ids go into BIGINT columns bit for bit: an unsigned id above INT64_MAX is stored negative.
 template <class Rep>
@@ -262,7 +279,12 @@ template <sql_storable_traits Traits, class Db>
 
 /// The repository over one connection: everything but opening the connection, for any dialect.
 /// Db provides exec, scalar, begin_schema, begin_write, commit, rollback, run(stmt, params, on_row)
-/// returning the rows changed (a row has integer, bytes and is_null), `row_locks` (whether a commit
+/// returning the rows changed (a row has integer, bytes and is_null); for a commit's writes,
+/// send(stmt, params, conflict) (a write whose failure, or whose changing no row when `conflict`
+/// is not empty, fails the commit: the latter with errc::conflict and that sentence),
+/// send_licenses(tenant, subscription, rows) and flush(), after which every write sent has run and
+/// been checked (a dialect may run each write when it is sent, or send them together at flush);
+/// `row_locks` (whether a commit
 /// must lock the tenant row), `lock_apps` (a statement that serializes catalog inserts, or empty)
 /// and `has_recorded_at` (a query counting the idempotency table's recorded_at column).
 template <sql_storable_traits Traits, class Db>
@@ -394,9 +416,10 @@ private:
     return BOOST_OUTCOME_V2_NAMESPACE::success();
   }
 
-  result<head_row> head(const tenant_id& t) {
+  /// The tenant's head row; with stmt::lock_tenant, also locks it until the transaction ends.
+  result<head_row> head(const tenant_id& t, stmt query = stmt::head) {
     std::optional<head_row> found;
-    BOOST_OUTCOME_TRY(db_.run(stmt::head, {integer(column(t))}, [&](const auto& row) {
+    BOOST_OUTCOME_TRY(db_.run(query, {integer(column(t))}, [&](const auto& row) {
       found = head_row{row.integer(0), row.integer(1), row.integer(2), row.is_null(3) ? no_cutoff : row.integer(3)};
     }));
     if (!found) return fail(errc::not_found, describe(t) + " does not exist.");
@@ -528,12 +551,7 @@ private:
   /// failure must invalidate the cache.
   result<void> write(basic_commit<Traits> c, bool& cache_changed) {
     const tenant_id t = c.tenant;
-    if constexpr (Db::row_locks) {
-      bool exists = false;
-      BOOST_OUTCOME_TRY(db_.run(stmt::lock_tenant, {integer(column(t))}, [&](const auto&) { exists = true; }));
-      if (!exists) return fail(errc::not_found, describe(t) + " does not exist.");
-    }
-    BOOST_OUTCOME_TRY(const auto h, head(t));
+    BOOST_OUTCOME_TRY(const auto h, head(t, Db::row_locks ? stmt::lock_tenant : stmt::head));
     BOOST_OUTCOME_TRY(auto* entry, caught_up(t, h));
     memory_type& memory = *entry->memory;
 
@@ -571,97 +589,117 @@ private:
     for (std::size_t i = 0; i < events.size(); ++i) {
       const auto& e = events[i];
       const auto a = aggregate_of(e);
-      BOOST_OUTCOME_TRY(db_.run(stmt::insert_event,
-                                {integer(column(t)), integer(++seq), integer(revision), text(to_string(a.kind)),
-                                 integer(column(a.id)), text(event_name<Traits>(e.payload)),
-                                 e.actor ? integer(column(*e.actor)) : null(),
-                                 integer(static_cast<std::int64_t>(e.at.time_since_epoch().count())), blob(bodies[i])}));
+      BOOST_OUTCOME_TRY(db_.send(stmt::insert_event,
+                                 {integer(column(t)), integer(++seq), integer(revision), text(to_string(a.kind)),
+                                  integer(column(a.id)), text(event_name<Traits>(e.payload)),
+                                  e.actor ? integer(column(*e.actor)) : null(),
+                                  integer(static_cast<std::int64_t>(e.at.time_since_epoch().count())), blob(bodies[i])}));
     }
     {
       BOOST_OUTCOME_TRY(auto v, memory.read(t));
       for (const auto& x : changed) {
         const count_t after = current_version(v, x.aggregate);
         if (x.created) {
-          BOOST_OUTCOME_TRY(insert_version(t, x.aggregate, after));
+          BOOST_OUTCOME_TRY(db_.send(stmt::version_insert, {integer(column(t)), text(to_string(x.aggregate.kind)),
+                                                            integer(column(x.aggregate.id)), integer(after)}));
           continue;
         }
-        BOOST_OUTCOME_TRY(const auto updated,
-                          db_.run(stmt::version_update, {integer(after), integer(column(t)), text(to_string(x.aggregate.kind)),
-                                                         integer(column(x.aggregate.id)), integer(x.before)}));
-        if (updated != 1)
-          return fail(errc::conflict, describe(x.aggregate) + " of " + describe(t) +
-                                          " changed in the database under this commit. Nothing was saved; retry from fresh state.");
+        BOOST_OUTCOME_TRY(db_.send(stmt::version_update,
+                                   {integer(after), integer(column(t)), text(to_string(x.aggregate.kind)),
+                                    integer(column(x.aggregate.id)), integer(x.before)},
+                                   describe(x.aggregate) + " of " + describe(t) +
+                                       " changed in the database under this commit. Nothing was saved; retry from fresh state."));
       }
       BOOST_OUTCOME_TRY(write_rows(t, v, events, changed));
     }
     if (idempotency) {
-      BOOST_OUTCOME_TRY(db_.run(stmt::idempotency_insert,
-                                {integer(column(t)), text(idempotency->key), integer(revision), text(idempotency->operation),
-                                 integer(static_cast<std::int64_t>(idempotency->fingerprint)), blob(*record),
-                                 integer(recorded_at)}));
+      BOOST_OUTCOME_TRY(db_.send(stmt::idempotency_insert,
+                                 {integer(column(t)), text(idempotency->key), integer(revision), text(idempotency->operation),
+                                  integer(static_cast<std::int64_t>(idempotency->fingerprint)), blob(*record),
+                                  integer(recorded_at)}));
     }
-    BOOST_OUTCOME_TRY(const auto advanced,
-                      db_.run(stmt::tenant_advance, {integer(revision), integer(seq), integer(column(t)), integer(h.revision)}));
-    if (advanced != 1)
-      return fail(errc::conflict, "Another writer saved to " + describe(t) + " under this commit. Nothing was saved; retry.");
+    BOOST_OUTCOME_TRY(db_.send(stmt::tenant_advance, {integer(revision), integer(seq), integer(column(t)), integer(h.revision)},
+                               "Another writer saved to " + describe(t) + " under this commit. Nothing was saved; retry."));
+    // Every write has run and been checked: only COMMIT is left.
+    BOOST_OUTCOME_TRY(db_.flush());
     entry->revision = revision;
     entry->seq = seq;
     return BOOST_OUTCOME_V2_NAMESPACE::success();
   }
 
   /// The derived rows: each license a commit's events touch, and each subscription it changes, as
-  /// they are now in the (already updated) cache.
+  /// they are now in the (already updated) cache. A license touched twice is written once, as it is
+  /// now; a deactivated subscription's rows are cleared before its touched rows are written.
   template <class Touched>
   result<void> write_rows(const tenant_id& t, const view_type& v, const std::vector<basic_event<Traits>>& events,
                           const std::vector<Touched>& changed) {
-    std::string groups;
+    struct touched_user {
+      user_id_t<Traits> user;
+      bool added = false; ///< the first event of the commit that touches it grants the user a new license
+    };
+    struct book_rows {
+      subscription_id_t<Traits> subscription;
+      bool cleared = false;
+      std::vector<touched_user> users{};
+    };
+    std::vector<book_rows> books;
     for (const auto& e : events) {
       const auto sub = subscription_of(e);
       if (!sub) continue;
-      const auto* book = v.find_license_book(*sub);
-      const auto license_row = [&](const user_id_t<Traits>& user) -> result<void> {
-        const auto paths = book ? book->find(user) : std::nullopt;
-        if (!paths) {
-          BOOST_OUTCOME_TRY(db_.run(stmt::license_delete, {integer(column(t)), integer(column(*sub)), integer(column(user))}));
-          return BOOST_OUTCOME_V2_NAMESPACE::success();
-        }
-        groups.clear();
-        for (const auto& g : paths->groups) {
-          if (!groups.empty()) groups += ',';
-          groups += std::to_string(column(g));
-        }
-        BOOST_OUTCOME_TRY(db_.run(stmt::license_upsert,
-                                  {integer(column(t)), integer(column(*sub)), integer(column(user)),
-                                   integer(paths->direct ? 1 : 0), text(groups),
-                                   integer(static_cast<std::int64_t>(paths->assigned_at.time_since_epoch().count()))}));
-        return BOOST_OUTCOME_V2_NAMESPACE::success();
+      auto it = std::find_if(books.begin(), books.end(), [&](const book_rows& b) { return b.subscription == *sub; });
+      if (it == books.end()) it = books.insert(books.end(), book_rows{*sub});
+      const auto add = [&](const auto& users, bool added) {
+        for (const auto& user : users) it->users.push_back({user, added});
       };
       if (const auto* granted = std::get_if<basic_licenses_granted<Traits>>(&e.payload)) {
-        for (const auto& user : granted->new_holders) {
-          BOOST_OUTCOME_TRY(license_row(user));
-        }
-        for (const auto& user : granted->added_path) {
-          BOOST_OUTCOME_TRY(license_row(user));
-        }
+        add(granted->new_holders, true);
+        add(granted->added_path, false);
       } else if (const auto* released = std::get_if<basic_licenses_released<Traits>>(&e.payload)) {
-        for (const auto& user : released->released) {
-          BOOST_OUTCOME_TRY(license_row(user));
-        }
-        for (const auto& user : released->removed_path) {
-          BOOST_OUTCOME_TRY(license_row(user));
-        }
+        add(released->released, false);
+        add(released->removed_path, false);
       } else if (std::holds_alternative<basic_subscription_deactivated<Traits>>(e.payload)) {
-        BOOST_OUTCOME_TRY(db_.run(stmt::licenses_clear, {integer(column(t)), integer(column(*sub))}));
+        it->cleared = true;
       }
+    }
+    std::vector<license_row> rows;
+    for (auto& b : books) {
+      if (b.cleared) {
+        BOOST_OUTCOME_TRY(db_.send(stmt::licenses_clear, {integer(column(t)), integer(column(b.subscription))}));
+      }
+      if (b.users.empty()) continue;
+      // Each user once, as the first event that touched it saw it.
+      const auto by_user = [](const touched_user& x, const touched_user& y) { return x.user < y.user; };
+      std::stable_sort(b.users.begin(), b.users.end(), by_user);
+      b.users.erase(std::unique(b.users.begin(), b.users.end(),
+                                [](const touched_user& x, const touched_user& y) { return x.user == y.user; }),
+                    b.users.end());
+      const auto* book = v.find_license_book(b.subscription);
+      rows.clear();
+      rows.reserve(b.users.size());
+      for (const auto& [user, added] : b.users) {
+        license_row& row = rows.emplace_back();
+        row.user = column(user);
+        row.added = added && !b.cleared;
+        const auto paths = book ? book->find(user) : std::nullopt;
+        if (!paths) continue;
+        row.held = true;
+        row.direct = paths->direct;
+        for (const auto& g : paths->groups) {
+          if (!row.groups.empty()) row.groups += ',';
+          row.groups += std::to_string(column(g));
+        }
+        row.assigned_at = static_cast<std::int64_t>(paths->assigned_at.time_since_epoch().count());
+      }
+      BOOST_OUTCOME_TRY(db_.send_licenses(column(t), column(b.subscription), rows));
     }
     for (const auto& x : changed) {
       if (x.aggregate.kind != aggregate_kind::subscriptions) continue;
       const auto* s = v.find_subscription(subscription_id_t<Traits>{x.aggregate.id});
       if (s == nullptr) continue;
-      BOOST_OUTCOME_TRY(db_.run(stmt::subscription_upsert,
-                                {integer(column(t)), integer(column(s->id)), integer(column(s->app)), text(to_string(s->status)),
-                                 s->quantity ? integer(*s->quantity) : null(), integer(s->licenses_in_use),
-                                 integer(s->version)}));
+      BOOST_OUTCOME_TRY(db_.send(stmt::subscription_upsert,
+                                 {integer(column(t)), integer(column(s->id)), integer(column(s->app)), text(to_string(s->status)),
+                                  s->quantity ? integer(*s->quantity) : null(), integer(s->licenses_in_use),
+                                  integer(s->version)}));
     }
     return BOOST_OUTCOME_V2_NAMESPACE::success();
   }
