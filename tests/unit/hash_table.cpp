@@ -214,6 +214,104 @@ TEST_CASE("flat_set and dense_map: keys that share their low bits pile up displa
   }
 }
 
+namespace {
+
+/// The hash's group bits (above the low 6) that Fibonacci hashing sends to the last group of any
+/// table of up to 2^22 slots: their product with the multiplier starts with 16 one bits.
+std::uint64_t last_group_bits() {
+  for (std::uint64_t m = 0; m < (std::uint64_t{1} << 26); ++m)
+    if ((m * 0x9E3779B97F4A7C15ULL) >> 48 == 0xFFFF) return m;
+  return 0;
+}
+
+/// Half the keys (the even ones) have their home in the last group of the table, so that their
+/// runs pass the table's end and go on from its first slot; the others spread as usual.
+struct end_of_table_hash {
+  std::size_t operator()(std::uint64_t key) const noexcept {
+    static const std::uint64_t last = last_group_bits();
+    if (key % 2 == 0) return static_cast<std::size_t>((last << 6) | ((key >> 1) & 63));
+    return std::hash<std::uint64_t>{}(key * 0x9E3779B97F4A7C15ULL) & 0xFFFFFFFFULL;
+  }
+};
+
+/// Random inserts and erases of random 64-bit ids, checked against std::unordered_map after each
+/// step for the key it touched, and in full every `full_check_every` steps.
+template <class Hash>
+void churn_random_ids(std::uint64_t seed, std::size_t live_target, int steps, int full_check_every) {
+  isv::detail::dense_map<std::uint64_t, std::uint64_t, Hash> map;
+  std::unordered_map<std::uint64_t, std::uint64_t> model;
+  std::vector<std::uint64_t> held; // the model's keys, to erase one picked at random
+  rng random{seed};
+  for (int step = 0; step < steps; ++step) {
+    const bool erase = !held.empty() && random.next() % (2 * live_target) < held.size();
+    if (erase) {
+      const std::size_t at = random.next() % held.size();
+      const std::uint64_t key = held[at];
+      held[at] = held.back();
+      held.pop_back();
+      const auto removed = map.erase(key);
+      REQUIRE(removed.has_value());
+      REQUIRE(*removed == model.at(key));
+      model.erase(key);
+      REQUIRE(map.find(key) == nullptr);
+      REQUIRE_FALSE(map.erase(key).has_value());
+    } else {
+      const std::uint64_t key = random.next();
+      const std::uint64_t value = random.next();
+      const auto [found, added] = map.try_emplace(key, value);
+      REQUIRE(added == model.try_emplace(key, value).second);
+      if (added) held.push_back(key);
+      REQUIRE(*found == model.at(key));
+    }
+    REQUIRE(map.size() == model.size());
+    if (step % full_check_every == 0) check_same_entries(map, model);
+  }
+  check_same_entries(map, model);
+  // Erasing everything left, in random order, empties the map and leaves it usable.
+  while (!held.empty()) {
+    const std::size_t at = random.next() % held.size();
+    REQUIRE(map.erase(held[at]) == model.at(held[at]));
+    held[at] = held.back();
+    held.pop_back();
+  }
+  CHECK(map.empty());
+  CHECK(map.begin() == map.end());
+  CHECK(map.try_emplace(7, 8).second);
+  CHECK(*map.find(7) == 8);
+}
+
+} // namespace
+
+TEST_CASE("dense_map: erasing random 64-bit ids agrees with std::unordered_map, the last entry moving into each hole") {
+  churn_random_ids<std::hash<std::uint64_t>>(21, 2000, 40000, 997);
+  churn_random_ids<std::hash<std::uint64_t>>(22, 20000, 120000, 20011); // grows to a few groups' worth of runs
+}
+
+TEST_CASE("dense_map: erasing in the middle of long runs and of runs that pass the table's end keeps every key reachable") {
+  REQUIRE(last_group_bits() != 0);
+  churn_random_ids<end_of_table_hash>(23, 300, 20000, 101);
+  // Keys crowding the last group: each erase opens a hole inside a run that wraps to slot 0.
+  isv::detail::dense_map<std::uint64_t, std::uint64_t, end_of_table_hash> map;
+  std::unordered_map<std::uint64_t, std::uint64_t> model;
+  for (std::uint64_t key = 0; key < 400; key += 2) {
+    REQUIRE(map.try_emplace(key, key * 3).second);
+    model.emplace(key, key * 3);
+  }
+  rng random{24};
+  for (int step = 0; step < 2000; ++step) {
+    const std::uint64_t key = 2 * (random.next() % 200);
+    const auto it = model.find(key);
+    if (it == model.end()) {
+      REQUIRE(map.try_emplace(key, key * 3).second);
+      model.emplace(key, key * 3);
+    } else {
+      REQUIRE(map.erase(key) == it->second);
+      model.erase(it);
+    }
+    check_same_entries(map, model);
+  }
+}
+
 TEST_CASE("flat_set and dense_map: a copy holds the same entries and changes on its own") {
   isv::detail::flat_set<std::string> set;
   isv::detail::dense_map<std::string, int> map;
