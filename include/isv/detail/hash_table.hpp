@@ -259,6 +259,37 @@ private:
   std::size_t size_ = 0;
 };
 
+/// Puts slots known to be absent into a table (a rebuild), fetching each one's home a few slots
+/// before placing it: with random ids every placement in a table of a million is a cache miss,
+/// and this keeps several under way at once instead of paying them one after another. The order
+/// of placement does not matter: each slot goes to the first free place of its probe sequence.
+template <class Slot>
+class prefetched_placer {
+public:
+  explicit prefetched_placer(probe_table<Slot>& table) noexcept : table_(&table) {}
+  void add(hash32 h, Slot value) {
+    table_->prefetch(h);
+    auto& waiting = pending_[count_ % ahead];
+    if (count_ >= ahead) table_->place(waiting.first, std::move(waiting.second));
+    waiting = {h, std::move(value)};
+    ++count_;
+  }
+  /// Places the slots still waiting.
+  void finish() {
+    for (std::size_t k = count_ > ahead ? count_ - ahead : 0; k < count_; ++k) {
+      auto& waiting = pending_[k % ahead];
+      table_->place(waiting.first, std::move(waiting.second));
+    }
+    count_ = 0;
+  }
+
+private:
+  static constexpr std::size_t ahead = 8;
+  probe_table<Slot>* table_;
+  std::array<std::pair<hash32, Slot>, ahead> pending_{};
+  std::size_t count_ = 0;
+};
+
 /// Starts loading what lookups of the first few of `keys` will read, so that those misses overlap
 /// with other work (a larger batch prefetches as it goes, in for_each_prefetched).
 template <class Table, class Keys>
@@ -353,11 +384,13 @@ private:
   // Allocates first: if that throws, the set is as it was.
   void rebuild(std::size_t capacity) {
     table_type fresh(capacity);
+    prefetched_placer placer{fresh};
     for (std::size_t i = 0; i < table_.capacity(); ++i) {
       if (!table_.is_full(i)) continue;
       const hash32 h = hash(table_.slot(i)); // before the key moves
-      fresh.place(h, std::move(table_.slot(i)));
+      placer.add(h, std::move(table_.slot(i)));
     }
+    placer.finish();
     table_ = std::move(fresh);
   }
 
@@ -582,7 +615,9 @@ private:
   // Allocates first: if that throws, the map is as it was.
   void rebuild(std::size_t capacity) {
     index_type fresh(capacity);
-    entries_.for_each_indexed([&](std::size_t i, const entry& e) { fresh.place(hash(e.key), static_cast<slot>(i)); });
+    prefetched_placer placer{fresh};
+    entries_.for_each_indexed([&](std::size_t i, const entry& e) { placer.add(hash(e.key), static_cast<slot>(i)); });
+    placer.finish();
     index_ = std::move(fresh);
   }
 
