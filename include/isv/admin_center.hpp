@@ -98,12 +98,18 @@ public:
     static_assert(is_alternative_of<value, stored_value_t<T>>, "an idempotency record must be able to hold the value");
     if (platform_command<Command> && acting)
       return fail(errc::invalid_argument, std::string(Command::operation_name) + " is done by the platform: no admin acts, so name none.");
-    return run<value>(in_tenant, acting, cmd, now, idempotency_key, [&](const view_type& v, const basic_actor<T>& admin) {
+    // Only the handler depends on the command type: the loop around it (read, idempotency, commit,
+    // retry) is compiled once per result value, not once per command.
+    const decider<value> decide_once = [](basic_admin_center& self, const void* erased, const view_type& v,
+                                          const admin_type& admin, const time_point& at) -> result<plan<value>> {
+      const Command& c = *static_cast<const Command*>(erased);
       // Each handler takes what its operation reads: no admin for the platform's, no time for a view.
-      if constexpr (platform_command<Command>) return decide(v, cmd, now);
-      else if constexpr (requires { decide(v, admin, cmd); }) return decide(v, admin, cmd);
-      else return decide(v, admin, cmd, now);
-    });
+      if constexpr (platform_command<Command>) return self.decide(v, c, at);
+      else if constexpr (requires { self.decide(v, admin, c); }) return self.decide(v, admin, c);
+      else return self.decide(v, admin, c, at);
+    };
+    const std::uint64_t fingerprint = idempotency_key.empty() ? 0 : detail::fingerprint(acting, cmd);
+    return run<value>(in_tenant, acting, Command::operation_name, fingerprint, now, idempotency_key, &cmd, decide_once);
   }
 
   /// Runs any command: dispatches on the alternative `cmd` holds, exactly as execute() on that
@@ -361,11 +367,18 @@ private:
     Value value{};
   };
 
-  template <class Value, class Command, class Decide>
-  result<receipt<Value>> run(const tenant_id& in_tenant, const std::optional<user_id>& acting, const Command& cmd,
-                             const time_point& now, std::string_view key, Decide&& decide_once) {
-    constexpr std::string_view operation = Command::operation_name;
-    const std::uint64_t fingerprint = key.empty() ? 0 : detail::fingerprint(acting, cmd);
+  using admin_type = basic_actor<T>;
+
+  /// One attempt of a command: its handler, called with the command it was given (type-erased, so
+  /// that run() below is one function per result value).
+  template <class Value>
+  using decider = result<plan<Value>> (*)(basic_admin_center&, const void*, const view_type&, const admin_type&,
+                                          const time_point&);
+
+  template <class Value>
+  result<receipt<Value>> run(const tenant_id& in_tenant, const std::optional<user_id>& acting, std::string_view operation,
+                             std::uint64_t fingerprint, const time_point& now, std::string_view key, const void* cmd,
+                             decider<Value> decide_once) {
     std::optional<error> conflict;
     for (int attempt = 0; attempt <= std::max(options_.max_retries, 0); ++attempt) {
       basic_commit<T> c{in_tenant, {}, {}, {}, now};
@@ -376,7 +389,7 @@ private:
           if (const auto* seen = v.find_idempotency(key)) return replay<Value>(*seen, operation, fingerprint, key);
         }
         const basic_actor<T> admin = acting ? v.tenant().actor(*acting) : basic_actor<T>{in_tenant, {}, {}};
-        BOOST_OUTCOME_TRY(auto decided, decide_once(v, admin));
+        BOOST_OUTCOME_TRY(auto decided, decide_once(*this, cmd, v, admin, now));
         c.expected = std::move(decided.reads);
         for (const auto& e : decided.events) {
           const auto target = aggregate_of(e);
@@ -415,8 +428,6 @@ private:
   }
 
   // ---- One handler per command: what one attempt decides from a consistent view ------------------
-
-  using admin_type = basic_actor<T>;
 
   result<plan<std::monostate>> decide(const view_type& v, const admin_type& admin, const basic_purchase_command<T>& cmd,
                                       const time_point& now) {
