@@ -56,6 +56,13 @@ constexpr std::uint64_t mix64(std::uint64_t z) {
   return z ^ (z >> 31);
 }
 
+/// splitmix64 as a sequence: the same picks every run.
+struct rng {
+  std::uint64_t state;
+  std::uint64_t next() { return mix64(state += 0x9E3779B97F4A7C15ULL); }
+  std::size_t below(std::size_t n) { return static_cast<std::size_t>(next() % n); }
+};
+
 /// A benchmark that cannot set itself up must not report a figure.
 template <class R>
 decltype(auto) ok(R&& r, const char* what) {

@@ -45,49 +45,39 @@ namespace {
 using bench::ids;
 using cpu_clock = bench::thread_clock;
 
-double seconds(cpu_clock::duration d) { return std::chrono::duration<double>(d).count(); }
+using bench::rng;
 
-template <class T>
-void keep(const T& value) {
-  asm volatile("" : : "g"(&value) : "memory");
-}
+/// A timed region on `Clock`, from construction to stop(); under callgrind the only code counted.
+template <class Clock>
+class timed_region {
+public:
+  timed_region() : start_(Clock::now()) { ISV_BENCH_TOGGLE(); }
+  /// The nanoseconds since construction.
+  double stop() {
+    ISV_BENCH_TOGGLE();
+    return std::chrono::duration<double, std::nano>(Clock::now() - start_).count();
+  }
 
-/// splitmix64 as a sequence: the same picks every run.
-struct rng {
-  std::uint64_t state;
-  std::uint64_t next() { return bench::mix64(state += 0x9E3779B97F4A7C15ULL); }
-  std::size_t below(std::size_t n) { return static_cast<std::size_t>(next() % n); }
+private:
+  typename Clock::time_point start_;
 };
 
 constexpr std::uint64_t million = 1'000'000;
 
 // ---- Baselines: what a user would write instead -------------------------------------------------
 
-/// Inserting a million ids into a reserved std::unordered_set (the reserve not timed), ns per id.
-double unordered_set_insert(ids kind) {
-  std::unordered_set<std::uint64_t> set;
-  set.reserve(million);
-  const auto start = cpu_clock::now();
-  ISV_BENCH_TOGGLE();
-  for (std::uint64_t i = 0; i < million; ++i) set.insert(bench::user(i, kind).value());
-  ISV_BENCH_TOGGLE();
-  const auto stop = cpu_clock::now();
-  bench::check(set.size() == million, "every id was inserted");
-  return seconds(stop - start) * 1e9 / static_cast<double>(million);
-}
-
-/// The same into a reserved boost::unordered_flat_set, the open-addressing set of the Boost the
+/// Inserting a million ids into a reserved `Set` (the reserve not timed), ns per id: a
+/// std::unordered_set, or a boost::unordered_flat_set, the open-addressing set of the Boost the
 /// library already requires.
-double flat_set_insert(ids kind) {
-  boost::unordered_flat_set<std::uint64_t> set;
+template <class Set>
+double reserved_set_insert(ids kind) {
+  Set set;
   set.reserve(million);
-  const auto start = cpu_clock::now();
-  ISV_BENCH_TOGGLE();
+  timed_region<cpu_clock> timer;
   for (std::uint64_t i = 0; i < million; ++i) set.insert(bench::user(i, kind).value());
-  ISV_BENCH_TOGGLE();
-  const auto stop = cpu_clock::now();
+  const double ns = timer.stop();
   bench::check(set.size() == million, "every id was inserted");
-  return seconds(stop - start) * 1e9 / static_cast<double>(million);
+  return ns / static_cast<double>(million);
 }
 
 // ---- bulk_assign: a million users in batches of 1,000 through the in-memory service -------------
@@ -101,18 +91,16 @@ double bulk_assign(ids kind) {
   std::vector<isv::assign_command> batches;
   for (std::uint64_t first = 0; first < million; first += 1000)
     batches.push_back({.subscription = bench::subscription_id, .users = bench::users(first, 1000, kind)});
-  const auto start = cpu_clock::now();
-  ISV_BENCH_TOGGLE();
+  timed_region<cpu_clock> timer;
   for (const auto& cmd : batches) {
     auto done = center.assign(bench::tenant_id, bench::admin_id, cmd, bench::now);
     if (!done) bench::ok(done, "assign");
   }
-  ISV_BENCH_TOGGLE();
-  const auto stop = cpu_clock::now();
+  const double ns = timer.stop();
   auto v = bench::ok(repo->read(bench::tenant_id), "read");
   bench::check(v.find_subscription(bench::subscription_id)->licenses_in_use == static_cast<isv::count_t>(million),
                "every user holds a license");
-  return seconds(stop - start) * 1e9 / static_cast<double>(million);
+  return ns / static_cast<double>(million);
 }
 
 // ---- group_reprocess: a group of 100,000 on 90,000 seats, raised by 20,000, reprocessed ----------
@@ -128,22 +116,20 @@ double group_reprocess(ids kind) {
   bench::ok(center.add_members(bench::tenant_id, bench::admin_id,
                                {.group = bench::group_id, .users = bench::users(0, members, kind)}, bench::now),
             "members");
-  const auto start = cpu_clock::now();
-  ISV_BENCH_TOGGLE();
+  timed_region<cpu_clock> timer;
   auto assigned = center.assign(bench::tenant_id, bench::admin_id,
                                 {.subscription = bench::subscription_id, .groups = {bench::group_id}}, bench::now);
   auto raised = center.change_quantity(
       bench::tenant_id, bench::admin_id,
       {.subscription = bench::subscription_id, .quantity = seats + static_cast<isv::count_t>(members / 5)}, bench::now);
   auto reprocessed = center.reprocess(bench::tenant_id, bench::admin_id, {.subscription = bench::subscription_id}, bench::now);
-  ISV_BENCH_TOGGLE();
-  const auto stop = cpu_clock::now();
+  const double ns = timer.stop();
   bench::check(bench::ok(std::move(assigned), "assign").value.violations.size() == members - static_cast<std::uint64_t>(seats),
                "the members beyond the seats are in violation");
   bench::ok(std::move(raised), "raise");
   bench::check(bench::ok(std::move(reprocessed), "reprocess").value.licenses_added == static_cast<isv::count_t>(members) - seats,
                "reprocessing served every member left out");
-  return seconds(stop - start) * 1e9 / static_cast<double>(members);
+  return ns / static_cast<double>(members);
 }
 
 // ---- replay: rebuilding a subscription from a million events -------------------------------------
@@ -183,15 +169,13 @@ std::vector<isv::event> make_log(std::uint64_t count, ids kind) {
 /// The log is built first, not timed; what is timed is replay_subscription over it.
 double replay(ids kind) {
   const std::vector<isv::event> log = make_log(million, kind);
-  const auto start = cpu_clock::now();
-  ISV_BENCH_TOGGLE();
+  timed_region<cpu_clock> timer;
   auto rebuilt = isv::replay_subscription<isv::default_traits>(bench::subscription_id, log);
-  ISV_BENCH_TOGGLE();
-  const auto stop = cpu_clock::now();
+  const double ns = timer.stop();
   const auto& [sub, book] = bench::ok(rebuilt, "replay");
   bench::check(sub.licenses_in_use == book.size() && sub.version == static_cast<isv::count_t>(million),
                "the replay applied every event");
-  return seconds(stop - start) * 1e9 / static_cast<double>(million);
+  return ns / static_cast<double>(million);
 }
 
 // ---- Latency of one assign and one unassign, at 1,000 and at 1,000,000 held ----------------------
@@ -226,12 +210,10 @@ template <class Assign, class Unassign>
 void grow_and_shrink(std::uint64_t n, ids kind, samples& into, Assign&& assign_one, Unassign&& unassign_one) {
   for (std::uint64_t i = 0; i < n; ++i) {
     const isv::user_id who = bench::user(i, kind);
-    const auto start = wall_clock::now();
-    ISV_BENCH_TOGGLE();
+    timed_region<wall_clock> timer;
     assign_one(who);
-    ISV_BENCH_TOGGLE();
-    const auto stop = wall_clock::now();
-    if (i >= n / 2) into.assign.push_back(std::chrono::duration<double, std::nano>(stop - start).count());
+    const double ns = timer.stop();
+    if (i >= n / 2) into.assign.push_back(ns);
   }
   std::vector<std::uint64_t> order(n);
   for (std::uint64_t i = 0; i < n; ++i) order[i] = i;
@@ -239,12 +221,9 @@ void grow_and_shrink(std::uint64_t n, ids kind, samples& into, Assign&& assign_o
   for (std::uint64_t i = n; i > 1; --i) std::swap(order[i - 1], order[random.below(i)]);
   for (std::uint64_t k = 0; k < n - n / 2; ++k) {
     const isv::user_id who = bench::user(order[k], kind);
-    const auto start = wall_clock::now();
-    ISV_BENCH_TOGGLE();
+    timed_region<wall_clock> timer;
     unassign_one(who);
-    ISV_BENCH_TOGGLE();
-    const auto stop = wall_clock::now();
-    into.unassign.push_back(std::chrono::duration<double, std::nano>(stop - start).count());
+    into.unassign.push_back(timer.stop());
   }
 }
 
@@ -316,8 +295,8 @@ struct measurement {
 
 const std::vector<measurement>& measurements() {
   static const std::vector<measurement> all{
-      {"unordered_set", [](ids k) { return std::vector{unordered_set_insert(k)}; }},
-      {"flat_set", [](ids k) { return std::vector{flat_set_insert(k)}; }},
+      {"unordered_set", [](ids k) { return std::vector{reserved_set_insert<std::unordered_set<std::uint64_t>>(k)}; }},
+      {"flat_set", [](ids k) { return std::vector{reserved_set_insert<boost::unordered_flat_set<std::uint64_t>>(k)}; }},
       {"bulk_assign", [](ids k) { return std::vector{bulk_assign(k)}; }},
       {"group_reprocess", [](ids k) { return std::vector{group_reprocess(k)}; }},
       {"replay", [](ids k) { return std::vector{replay(k)}; }},

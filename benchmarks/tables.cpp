@@ -35,15 +35,8 @@ using user_id = isv::license_book::user_id;
 using library_table = isv::detail::dense_map<user_id, record>; // the instantiation in basic_license_book
 using boost_table = boost::unordered_flat_map<std::uint64_t, record>;
 
-std::uint64_t splitmix64(std::uint64_t& state) {
-  std::uint64_t z = (state += 0x9E3779B97F4A7C15ULL);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-  return z ^ (z >> 31);
-}
-
-void shuffle(std::vector<std::uint64_t>& v, std::uint64_t& state) {
-  for (std::size_t i = v.size(); i > 1; --i) std::swap(v[i - 1], v[splitmix64(state) % i]);
+void shuffle(std::vector<std::uint64_t>& v, bench::rng& random) {
+  for (std::size_t i = v.size(); i > 1; --i) std::swap(v[i - 1], v[random.below(i)]);
 }
 
 struct timings {
@@ -112,7 +105,7 @@ struct workload {
   std::vector<std::uint64_t> ids, find_order, erase_order;
 };
 
-workload make_workload(const char* name, std::vector<std::uint64_t> ids, std::uint64_t& state) {
+workload make_workload(const char* name, std::vector<std::uint64_t> ids, bench::rng& state) {
   workload w{name, std::move(ids), {}, {}};
   w.find_order = w.ids;
   shuffle(w.find_order, state);
@@ -146,9 +139,9 @@ int main(int argc, char** argv) {
   }
   bench::check(n > 0 && reps > 0, "--n and --reps are positive");
 
-  std::uint64_t state = 0x5EED'1D5'2026ULL; // fixed: every run measures the same ids and orders
+  bench::rng state{0x5EED'1D5'2026ULL}; // fixed: every run measures the same ids and orders
   std::vector<std::uint64_t> random_ids(n);
-  for (auto& id : random_ids) id = splitmix64(state);
+  for (auto& id : random_ids) id = state.next();
   std::sort(random_ids.begin(), random_ids.end());
   bench::check(std::adjacent_find(random_ids.begin(), random_ids.end()) == random_ids.end(), "distinct random ids");
   shuffle(random_ids, state);
