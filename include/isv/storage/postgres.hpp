@@ -145,7 +145,7 @@ public:
       BOOST_OUTCOME_TRY(prepare(name_of(static_cast<stmt>(i)), statements[i]));
     }
     BOOST_OUTCOME_TRY(prepare(licenses_insert_name, licenses_insert));
-    BOOST_OUTCOME_TRY(prepare(licenses_upsert_name, licenses_upsert));
+    BOOST_OUTCOME_TRY(prepare(licenses_upsert_name, std::string(licenses_insert) + std::string(licenses_upsert_conflict)));
     BOOST_OUTCOME_TRY(prepare(licenses_delete_name, licenses_delete));
     return out;
   }
@@ -306,10 +306,8 @@ private:
       " SELECT $1::BIGINT, $2::BIGINT, r.u, r.d, r.g, r.a FROM unnest($3::BIGINT[], $4::SMALLINT[], $5::TEXT[], $6::BIGINT[])"
       " AS r (u, d, g, a)";
   static constexpr const char* licenses_upsert_name = "isv_licenses_upsert";
-  static constexpr std::string_view licenses_upsert =
-      "INSERT INTO licenses (tenant, subscription, user_id, direct, group_ids, assigned_at)"
-      " SELECT $1::BIGINT, $2::BIGINT, r.u, r.d, r.g, r.a FROM unnest($3::BIGINT[], $4::SMALLINT[], $5::TEXT[], $6::BIGINT[])"
-      " AS r (u, d, g, a)"
+  /// The insert above, updating the paths of licenses the table holds already.
+  static constexpr std::string_view licenses_upsert_conflict =
       " ON CONFLICT (tenant, subscription, user_id) DO UPDATE SET direct = excluded.direct, group_ids = excluded.group_ids";
   static constexpr const char* licenses_delete_name = "isv_licenses_delete";
   static constexpr std::string_view licenses_delete =
@@ -404,7 +402,6 @@ private:
       else PQclear(r);
       while (PGresult* more = PQgetResult(conn_)) PQclear(more); // the end of this statement's results
     }
-    checks_.clear();
     leave_pipeline(synced);
     if (failed) return *failed;
     return BOOST_OUTCOME_V2_NAMESPACE::success();

@@ -111,11 +111,13 @@ enum class stmt : unsigned {
 };
 inline constexpr std::size_t statement_count = 21;
 
+// The head read, plain and (PostgreSQL) locking the tenant's row: one text, so the two cannot drift.
+#define ISV_DETAIL_SQL_HEAD                                                                                           \
+  "SELECT revision, event_count, (SELECT coalesce(max(seq), 0) FROM apps),"                                           \
+  " (SELECT cutoff FROM idempotency_cutoff WHERE id = 1) FROM tenants WHERE id = $1"
 inline constexpr std::array<std::string_view, statement_count> statements{
-    "SELECT revision, event_count, (SELECT coalesce(max(seq), 0) FROM apps),"
-    " (SELECT cutoff FROM idempotency_cutoff WHERE id = 1) FROM tenants WHERE id = $1",
-    "SELECT revision, event_count, (SELECT coalesce(max(seq), 0) FROM apps),"
-    " (SELECT cutoff FROM idempotency_cutoff WHERE id = 1) FROM tenants WHERE id = $1 FOR UPDATE OF tenants",
+    ISV_DETAIL_SQL_HEAD,
+    ISV_DETAIL_SQL_HEAD " FOR UPDATE OF tenants",
     "SELECT initial FROM tenants WHERE id = $1",
     "SELECT seq, body FROM events WHERE tenant = $1 AND seq > $2 AND seq <= $3 ORDER BY seq",
     "SELECT body, recorded_at FROM idempotency WHERE tenant = $1 AND revision > $2 AND revision <= $3"
@@ -145,6 +147,7 @@ inline constexpr std::array<std::string_view, statement_count> statements{
     "SELECT id, initial FROM tenants ORDER BY id",
     "UPDATE tenants SET initial = $1 WHERE id = $2",
 };
+#undef ISV_DETAIL_SQL_HEAD
 
 /// One statement parameter: an integer, a text, bytes or NULL. Texts and bytes are borrowed.
 struct param {
