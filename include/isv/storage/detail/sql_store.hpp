@@ -429,10 +429,9 @@ private:
     return *found;
   }
 
+  /// A new aggregate's version row, sent with the transaction's other writes.
   result<void> insert_version(const tenant_id& t, const basic_aggregate_ref<Traits>& a, count_t version) {
-    BOOST_OUTCOME_TRY(db_.run(stmt::version_insert,
-                              {integer(column(t)), text(to_string(a.kind)), integer(column(a.id)), integer(version)}));
-    return BOOST_OUTCOME_V2_NAMESPACE::success();
+    return db_.send(stmt::version_insert, {integer(column(t)), text(to_string(a.kind)), integer(column(a.id)), integer(version)});
   }
 
   [[nodiscard]] static error missing_event(const tenant_id& t, count_t position) {
@@ -603,8 +602,7 @@ private:
       for (const auto& x : changed) {
         const count_t after = current_version(v, x.aggregate);
         if (x.created) {
-          BOOST_OUTCOME_TRY(db_.send(stmt::version_insert, {integer(column(t)), text(to_string(x.aggregate.kind)),
-                                                            integer(column(x.aggregate.id)), integer(after)}));
+          BOOST_OUTCOME_TRY(insert_version(t, x.aggregate, after));
           continue;
         }
         BOOST_OUTCOME_TRY(db_.send(stmt::version_update,
