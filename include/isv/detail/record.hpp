@@ -29,3 +29,12 @@
   static constexpr std::optional<operation> authorization = guard;                                                \
   using result_value = result;                                                                                    \
   ISV_RECORD(type, fields)
+
+/// Fields added to a record after release 0.1.0 come last, in its declaration and in its description,
+/// and the record names the first of them inside its definition: `ISV_ADDED_AFTER_0_1(plan)`. Data of
+/// release 0.1.0 lacks them: a stored record of format 1 and JSON without them read as the values a
+/// default-constructed record holds. A value whose added fields all hold those defaults is written as
+/// release 0.1.0 wrote it (JSON without them, stored format 1, the same idempotency fingerprint), so
+/// that data and keys of 0.1.0 keep meaning what they meant.
+#define ISV_ADDED_AFTER_0_1(first_added_field)                                                                   \
+  static constexpr std::string_view first_field_added_after_0_1 = #first_added_field;
