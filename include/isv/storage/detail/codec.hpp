@@ -10,6 +10,8 @@
 #include "isv/repository.hpp"
 #include "isv/tenant.hpp"
 
+#include <boost/mp11/algorithm.hpp>
+
 #include <chrono>
 #include <concepts>
 #include <cstddef>
@@ -24,7 +26,7 @@
 #include <variant>
 #include <vector>
 
-// The format ("isv binary 1"). Every blob starts with one byte, the format number (1), then one
+// The format ("isv binary"). Every blob starts with one byte, the format number (1 or 2), then one
 // value, written field by field in the order the structs declare them:
 // - unsigned integers and enums: LEB128 (7 bits a byte, low group first, high bit = more follows);
 // - signed integers (counts, versions, money, seconds since the epoch): zigzag, then LEB128;
@@ -34,12 +36,22 @@
 // - variant (an event's payload, an idempotency record's value): the alternative's index, then its value;
 // - a record (entity, event, report): its fields in the order its BOOST_DESCRIBE_CLASS lists them,
 //   which is their declaration order.
+// Format 1 is release 0.1.0's: it has no field added after 0.1.0 (ISV_ADDED_AFTER_0_1, which puts
+// them last in a record), so reading one leaves those fields as a default-constructed record holds
+// them. Format 2 has every field of every record. A value is written in format 1 whenever all its
+// added fields, at any depth, hold those defaults, so that it has the bytes 0.1.0 gave it; in
+// format 2 otherwise. The format is the whole blob's, never one record's: the fields are
+// positional, and a record that may or may not carry its added fields would make two values share
+// their bytes.
 // Time points are whole seconds of the traits' clock. There is no padding, no field name and no
-// hash-map iteration anywhere, so equal values always give equal bytes. A blob that ends early,
-// has bytes left over or holds an enum or index out of range is refused with errc::corrupt_data.
+// hash-map iteration anywhere, so equal values always give equal bytes. A blob of another format,
+// that ends early, has bytes left over or holds an enum or index out of range is refused with
+// errc::corrupt_data.
 namespace isv::detail::sql {
 
-inline constexpr unsigned char format_version = 1;
+/// The formats: release 0.1.0's, without the fields added since, and the one with every field.
+inline constexpr unsigned char format_of_0_1 = 1;
+inline constexpr unsigned char format_with_added_fields = 2;
 
 /// The traits a SQL backend can store: integer ids (kept in BIGINT columns), a string type that
 /// holds bytes, and whole-second-or-finer integer time points.
@@ -53,16 +65,13 @@ concept sql_storable_traits =
       { s.size() } -> std::convertible_to<std::size_t>;
     };
 
-template <class> constexpr bool is_optional = false;
-template <class V> constexpr bool is_optional<std::optional<V>> = true;
-template <class> constexpr bool is_indirect = false;
-template <class V> constexpr bool is_indirect<indirect<V>> = true;
+template <class V> constexpr bool is_optional = is_std_optional<V>;
+template <class V> constexpr bool is_indirect = is_indirect_value<V>;
 template <class> constexpr bool is_vector = false;
 template <class V, class A> constexpr bool is_vector<std::vector<V, A>> = true;
 template <class> constexpr bool is_set = false;
 template <class V, class C, class A> constexpr bool is_set<std::set<V, C, A>> = true;
-template <class> constexpr bool is_variant = false;
-template <class... V> constexpr bool is_variant<std::variant<V...>> = true;
+template <class V> constexpr bool is_variant = is_std_variant<V>;
 template <class> constexpr bool is_id = false;
 template <class Tag, class Rep> constexpr bool is_id<basic_id<Tag, Rep>> = true;
 template <class> constexpr bool is_money = false;
@@ -76,10 +85,10 @@ concept byte_string = requires(const V& s) {
   { s.size() } -> std::convertible_to<std::size_t>;
 } && std::constructible_from<V, const char*, std::size_t>;
 
-/// Appends values to a blob.
+/// Appends values to a blob of the given format.
 class writer {
 public:
-  writer() { out_.push_back(static_cast<char>(format_version)); }
+  explicit writer(unsigned char format) : format_(format) { out_.push_back(static_cast<char>(format)); }
 
   void unsigned_int(std::uint64_t v) {
     while (v >= 0x80) {
@@ -129,13 +138,16 @@ public:
     } else if constexpr (byte_string<V>) {
       bytes(v.data(), static_cast<std::size_t>(v.size()));
     } else {
-      for_each_field(v, [&](std::string_view, const auto& member) { value(member); });
+      for_each_field_noting_added(v, [&](std::string_view, const auto& member, auto added) {
+        if (!added || format_ == format_with_added_fields) value(member);
+      });
     }
   }
 
   [[nodiscard]] std::string take() && { return std::move(out_); }
 
 private:
+  unsigned char format_;
   std::string out_;
 };
 
@@ -143,10 +155,12 @@ private:
 class reader {
 public:
   explicit reader(std::string_view in) : in_(in) {
-    if (in_.empty() || static_cast<unsigned char>(in_[0]) != format_version)
-      broken("it is not in the stored-event format 1 (written by a newer or another program?)");
+    const unsigned char format = in_.empty() ? 0 : static_cast<unsigned char>(in_[0]);
+    if (format != format_of_0_1 && format != format_with_added_fields)
+      broken("it is in none of the stored formats 1 and 2 (written by a newer or another program?)");
     else
-      pos_ = 1;
+      format_ = format;
+    pos_ = 1;
   }
 
   std::uint64_t unsigned_int() {
@@ -243,7 +257,18 @@ public:
       const auto b = raw(n);
       v = V(b.data(), b.size());
     } else {
-      for_each_field(v, [&](std::string_view, auto& member) { value(member); });
+      using record = std::remove_cvref_t<V>;
+      static_assert(every_field_described<record>, "a field of this record is missing from its BOOST_DESCRIBE_CLASS list");
+      boost::mp11::mp_for_each<described_fields<record>>([&](auto d) {
+        using D = decltype(d);
+        if constexpr (is_added_field<record, D>) {
+          // Format 1 (release 0.1.0) has no added field: it holds what a new record holds.
+          if (format_ == format_of_0_1) v.*D::pointer = default_record<record>().*D::pointer;
+          else value(v.*D::pointer);
+        } else {
+          value(v.*D::pointer);
+        }
+      });
     }
   }
 
@@ -271,14 +296,16 @@ private:
   }
 
   std::string_view in_;
+  unsigned char format_ = format_of_0_1;
   std::size_t pos_ = 0;
   bool ok_ = true;
   std::string problem_{};
 };
 
+/// The blob of v: format 1 (release 0.1.0's bytes) when all its added fields hold their defaults.
 template <class V>
 [[nodiscard]] std::string encode(const V& v) {
-  writer w;
+  writer w(added_fields_hold_defaults(v) ? format_of_0_1 : format_with_added_fields);
   w.value(v);
   return std::move(w).take();
 }
