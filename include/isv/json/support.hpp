@@ -514,16 +514,30 @@ template <class Owner, class Rules>
 struct object_codec {
   static constexpr std::string_view noun = Rules::template noun<Owner>;
 
+  /// A field added after release 0.1.0 (ISV_ADDED_AFTER_0_1) that holds the value of a new
+  /// record is left out, so that a value 0.1.0 could hold has the JSON 0.1.0 gave it.
   static void write(const Owner& v, document& out) {
     out = document::object();
-    each_field([&]<class D, class Field>(D, Field) { write_member<typename Field::codec>(v.*D::pointer, out[std::string(D::name)]); });
+    each_field([&]<class D, class Field>(D, Field) {
+      if constexpr (::isv::detail::is_added_field<Owner, D>)
+        if (v.*D::pointer == ::isv::detail::default_record<Owner>().*D::pointer) return;
+      write_member<typename Field::codec>(v.*D::pointer, out[std::string(D::name)]);
+    });
   }
   static bool read(const document& in, Owner& out, reader& r) { return read_tagged(in, out, r, {}); }
+  /// Every field is read as its rules say, but an added field may be absent, as in JSON of
+  /// release 0.1.0: it then holds what a new record holds.
   static bool read_tagged(const document& in, Owner& out, reader& r, std::string_view tag) {
     if (!known_keys_only(in, r, noun, names, tag)) return false;
     bool ok = true;
     each_field([&]<class D, class Field>(D, Field) {
-      ok = ok && read_member<typename Field::codec, Field::when_empty>(in, out.*D::pointer, r, noun, D::name);
+      if (!ok) return;
+      if constexpr (::isv::detail::is_added_field<Owner, D>)
+        if (in.find(D::name) == in.end()) {
+          out.*D::pointer = ::isv::detail::default_record<Owner>().*D::pointer;
+          return;
+        }
+      ok = read_member<typename Field::codec, Field::when_empty>(in, out.*D::pointer, r, noun, D::name);
     });
     if constexpr (requires { Rules::check(out, r); }) return ok && Rules::check(out, r);
     else return ok;
