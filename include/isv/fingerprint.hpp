@@ -16,10 +16,21 @@
 // strings and lists with their length first, optionals with a presence byte, and a record's fields
 // in declaration order, as its description lists them (detail/fields.hpp). Never std::hash (it
 // differs between standard libraries and runs).
+//
+// Fields added to a record after release 0.1.0 (ISV_ADDED_AFTER_0_1) must not change the
+// fingerprint of a command 0.1.0 could send, or a retry after an upgrade would be refused as a
+// different request: a command whose added fields all hold a new record's values is fingerprinted
+// as 0.1.0 did it ("isv-fingerprint-1", without them). Any other is fingerprinted with every field
+// of every record under "isv-fingerprint-2". The choice is the whole command's, as in the stored
+// format: leaving out one record's defaulted field while writing another's would let two commands
+// inside a list give the same bytes (D-IDEM-1).
 namespace isv::detail {
 
 class fingerprint_builder {
 public:
+  /// with_added_fields: whether the fields added after release 0.1.0 are written.
+  explicit fingerprint_builder(bool with_added_fields = false) noexcept : with_added_fields_(with_added_fields) {}
+
   static constexpr std::uint64_t offset_basis = 14695981039346656037ULL;
   static constexpr std::uint64_t prime = 1099511628211ULL;
 
@@ -67,13 +78,16 @@ public:
       u64(static_cast<std::uint64_t>(v.size()));
       for (const auto& item : v) add(item);
     } else {
-      for_each_field(v, [this](std::string_view, const auto& field) { this->add(field); });
+      for_each_field_noting_added(v, [this](std::string_view, const auto& field, auto added) {
+        if (!added || with_added_fields_) this->add(field);
+      });
     }
   }
 
   [[nodiscard]] std::uint64_t value() const noexcept { return hash_; }
 
 private:
+  bool with_added_fields_;
   std::uint64_t hash_ = offset_basis;
 };
 
@@ -81,8 +95,9 @@ private:
 /// the platform), and the command. The time of the call is left out on purpose: a retry comes later.
 template <class UserId, class Command>
 [[nodiscard]] std::uint64_t fingerprint(std::string_view operation, const std::optional<UserId>& acting, const Command& cmd) {
-  fingerprint_builder b;
-  b.text("isv-fingerprint-1");
+  const bool as_0_1 = added_fields_hold_defaults(cmd);
+  fingerprint_builder b(!as_0_1);
+  b.text(as_0_1 ? "isv-fingerprint-1" : "isv-fingerprint-2");
   b.text(operation);
   b.add(acting);
   b.add(cmd);
