@@ -12,7 +12,7 @@ set(layers
   "commands, events and how events change state: command event evolve tenant_state"
   "authorization and operations: operations/authorization operations/portal detail/checks detail/seat_planner operations/assignment operations/purchase operations/quantity operations/lifecycle operations/membership operations/billing operations/role_grants"
   "repository and service: repository fingerprint admin_center storage/memory storage licensing"
-  "JSON, storage adapters and tools: json json/support json/codecs storage/detail/codec storage/detail/sql_store storage/sqlite storage/postgres"
+  "JSON, storage adapters and tools: json json/support json/codecs json/marketplace storage/detail/codec storage/detail/sql_store storage/sqlite storage/postgres"
   "forwarding headers of release 0.1.0's paths, kept for one release (nothing in the library includes them): authorization portal assignment purchase quantity lifecycle membership billing role_grants")
 
 set(index 0)
