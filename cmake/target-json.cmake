@@ -15,6 +15,7 @@ target_sources(isv_json INTERFACE
   FILE_SET HEADERS BASE_DIRS ${PROJECT_SOURCE_DIR}/include FILES
     ${PROJECT_SOURCE_DIR}/include/isv/json.hpp
     ${PROJECT_SOURCE_DIR}/include/isv/json/codecs.hpp
+    ${PROJECT_SOURCE_DIR}/include/isv/json/marketplace.hpp
     ${PROJECT_SOURCE_DIR}/include/isv/json/support.hpp)
 if(NOT PROJECT_IS_TOP_LEVEL)
   # An embedding project should not see our headers' warnings as its own.
