@@ -11,7 +11,7 @@ set(layers
   "entities: actor tenant app license subscription billing_profile admin_role invoice detail/calendar directory license_book marketplace_wire"
   "commands, events and how events change state: command event evolve tenant_state"
   "authorization and operations: operations/authorization operations/portal detail/checks detail/seat_planner operations/assignment operations/purchase operations/quantity operations/lifecycle operations/membership operations/billing operations/role_grants"
-  "repository and service: repository fingerprint admin_center storage/memory storage licensing"
+  "repository and service: repository marketplace_link fingerprint admin_center storage/memory storage licensing"
   "JSON, storage adapters and tools: json json/support json/codecs json/marketplace storage/detail/codec storage/detail/sql_store storage/sqlite storage/postgres"
   "forwarding headers of release 0.1.0's paths, kept for one release (nothing in the library includes them): authorization portal assignment purchase quantity lifecycle membership billing role_grants")
 
