@@ -4,6 +4,8 @@
 #include "isv/detail/hash_table.hpp"
 #include "isv/error.hpp"
 #include "isv/event.hpp"
+#include "isv/marketplace_link.hpp"
+#include "isv/marketplace_wire.hpp"
 #include "isv/region.hpp"
 #include "isv/repository.hpp"
 #include "isv/tenant_state.hpp"
@@ -11,8 +13,10 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <shared_mutex>
 #include <string>
 #include <string_view>
@@ -23,8 +27,9 @@
 namespace isv {
 
 /// The in-memory repository: every tenant's state, its event log and idempotency records, guarded
-/// by one reader-writer lock (reads share it; a commit holds it alone for O(its events)).
-/// Satisfies isv::repository. A view holds the shared lock: end it before committing on the same thread.
+/// by one reader-writer lock (reads share it; a commit holds it alone for O(its events)), and the
+/// marketplace's links. Satisfies isv::repository and isv::marketplace_link_store. A view holds the
+/// shared lock: end it before committing on the same thread.
 template <licensing_traits Traits = default_traits>
 class basic_memory_repository {
 public:
@@ -45,6 +50,8 @@ private:
     // them): appending never copies the log, and a commit seldom waits for a fresh page.
     detail::segmented_array<basic_event<Traits>> log{};
     std::unordered_map<std::string, kept_record> idempotency{};
+    /// The GUID of each linked subscription, in subscription order (what marketplace_links lists).
+    std::map<subscription_id, marketplace_guid> marketplace_guids{};
   };
   using app_catalog = std::unordered_map<app_id_t<Traits>, basic_app<Traits>>;
 
@@ -179,12 +186,52 @@ public:
     return out;
   }
 
-  /// Removes every tenant, its log and records, and every app: the repository is as new. Waits for
-  /// the views alive on other threads to end (a view on this thread must end first).
+  /// Links a marketplace GUID to a tenant's subscription, under the write lock with its checks (see
+  /// isv/marketplace_link.hpp for the rules). O(log of the tenant's links).
+  [[nodiscard]] result<void> link_marketplace(basic_marketplace_link<Traits> link) {
+    BOOST_OUTCOME_TRY(detail::check_marketplace_link(link));
+    std::unique_lock lock(mutex_);
+    const auto owner = tenants_.find(link.tenant);
+    if (owner == tenants_.end()) return detail::marketplace_link_without_tenant(link);
+    if (const auto it = links_.find(link.marketplace_subscription); it != links_.end()) {
+      if (it->second == link) return BOOST_OUTCOME_V2_NAMESPACE::success(); // linked so already: nothing changes
+      return detail::marketplace_guid_taken(it->second, link);
+    }
+    auto& guids = owner->second->marketplace_guids;
+    if (const auto it = guids.find(link.subscription); it != guids.end())
+      return detail::marketplace_subscription_taken(links_.at(it->second), link);
+    guids.emplace(link.subscription, link.marketplace_subscription);
+    const auto guid = link.marketplace_subscription;
+    links_.emplace(guid, std::move(link));
+    return BOOST_OUTCOME_V2_NAMESPACE::success();
+  }
+
+  /// The link of a marketplace GUID; nothing when the GUID has none.
+  [[nodiscard]] result<std::optional<basic_marketplace_link<Traits>>> find_marketplace_link(const marketplace_guid& guid) {
+    std::shared_lock lock(mutex_);
+    const auto it = links_.find(guid);
+    if (it == links_.end()) return std::optional<basic_marketplace_link<Traits>>{};
+    return std::optional<basic_marketplace_link<Traits>>{it->second};
+  }
+
+  /// A tenant's links, sorted by subscription id (D-TENANT-1: no other tenant's).
+  [[nodiscard]] result<std::vector<basic_marketplace_link<Traits>>> marketplace_links(const tenant_id& in_tenant) {
+    std::shared_lock lock(mutex_);
+    const auto it = tenants_.find(in_tenant);
+    if (it == tenants_.end()) return fail(errc::not_found, detail::describe(in_tenant) + " does not exist.");
+    std::vector<basic_marketplace_link<Traits>> out;
+    out.reserve(it->second->marketplace_guids.size());
+    for (const auto& [linked, guid] : it->second->marketplace_guids) out.push_back({guid, in_tenant, linked});
+    return out;
+  }
+
+  /// Removes every tenant, its log and records, every app and every marketplace link: the repository
+  /// is as new. Waits for the views alive on other threads to end (a view on this thread must end first).
   void clear() {
     std::unique_lock lock(mutex_);
     tenants_.clear();
     apps_.clear();
+    links_.clear();
   }
 
   /// Room for `n` licenses in one subscription (a hint for bulk loads; it changes no state).
@@ -213,10 +260,12 @@ private:
   std::shared_mutex mutex_;
   std::unordered_map<tenant_id, std::unique_ptr<tenant_record>> tenants_{};
   app_catalog apps_{};
+  std::unordered_map<marketplace_guid, basic_marketplace_link<Traits>> links_{};
 };
 
 using memory_repository = basic_memory_repository<default_traits>;
 
 static_assert(repository<memory_repository>);
+static_assert(marketplace_link_store<memory_repository>);
 
 } // namespace isv

@@ -66,6 +66,9 @@ public:
   static constexpr std::string_view has_recorded_at =
       "SELECT count(*) FROM information_schema.columns WHERE table_schema = current_schema()"
       " AND table_name = 'idempotency' AND column_name = 'recorded_at'";
+  static constexpr std::string_view has_marketplace_links =
+      "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema()"
+      " AND table_name = 'marketplace_links'";
   /// The most writes in flight before their results are read.
   static constexpr std::size_t pipeline_depth = 1000;
 

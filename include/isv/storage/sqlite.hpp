@@ -51,6 +51,8 @@ public:
   static constexpr std::string_view blob_type = "BLOB";
   static constexpr std::string_view has_recorded_at =
       "SELECT count(*) FROM pragma_table_info('idempotency') WHERE name = 'recorded_at'";
+  static constexpr std::string_view has_marketplace_links =
+      "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'marketplace_links'";
 
   class row {
   public:

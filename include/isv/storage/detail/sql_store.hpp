@@ -3,6 +3,8 @@
 
 #include "isv/error.hpp"
 #include "isv/event.hpp"
+#include "isv/marketplace_link.hpp"
+#include "isv/marketplace_wire.hpp"
 #include "isv/repository.hpp"
 #include "isv/storage/detail/codec.hpp"
 #include "isv/storage/memory.hpp"
@@ -84,6 +86,14 @@ inline constexpr std::array<std::string_view, 4> idempotency_time_columns{
     "CREATE TABLE idempotency_cutoff (id SMALLINT PRIMARY KEY, cutoff BIGINT NOT NULL)",
 };
 
+/// Added to schema 1 after release 0.1.0, on opening a database without it: the marketplace's links
+/// (isv/marketplace_link.hpp), one row per GUID (its lower-case text). The primary key and the
+/// unique pair are the rules "a GUID links to one subscription" and "a subscription has one GUID",
+/// so the database decides between two writers linking at once. Additive: release 0.1.0 ignores it.
+inline constexpr std::string_view marketplace_links_table =
+    "CREATE TABLE marketplace_links (marketplace_id TEXT PRIMARY KEY, tenant BIGINT NOT NULL REFERENCES tenants (id),"
+    " subscription BIGINT NOT NULL, UNIQUE (tenant, subscription))";
+
 /// The prepared statements, one text for both dialects: parameters are $1..$n, each first used in
 /// order (SQLite numbers `$n` parameters by first appearance, so $n is the n-th).
 enum class stmt : unsigned {
@@ -108,8 +118,12 @@ enum class stmt : unsigned {
   idempotency_prune,
   tenants_all,
   tenant_rewrite,
+  link_insert,
+  link_by_guid,
+  link_by_subscription,
+  links_of_tenant,
 };
-inline constexpr std::size_t statement_count = 21;
+inline constexpr std::size_t statement_count = 25;
 
 // The head read, plain and (PostgreSQL) locking the tenant's row: one text, so the two cannot drift.
 #define ISV_DETAIL_SQL_HEAD                                                                                           \
@@ -146,6 +160,15 @@ inline constexpr std::array<std::string_view, statement_count> statements{
     "DELETE FROM idempotency WHERE recorded_at < $1",
     "SELECT id, initial FROM tenants ORDER BY id",
     "UPDATE tenants SET initial = $1 WHERE id = $2",
+    // From the tenant's row, so a tenant that does not exist inserts nothing (as a link taken
+    // already does): the writer then asks why. The CAST: PostgreSQL types a bare $n of a SELECT list as text.
+    "INSERT INTO marketplace_links (marketplace_id, tenant, subscription) SELECT $1, id, CAST($2 AS BIGINT) FROM tenants"
+    " WHERE id = $3 ON CONFLICT DO NOTHING",
+    "SELECT tenant, subscription FROM marketplace_links WHERE marketplace_id = $1",
+    "SELECT marketplace_id FROM marketplace_links WHERE tenant = $1 AND subscription = $2",
+    // One row with NULLs for a tenant without links, none for a tenant that does not exist.
+    "SELECT l.marketplace_id, l.subscription FROM tenants t LEFT JOIN marketplace_links l ON l.tenant = t.id"
+    " WHERE t.id = $1",
 };
 #undef ISV_DETAIL_SQL_HEAD
 
@@ -213,6 +236,22 @@ template <class Db>
   return BOOST_OUTCOME_V2_NAMESPACE::success();
 }
 
+/// Adds marketplace_links_table to a database that lacks it (Db::has_marketplace_links says).
+template <class Db>
+[[nodiscard]] result<void> add_marketplace_links(Db& db) {
+  BOOST_OUTCOME_TRY(const auto has, db.scalar(Db::has_marketplace_links));
+  if (has.value_or(0) != 0) return BOOST_OUTCOME_V2_NAMESPACE::success();
+  return db.exec(marketplace_links_table);
+}
+
+/// What was added to schema 1 since release 0.1.0, each where it is missing; a database that has
+/// them all is not written to.
+template <class Db>
+[[nodiscard]] result<void> add_what_came_after_0_1(Db& db) {
+  BOOST_OUTCOME_TRY(add_idempotency_times(db));
+  return add_marketplace_links(db);
+}
+
 /// Runs `body` in the dialect's schema transaction (which excludes a concurrent opener): committed
 /// when it succeeds, rolled back when it fails.
 template <class Db, class Body>
@@ -226,7 +265,7 @@ template <class Db, class Body>
 }
 
 /// Creates the schema on a fresh database and checks the version of an existing one; either way,
-/// adds what was added to schema 1 since (idempotency_time_columns) if it is missing. A database of
+/// adds what was added to schema 1 since (idempotency_time_columns, marketplace_links_table) if it is missing. A database of
 /// version 1 is left at version 1 here: migrate_to_country_codes, which needs the prepared
 /// statements, takes it to version 2.
 template <class Db>
@@ -239,7 +278,7 @@ template <class Db>
         BOOST_OUTCOME_TRY(db.exec(with_blob_type(ddl, Db::blob_type)));
       }
       BOOST_OUTCOME_TRY(db.exec("INSERT INTO schema_version (version) VALUES (" + std::to_string(schema_version) + ")"));
-      return add_idempotency_times(db);
+      return add_what_came_after_0_1(db);
     }
     // Not this library's schema: a fault of the storage, not of the caller's arguments (D-ERR-2).
     if (*found > schema_version)
@@ -250,7 +289,7 @@ template <class Db>
     if (*found < 1)
       return fail(errc::storage_fault, std::string(where) + " has schema version " + std::to_string(*found) +
                                            ", which no release of isv-licensing wrote: it is not an isv-licensing database.");
-    return add_idempotency_times(db);
+    return add_what_came_after_0_1(db);
   });
 }
 
@@ -289,7 +328,8 @@ template <sql_storable_traits Traits, class Db>
 /// been checked (a dialect may run each write when it is sent, or send them together at flush);
 /// `row_locks` (whether a commit
 /// must lock the tenant row), `lock_apps` (a statement that serializes catalog inserts, or empty)
-/// and `has_recorded_at` (a query counting the idempotency table's recorded_at column).
+/// `has_recorded_at` (a query counting the idempotency table's recorded_at column) and
+/// `has_marketplace_links` (a query counting the tables named marketplace_links).
 template <sql_storable_traits Traits, class Db>
 class store {
 public:
@@ -383,9 +423,87 @@ public:
     return static_cast<std::size_t>(removed);
   }
 
+  /// Links a marketplace GUID (rules: isv/marketplace_link.hpp) in a transaction of its own. The
+  /// database's keys refuse a taken GUID or subscription, not a read made before the insert, so of
+  /// two writers linking at once only one inserts; the other then answers from the row that won.
+  [[nodiscard]] result<void> link_marketplace(const basic_marketplace_link<Traits>& link) {
+    BOOST_OUTCOME_TRY(check_marketplace_link(link));
+    std::lock_guard lock(mutex_);
+    const std::string guid = link.marketplace_subscription.to_string();
+    return in_transaction([&]() -> result<void> {
+      BOOST_OUTCOME_TRY(const auto inserted, db_.run(stmt::link_insert, {text(guid), integer(column(link.subscription)),
+                                                                         integer(column(link.tenant))}));
+      if (inserted == 1) return BOOST_OUTCOME_V2_NAMESPACE::success();
+      // Nothing inserted: the tenant does not exist, the GUID is linked, or the subscription has a GUID.
+      bool tenant_exists = false;
+      BOOST_OUTCOME_TRY(db_.run(stmt::head, {integer(column(link.tenant))}, [&](const auto&) { tenant_exists = true; }));
+      if (!tenant_exists) return marketplace_link_without_tenant(link);
+      BOOST_OUTCOME_TRY(const auto linked, link_of(link.marketplace_subscription));
+      if (linked) {
+        if (*linked == link) return BOOST_OUTCOME_V2_NAMESPACE::success(); // linked so already: nothing changes
+        return marketplace_guid_taken(*linked, link);
+      }
+      std::optional<std::string> other;
+      BOOST_OUTCOME_TRY(db_.run(stmt::link_by_subscription, {integer(column(link.tenant)), integer(column(link.subscription))},
+                                [&](const auto& row) { other = std::string(row.bytes(0)); }));
+      if (other) {
+        BOOST_OUTCOME_TRY(const auto guid_of_other, stored_guid(*other));
+        return marketplace_subscription_taken(basic_marketplace_link<Traits>{guid_of_other, link.tenant, link.subscription}, link);
+      }
+      return fail(errc::storage_fault, "The database refused to link the marketplace subscription " + guid + " to " +
+                                           describe(link.subscription) + " of " + describe(link.tenant) +
+                                           " but holds no link that stands in its way: it was changed by another program. "
+                                           "Nothing was saved.");
+    });
+  }
+
+  /// The link of a GUID: one lookup by the table's primary key.
+  [[nodiscard]] result<std::optional<basic_marketplace_link<Traits>>> find_marketplace_link(const marketplace_guid& guid) {
+    std::lock_guard lock(mutex_);
+    return link_of(guid);
+  }
+
+  /// A tenant's links, sorted by subscription id (by the ids' order, which for unsigned ids is not
+  /// the order of the BIGINT columns that hold them bit for bit).
+  [[nodiscard]] result<std::vector<basic_marketplace_link<Traits>>> marketplace_links(const tenant_id& t) {
+    std::lock_guard lock(mutex_);
+    bool tenant_exists = false;
+    std::vector<std::pair<std::string, std::int64_t>> rows;
+    BOOST_OUTCOME_TRY(db_.run(stmt::links_of_tenant, {integer(column(t))}, [&](const auto& row) {
+      tenant_exists = true;
+      if (!row.is_null(0)) rows.emplace_back(row.bytes(0), row.integer(1));
+    }));
+    if (!tenant_exists) return fail(errc::not_found, describe(t) + " does not exist.");
+    std::vector<basic_marketplace_link<Traits>> out;
+    out.reserve(rows.size());
+    for (const auto& [text_form, linked] : rows) {
+      BOOST_OUTCOME_TRY(const auto guid, stored_guid(text_form));
+      out.push_back({guid, t, subscription_id_t<Traits>{static_cast<typename Traits::id_rep>(linked)}});
+    }
+    std::sort(out.begin(), out.end(), [](const auto& x, const auto& y) { return x.subscription < y.subscription; });
+    return out;
+  }
+
   [[nodiscard]] Db& database() noexcept { return db_; }
 
 private:
+  /// A GUID as the links table holds it; anything else was written by another program (D-ERR-2).
+  [[nodiscard]] static result<marketplace_guid> stored_guid(std::string_view text_form) {
+    if (const auto guid = marketplace_guid::parse(text_form)) return *guid;
+    return fail(errc::corrupt_data, "The marketplace link \"" + std::string(text_form) +
+                                        "\" is not a GUID: the database was changed by another program or is damaged.");
+  }
+
+  result<std::optional<basic_marketplace_link<Traits>>> link_of(const marketplace_guid& guid) {
+    const std::string key = guid.to_string();
+    std::optional<basic_marketplace_link<Traits>> found;
+    BOOST_OUTCOME_TRY(db_.run(stmt::link_by_guid, {text(key)}, [&](const auto& row) {
+      found = basic_marketplace_link<Traits>{guid, tenant_id{static_cast<typename Traits::id_rep>(row.integer(0))},
+                                             subscription_id_t<Traits>{static_cast<typename Traits::id_rep>(row.integer(1))}};
+    }));
+    return found;
+  }
+
   /// No prune yet: below every time a record can have.
   static constexpr std::int64_t no_cutoff = std::numeric_limits<std::int64_t>::min();
 
@@ -711,7 +829,8 @@ private:
 };
 
 /// The public face of a SQL repository (basic_sqlite_repository, basic_postgres_repository):
-/// movable (the store stays put, so views and the connection do not move), and satisfying isv::repository.
+/// movable (the store stays put, so views and the connection do not move), and satisfying isv::repository
+/// and isv::marketplace_link_store.
 /// What both backends promise: each commit is one database transaction that re-checks the versions
 /// against the database, and each read catches up with what other processes saved (D-CONC-1); an
 /// idempotency key is unique per tenant (D-IDEM-1). A view holds a read lock on its tenant's cache:
@@ -755,6 +874,16 @@ public:
   /// every repository on the database (each drops them from its cache on its next read).
   [[nodiscard]] result<std::size_t> prune_idempotency(const time_point_t<Traits>& before) {
     return store_->prune_idempotency(before);
+  }
+
+  /// The marketplace's links (isv::marketplace_link_store): each written in a transaction of its
+  /// own, read straight from the database (no cache), so every process sees a link once it is saved.
+  [[nodiscard]] result<void> link_marketplace(basic_marketplace_link<Traits> link) { return store_->link_marketplace(link); }
+  [[nodiscard]] result<std::optional<basic_marketplace_link<Traits>>> find_marketplace_link(const marketplace_guid& guid) {
+    return store_->find_marketplace_link(guid);
+  }
+  [[nodiscard]] result<std::vector<basic_marketplace_link<Traits>>> marketplace_links(const tenant_id_t<Traits>& t) {
+    return store_->marketplace_links(t);
   }
 
 private:
