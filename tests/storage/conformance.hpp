@@ -2,6 +2,8 @@
 #pragma once
 
 #include "isv/licensing.hpp"
+#include "isv/marketplace_link.hpp"
+#include "isv/marketplace_wire.hpp"
 #include "support/catch.hpp"
 
 #include <chrono>
@@ -70,6 +72,12 @@ inline isv::app make_app(isv::app_id id, isv::app_kind kind, isv::pricing_model 
   product.annual_price = isv::money{10000, isv::currency{"EUR"}};
   if (kind == isv::app_kind::isv) product.install_link = "https://apps.example/install/" + std::to_string(id.value());
   return product;
+}
+
+/// Marketplace GUIDs: guid(1) is 2f8c1b7e-3d4a-4c5b-9e6f-0a1b2c3d4e01, guid(2) ends in 02, ...
+inline isv::marketplace_guid guid(std::uint8_t n) {
+  isv::marketplace_guid::bytes_type bytes{0x2f, 0x8c, 0x1b, 0x7e, 0x3d, 0x4a, 0x4c, 0x5b, 0x9e, 0x6f, 0x0a, 0x1b, 0x2c, 0x3d, 0x4e, n};
+  return isv::marketplace_guid(bytes);
 }
 
 /// Fails the test with the error's message, so a failure says what was refused and why.
@@ -749,6 +757,126 @@ void tenants_are_created_in_a_country_and_buy_where_the_host_sells() {
   CHECK(stored_subscription(repo, newcomer, sub_1).quantity == 5);
 }
 
+// ---- The marketplace's links (isv/marketplace_link.hpp) ---------------------------------------
+
+/// A link in one expression: linked(guid(1), tenant_a, sub_1).
+inline isv::marketplace_link linked(isv::marketplace_guid g, isv::tenant_id t, isv::subscription_id s) { return {g, t, s}; }
+
+// A GUID is linked to a tenant's subscription and found by it; a GUID without a link is found
+// empty; linking it again to the same target succeeds and changes nothing.
+template <class Backend>
+void a_marketplace_guid_is_linked_and_found() {
+  Backend backend;
+  auto& repo = backend.repository();
+  static_assert(isv::marketplace_link_store<std::decay_t<decltype(repo)>>);
+  seed(repo);
+  isv::basic_admin_center center{repo};
+  ok(center.purchase(tenant_a, admin, buy(sub_saas, saas_app, 3), now));
+  const auto log_before = log_size(repo, tenant_a);
+  const auto subscription_before = stored_subscription(repo, tenant_a, sub_saas);
+
+  CHECK_FALSE(ok(repo.find_marketplace_link(guid(1))).has_value()); // no link yet: empty, not an error
+  ok(repo.link_marketplace(linked(guid(1), tenant_a, sub_saas)));
+  CHECK(ok(repo.find_marketplace_link(guid(1))) == std::optional<isv::marketplace_link>{linked(guid(1), tenant_a, sub_saas)});
+  CHECK_FALSE(ok(repo.find_marketplace_link(guid(2))).has_value());
+
+  // The subscription need not exist yet: the host links before it records the purchase.
+  ok(repo.link_marketplace(linked(guid(2), tenant_a, sub_2)));
+  CHECK(ok(repo.find_marketplace_link(guid(2))) == std::optional<isv::marketplace_link>{linked(guid(2), tenant_a, sub_2)});
+
+  // Linked so already (a webhook retried): succeeds, and the links are as they were.
+  const auto before = ok(repo.marketplace_links(tenant_a));
+  REQUIRE(before.size() == 2);
+  ok(repo.link_marketplace(linked(guid(1), tenant_a, sub_saas)));
+  ok(repo.link_marketplace(linked(guid(2), tenant_a, sub_2)));
+  CHECK(ok(repo.marketplace_links(tenant_a)) == before);
+  CHECK(ok(repo.find_marketplace_link(guid(1))) == std::optional<isv::marketplace_link>{linked(guid(1), tenant_a, sub_saas)});
+  // A link is the host's bookkeeping, not a change of the tenant: its log and state are untouched.
+  CHECK(log_size(repo, tenant_a) == log_before);
+  CHECK(stored_subscription(repo, tenant_a, sub_saas) == subscription_before);
+}
+
+// A GUID is linked to one target for good, and a subscription has one GUID: either refusal is
+// already_exists naming what is linked, and the first link is kept.
+template <class Backend>
+void a_taken_guid_or_subscription_is_refused_and_the_first_link_kept() {
+  Backend backend;
+  auto& repo = backend.repository();
+  seed(repo);
+  ok(repo.link_marketplace(linked(guid(1), tenant_a, sub_1)));
+
+  // The GUID to another subscription of the same tenant, and to another tenant.
+  for (const auto& other : {linked(guid(1), tenant_a, sub_2), linked(guid(1), tenant_b, sub_1)}) {
+    CAPTURE(other.tenant.value(), other.subscription.value());
+    const auto refused = repo.link_marketplace(other);
+    CHECK(code_of(refused) == isv::errc::already_exists);
+    CHECK(mentions(refused.error().message, guid(1).to_string()));
+    CHECK(mentions(refused.error().message, "subscription 1000 of tenant 1")); // the link it has
+    CHECK(mentions(refused.error().message, "subscription " + std::to_string(other.subscription.value()) + " of tenant " +
+                                                std::to_string(other.tenant.value()))); // the one asked for
+  }
+  // A second GUID for the same (tenant, subscription).
+  const auto second = repo.link_marketplace(linked(guid(2), tenant_a, sub_1));
+  CHECK(code_of(second) == isv::errc::already_exists);
+  CHECK(mentions(second.error().message, guid(1).to_string()));
+  CHECK(mentions(second.error().message, guid(2).to_string()));
+
+  CHECK(ok(repo.find_marketplace_link(guid(1))) == std::optional<isv::marketplace_link>{linked(guid(1), tenant_a, sub_1)});
+  CHECK_FALSE(ok(repo.find_marketplace_link(guid(2))).has_value());
+  CHECK(ok(repo.marketplace_links(tenant_a)) == std::vector<isv::marketplace_link>{linked(guid(1), tenant_a, sub_1)});
+  CHECK(ok(repo.marketplace_links(tenant_b)).empty());
+
+  // The same subscription id in another tenant is another subscription: it takes a GUID of its own.
+  ok(repo.link_marketplace(linked(guid(2), tenant_b, sub_1)));
+  CHECK(ok(repo.find_marketplace_link(guid(2))) == std::optional<isv::marketplace_link>{linked(guid(2), tenant_b, sub_1)});
+}
+
+// A link into a tenant that does not exist is not_found; the nil GUID is invalid_argument. Neither
+// stores anything.
+template <class Backend>
+void a_link_without_tenant_or_of_the_nil_guid_is_refused() {
+  Backend backend;
+  auto& repo = backend.repository();
+  seed(repo);
+  const auto no_tenant = repo.link_marketplace(linked(guid(1), no_such_tenant, sub_1));
+  CHECK(code_of(no_tenant) == isv::errc::not_found);
+  CHECK(mentions(no_tenant.error().message, "tenant 99"));
+  CHECK_FALSE(ok(repo.find_marketplace_link(guid(1))).has_value());
+  CHECK(code_of(repo.marketplace_links(no_such_tenant)) == isv::errc::not_found);
+
+  const auto nil = repo.link_marketplace(linked(isv::marketplace_guid{}, tenant_a, sub_1));
+  CHECK(code_of(nil) == isv::errc::invalid_argument);
+  CHECK(mentions(nil.error().message, "00000000-0000-0000-0000-000000000000"));
+  CHECK_FALSE(ok(repo.find_marketplace_link(isv::marketplace_guid{})).has_value());
+  CHECK(ok(repo.marketplace_links(tenant_a)).empty());
+
+  // The refusals left the GUID and the subscription free.
+  ok(repo.link_marketplace(linked(guid(1), tenant_a, sub_1)));
+}
+
+// D-TENANT-1: a tenant's links are listed in subscription order, and only that tenant's.
+template <class Backend>
+void a_tenants_links_are_listed_in_order_and_no_others() {
+  Backend backend;
+  auto& repo = backend.repository();
+  seed(repo);
+  // Linked out of order, the two tenants interleaved, GUIDs in no relation to the subscriptions.
+  ok(repo.link_marketplace(linked(guid(5), tenant_a, sub_saas)));
+  ok(repo.link_marketplace(linked(guid(1), tenant_b, sub_2)));
+  ok(repo.link_marketplace(linked(guid(3), tenant_a, sub_1)));
+  ok(repo.link_marketplace(linked(guid(2), tenant_b, sub_1)));
+  ok(repo.link_marketplace(linked(guid(4), tenant_a, sub_2)));
+
+  CHECK(ok(repo.marketplace_links(tenant_a)) ==
+        std::vector<isv::marketplace_link>{linked(guid(3), tenant_a, sub_1), linked(guid(4), tenant_a, sub_2),
+                                           linked(guid(5), tenant_a, sub_saas)});
+  CHECK(ok(repo.marketplace_links(tenant_b)) ==
+        std::vector<isv::marketplace_link>{linked(guid(2), tenant_b, sub_1), linked(guid(1), tenant_b, sub_2)});
+  const isv::tenant_id tenant_c{3};
+  ok(repo.create_tenant(make_tenant(tenant_c)));
+  CHECK(ok(repo.marketplace_links(tenant_c)).empty());
+}
+
 } // namespace conformance
 
 /// Stamps every conformance test case for one backend; `name` starts each test's name.
@@ -788,4 +916,16 @@ void tenants_are_created_in_a_country_and_buy_where_the_host_sells() {
   }                                                                                                                    \
   TEST_CASE(name ": every operation of the service is stored [D-AUDIT-1][D-LIFE-4][D-TERM-1]") {                     \
     conformance::every_operation_is_stored<Backend>();                                                                 \
+  }                                                                                                                    \
+  TEST_CASE(name ": a marketplace GUID is linked to a subscription and found by it, and linking it again changes nothing") { \
+    conformance::a_marketplace_guid_is_linked_and_found<Backend>();                                                    \
+  }                                                                                                                    \
+  TEST_CASE(name ": a marketplace GUID linked elsewhere, or a second GUID for a subscription, is refused") {          \
+    conformance::a_taken_guid_or_subscription_is_refused_and_the_first_link_kept<Backend>();                          \
+  }                                                                                                                    \
+  TEST_CASE(name ": a marketplace link into a missing tenant, or of the nil GUID, is refused") {                     \
+    conformance::a_link_without_tenant_or_of_the_nil_guid_is_refused<Backend>();                                       \
+  }                                                                                                                    \
+  TEST_CASE(name ": a tenant's marketplace links are listed in subscription order, and no other tenant's [D-TENANT-1]") { \
+    conformance::a_tenants_links_are_listed_in_order_and_no_others<Backend>();                                         \
   }

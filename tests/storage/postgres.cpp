@@ -365,3 +365,27 @@ TEST_CASE("postgres: the license rows follow direct and group paths through the 
                            schema.name() + ".licenses WHERE tenant = 1 AND subscription = 1000";
   CHECK(query(rows) == "101:1:7 103:0:7 104:0:7");
 }
+
+// ---- The marketplace's links ------------------------------------------------------------------
+
+TEST_CASE("postgres: a marketplace link survives closing and reopening the database, and other servers see it at once") {
+  temp_schema schema;
+  conformance::a_marketplace_link_survives_reopening([&] { return isv::postgres_repository::open(server(), schema.options()); });
+}
+
+TEST_CASE("postgres: of servers linking at once, the database lets exactly one win each GUID and each subscription") {
+  temp_schema schema;
+  conformance::one_of_several_connections_linking_at_once_wins(
+      [&] { return isv::postgres_repository::open(server(), schema.options()); });
+}
+
+// D-ERR-2: a database that refuses writes refuses a link as a storage fault; a damaged stored GUID is corrupt data.
+TEST_CASE("postgres: a marketplace link on a read-only database is a storage fault, a damaged GUID corrupt data [D-ERR-2]") {
+  temp_schema schema;
+  conformance::marketplace_link_faults_are_storage_faults(
+      [&] { return isv::postgres_repository::open(server(), schema.options()); },
+      [](isv::postgres_repository& repo, bool on) {
+        PQclear(PQexec(repo.native_handle(), on ? "SET default_transaction_read_only = on" : "SET default_transaction_read_only = off"));
+      },
+      [&](const std::string& statement) { query("SET search_path TO " + schema.name() + "; " + statement); });
+}

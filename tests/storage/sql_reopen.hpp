@@ -1,4 +1,4 @@
-// For the SQL backends: every kind of event and stored value, read back by a second repository on the same database, equals what the first one saved (the stored binary form, D-AUDIT-1, D-IDEM-1); a database of schema 1 is migrated to country codes (D-BUY-5).
+// For the SQL backends: every kind of event and stored value, read back by a second repository on the same database, equals what the first one saved (the stored binary form, D-AUDIT-1, D-IDEM-1); a database of schema 1 is migrated to country codes (D-BUY-5); the marketplace's links outlive the connection and are decided by the database.
 #pragma once
 
 #include "conformance.hpp"
@@ -7,8 +7,13 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <latch>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <variant>
 #include <vector>
 
@@ -177,6 +182,113 @@ void a_schema_1_database_is_migrated_to_country_codes(Open open, Sql sql, Blob b
     CHECK(ok(repo.read(tenant_c)).tenant().region == "Atlantis");
     CHECK(ok(repo.read(tenant_d)).tenant().region == "NL");
   }
+}
+
+// ---- The marketplace's links -------------------------------------------------------------------
+
+/// Links saved through one repository are there once it is closed and the database opened again,
+/// and a repository open at the same time sees a new link at once (links are read from the database).
+template <class Open>
+void a_marketplace_link_survives_reopening(Open open) {
+  {
+    auto repo = ok(open());
+    seed(repo);
+    ok(repo.link_marketplace(linked(guid(1), tenant_a, sub_1)));
+    ok(repo.link_marketplace(linked(guid(2), tenant_b, sub_1)));
+  }
+  auto reopened = ok(open());
+  CHECK(ok(reopened.find_marketplace_link(guid(1))) == std::optional<isv::marketplace_link>{linked(guid(1), tenant_a, sub_1)});
+  CHECK(ok(reopened.marketplace_links(tenant_b)) == std::vector<isv::marketplace_link>{linked(guid(2), tenant_b, sub_1)});
+  CHECK(code_of(reopened.link_marketplace(linked(guid(1), tenant_a, sub_2))) == isv::errc::already_exists);
+  ok(reopened.link_marketplace(linked(guid(1), tenant_a, sub_1))); // the same link again: nothing changes
+
+  auto other = ok(open());
+  ok(reopened.link_marketplace(linked(guid(3), tenant_a, sub_2)));
+  CHECK(ok(other.find_marketplace_link(guid(3))) == std::optional<isv::marketplace_link>{linked(guid(3), tenant_a, sub_2)});
+  CHECK(code_of(other.link_marketplace(linked(guid(4), tenant_a, sub_2))) == isv::errc::already_exists);
+}
+
+/// Several connections link at once, each through its own repository: first one GUID to a
+/// different subscription each, then a different GUID each to one subscription. The database's
+/// keys let exactly one of each round win; every other writer is refused with already_exists
+/// (never a storage fault or a conflict), and what is stored is the winner's link.
+template <class Open>
+void one_of_several_connections_linking_at_once_wins(Open open) {
+  constexpr std::size_t writers = 6;
+  using repository_type = std::decay_t<decltype(ok(open()))>;
+  std::vector<repository_type> repos;
+  for (std::size_t i = 0; i < writers; ++i) repos.push_back(ok(open()));
+  seed(repos.front());
+
+  const auto race = [&](auto link_of_writer) {
+    std::vector<std::optional<isv::errc>> outcomes(writers);
+    std::latch start(static_cast<std::ptrdiff_t>(writers));
+    std::vector<std::thread> threads;
+    for (std::size_t i = 0; i < writers; ++i)
+      threads.emplace_back([&, i] {
+        start.arrive_and_wait();
+        const auto done = repos[i].link_marketplace(link_of_writer(i));
+        if (!done) outcomes[i] = done.error().code;
+      });
+    for (auto& t : threads) t.join();
+    std::size_t winners = 0;
+    std::optional<isv::marketplace_link> won;
+    for (std::size_t i = 0; i < writers; ++i) {
+      CAPTURE(i);
+      if (!outcomes[i]) {
+        ++winners;
+        won = link_of_writer(i);
+      } else {
+        CHECK(*outcomes[i] == isv::errc::already_exists);
+      }
+    }
+    CHECK(winners == 1);
+    return won;
+  };
+
+  const auto same_guid = race([](std::size_t i) { return linked(guid(7), tenant_a, isv::subscription_id{5000 + i}); });
+  REQUIRE(same_guid);
+  CHECK(ok(repos.back().find_marketplace_link(guid(7))) == same_guid);
+
+  const auto same_subscription =
+      race([](std::size_t i) { return linked(guid(static_cast<std::uint8_t>(20 + i)), tenant_a, sub_2); });
+  REQUIRE(same_subscription);
+  const auto links = ok(repos.front().marketplace_links(tenant_a));
+  REQUIRE(links.size() == 2);
+  CHECK(links[0] == *same_subscription); // sub_2 (2000) before the first race's 5000 + i
+  CHECK(links[1] == *same_guid);
+}
+
+/// D-ERR-2: the links table's faults are storage faults, typed: a database that refuses writes
+/// refuses a link with storage_fault (not already_exists, not a conflict) and saves nothing; a
+/// stored GUID another program damaged is corrupt data. A database without the table (one of an
+/// earlier release) gains it when opened. `read_only(repo, on)` makes a repository's connection
+/// refuse writes or accept them again; `sql(statement)` runs a statement on the database.
+template <class Open, class ReadOnly, class Sql>
+void marketplace_link_faults_are_storage_faults(Open open, ReadOnly read_only, Sql sql) {
+  auto repo = ok(open());
+  seed(repo);
+  ok(repo.link_marketplace(linked(guid(1), tenant_a, sub_1)));
+
+  read_only(repo, true);
+  const auto refused = repo.link_marketplace(linked(guid(2), tenant_a, sub_2));
+  CHECK(code_of(refused) == isv::errc::storage_fault);
+  CHECK(ok(repo.find_marketplace_link(guid(1))).has_value()); // reads still work
+  read_only(repo, false);
+  CHECK_FALSE(ok(repo.find_marketplace_link(guid(2))).has_value());
+  ok(repo.link_marketplace(linked(guid(2), tenant_a, sub_2)));
+
+  sql("UPDATE marketplace_links SET marketplace_id = 'not-a-guid' WHERE subscription = 1000");
+  const auto damaged = repo.marketplace_links(tenant_a);
+  CHECK(code_of(damaged) == isv::errc::corrupt_data);
+  CHECK(mentions(damaged.error().message, "not-a-guid"));
+
+  // A database of an earlier release, without the table: opening adds it, and links work in it.
+  sql("DROP TABLE marketplace_links");
+  auto reopened = ok(open());
+  CHECK(ok(reopened.marketplace_links(tenant_a)).empty());
+  ok(reopened.link_marketplace(linked(guid(1), tenant_a, sub_1)));
+  CHECK(ok(reopened.find_marketplace_link(guid(1))) == std::optional<isv::marketplace_link>{linked(guid(1), tenant_a, sub_1)});
 }
 
 } // namespace conformance

@@ -375,3 +375,54 @@ TEST_CASE("sqlite: the idempotency records of a 0.1.0 database are timed from it
   CHECK(conformance::ok(repo.read(conformance::tenant_a)).find_idempotency("golden-assign-crm") == nullptr);
   CHECK(test_support::scalar(repo.native_handle(), "SELECT count(*) FROM idempotency") == 0);
 }
+
+// ---- The marketplace's links ------------------------------------------------------------------
+
+TEST_CASE("sqlite: a marketplace link survives closing and reopening the file, and other connections see it at once") {
+  test_support::temp_database file;
+  conformance::a_marketplace_link_survives_reopening([&] { return isv::sqlite_repository::open(file.path()); });
+}
+
+TEST_CASE("sqlite: of connections linking at once, the database lets exactly one win each GUID and each subscription") {
+  test_support::temp_database file;
+  conformance::one_of_several_connections_linking_at_once_wins([&] { return isv::sqlite_repository::open(file.path()); });
+}
+
+// D-ERR-2: a read-only file refuses a link as a storage fault; a damaged stored GUID is corrupt data.
+TEST_CASE("sqlite: a marketplace link on a read-only file is a storage fault, a damaged GUID corrupt data [D-ERR-2]") {
+  test_support::temp_database file;
+  conformance::marketplace_link_faults_are_storage_faults(
+      [&] { return isv::sqlite_repository::open(file.path()); },
+      [](isv::sqlite_repository& repo, bool on) {
+        const std::string pragma = on ? "PRAGMA query_only = ON" : "PRAGMA query_only = OFF";
+        REQUIRE(sqlite3_exec(repo.native_handle(), pragma.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
+      },
+      [&](const std::string& statement) { exec_on_file(file.path(), statement); });
+}
+
+// A database written by release 0.1.0 has no links table: opening adds it (additively, the schema
+// version stays 2), links work in it, and they are there when the file is opened again.
+TEST_CASE("sqlite: the 0.1.0 database gains the marketplace links table on opening, and links saved in it stay") {
+  test_support::temp_database copy;
+  std::filesystem::copy_file(ISV_GOLDEN_SQLITE, copy.path());
+  const std::string has_table = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'marketplace_links'";
+  {
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(copy.path().c_str(), &db) == SQLITE_OK);
+    CHECK(test_support::scalar(db, has_table) == 0);
+    REQUIRE(sqlite3_close(db) == SQLITE_OK);
+  }
+  {
+    auto repo = conformance::ok(isv::sqlite_repository::open(copy.path()));
+    CHECK(test_support::scalar(repo.native_handle(), has_table) == 1);
+    CHECK(test_support::scalar(repo.native_handle(), "SELECT version FROM schema_version") == 2);
+    CHECK(conformance::ok(repo.marketplace_links(conformance::tenant_a)).empty());
+    conformance::ok(repo.link_marketplace(conformance::linked(conformance::guid(1), conformance::tenant_a, conformance::sub_1)));
+    CHECK(conformance::code_of(repo.link_marketplace(conformance::linked(conformance::guid(1), conformance::no_such_tenant,
+                                                                         conformance::sub_1))) == isv::errc::not_found);
+  }
+  auto again = conformance::ok(isv::sqlite_repository::open(copy.path()));
+  CHECK(conformance::ok(again.marketplace_links(conformance::tenant_a)) ==
+        std::vector<isv::marketplace_link>{conformance::linked(conformance::guid(1), conformance::tenant_a, conformance::sub_1)});
+  CHECK(test_support::scalar(again.native_handle(), "SELECT marketplace_id = lower(marketplace_id) FROM marketplace_links") == 1);
+}
