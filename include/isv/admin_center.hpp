@@ -8,7 +8,9 @@
 #include "isv/event.hpp"
 #include "isv/fingerprint.hpp"
 #include "isv/operations/lifecycle.hpp"
+#include "isv/operations/marketplace.hpp"
 #include "isv/operations/membership.hpp"
+#include "isv/operations/plans.hpp"
 #include "isv/operations/purchase.hpp"
 #include "isv/operations/quantity.hpp"
 #include "isv/repository.hpp"
@@ -145,6 +147,12 @@ public:
   [[nodiscard]] result<receipt<>> change_quantity(const tenant_id& t, const user_id& acting,
                                                   const basic_change_quantity_command<T>& cmd, const time_point& now,
                                                   std::string_view key = {}) {
+    return execute(t, acting, cmd, now, key);
+  }
+  /// Moves a subscription to another plan of its app (D-PLAN-2), prorated (D-PRORATE-1).
+  [[nodiscard]] result<receipt<>> change_plan(const tenant_id& t, const user_id& acting,
+                                              const basic_change_plan_command<T>& cmd, const time_point& now,
+                                              std::string_view key = {}) {
     return execute(t, acting, cmd, now, key);
   }
   [[nodiscard]] result<receipt<>> cancel(const tenant_id& t, const user_id& acting, const basic_cancel_command<T>& cmd,
@@ -303,6 +311,25 @@ public:
     return execute(t, std::nullopt, cmd, now, key);
   }
 
+  // ---- The marketplace (the platform's and the publisher's, D-MKT-1..4) ---------------------------
+
+  /// Records a subscription the marketplace resolved, pending activation; the same operation id
+  /// again returns the first decision.
+  [[nodiscard]] result<receipt<basic_marketplace_decision<T>>> marketplace_subscribe(
+      const tenant_id& t, const basic_marketplace_subscribe_command<T>& cmd, const time_point& now, std::string_view key = {}) {
+    return execute(t, std::nullopt, cmd, now, key);
+  }
+  /// The publisher activates a subscription the marketplace resolved.
+  [[nodiscard]] result<receipt<basic_marketplace_decision<T>>> marketplace_activate(
+      const tenant_id& t, const basic_marketplace_activate_command<T>& cmd, const time_point& now, std::string_view key = {}) {
+    return execute(t, std::nullopt, cmd, now, key);
+  }
+  /// Decides one call of the marketplace's webhook (isv/operations/marketplace.hpp says how).
+  [[nodiscard]] result<receipt<basic_marketplace_decision<T>>> handle_marketplace_webhook(
+      const tenant_id& t, const basic_marketplace_webhook_command<T>& cmd, const time_point& now, std::string_view key = {}) {
+    return execute(t, std::nullopt, cmd, now, key);
+  }
+
   // ---- Idempotency records ----------------------------------------------------------------------
 
   /// Removes, in every tenant, the idempotency records of requests made more than
@@ -458,7 +485,19 @@ private:
   }
   result<plan<std::monostate>> decide(const view_type& v, const admin_type& admin,
                                       const basic_change_quantity_command<T>& cmd, const time_point& now) {
-    return on_subscription(v, cmd, [&](const auto& s) { return isv::change_quantity(s, admin, cmd, now); });
+    BOOST_OUTCOME_TRY(const auto* s, subscription_in(v, cmd.subscription));
+    const auto* product = v.find_app(s->app);
+    if (!product) return fail(errc::not_found, detail::describe(s->app) + " is not in the catalog.");
+    BOOST_OUTCOME_TRY(auto out, isv::change_quantity(*s, *product, admin, cmd, now));
+    return plan<std::monostate>{{expected_version(*s)}, std::move(out.events), {}};
+  }
+  result<plan<std::monostate>> decide(const view_type& v, const admin_type& admin,
+                                      const basic_change_plan_command<T>& cmd, const time_point& now) {
+    BOOST_OUTCOME_TRY(const auto* s, subscription_in(v, cmd.subscription));
+    const auto* product = v.find_app(s->app);
+    if (!product) return fail(errc::not_found, detail::describe(s->app) + " is not in the catalog.");
+    BOOST_OUTCOME_TRY(auto out, isv::change_plan(*s, *product, admin, cmd, now));
+    return plan<std::monostate>{{expected_version(*s)}, std::move(out.events), {}};
   }
   result<plan<std::monostate>> decide(const view_type& v, const admin_type& admin, const basic_cancel_command<T>& cmd,
                                       const time_point& now) {
@@ -598,9 +637,11 @@ private:
     const auto subscriptions = list_subscriptions<T>(v);
     BOOST_OUTCOME_TRY(auto out, isv::issue_invoice(*b, std::span<const basic_subscription<T>>(subscriptions), cmd, now,
                                                    options_.policy));
-    // Invoice lines copy quantities and prices: a change to a charged subscription must be seen.
+    // The invoice takes each subscription's charges: a charge recorded meanwhile must be seen.
     std::vector<basic_expected_version<T>> read;
-    for (const auto& line : out.state.lines) read.push_back(expected_version(*v.find_subscription(line.subscription)));
+    for (const auto& line : out.state.lines)
+      if (read.empty() || read.back().aggregate.id != line.subscription.value())
+        read.push_back(expected_version(*v.find_subscription(line.subscription)));
     return plan<basic_invoice<T>>{std::move(read), std::move(out.events), std::move(out.state)};
   }
   // Viewing changes nothing and does not depend on the time.
@@ -636,6 +677,39 @@ private:
                         std::make_move_iterator(moved.events.end()));
     }
     return out;
+  }
+
+  result<plan<basic_marketplace_decision<T>>> decide(const view_type& v, const basic_marketplace_subscribe_command<T>& cmd,
+                                                     const time_point& now) {
+    if (const auto* s = v.find_subscription(cmd.subscription)) {
+      // The marketplace retries: the same operation is answered with its first decision (D-MKT-1).
+      if (const auto* before = detail::decided_before(*s, cmd.operation_id)) return plan<basic_marketplace_decision<T>>{{}, {}, *before};
+      return fail(errc::already_exists, detail::describe(cmd.subscription) + " already exists in " +
+                                            detail::describe(v.tenant().id) + ": choose a new id.");
+    }
+    const auto* product = v.find_app(cmd.app);
+    if (!product) return fail(errc::not_found, detail::describe(cmd.app) + " is not in the catalog.");
+    const auto* profile = v.find_billing_profile(cmd.billing_profile);
+    const std::span<const basic_billing_profile<T>> named(profile, profile ? 1U : 0U);
+    const auto subscriptions = list_subscriptions<T>(v);
+    BOOST_OUTCOME_TRY(auto out, isv::marketplace_subscribe(v.tenant(), *product, named,
+                                                          std::span<const basic_subscription<T>>(subscriptions), cmd, now,
+                                                          options_.purchase));
+    return plan<basic_marketplace_decision<T>>{{}, std::move(out.events), std::move(out.decision)};
+  }
+  result<plan<basic_marketplace_decision<T>>> decide(const view_type& v, const basic_marketplace_activate_command<T>& cmd,
+                                                     const time_point& now) {
+    BOOST_OUTCOME_TRY(const auto* s, subscription_in(v, cmd.subscription));
+    BOOST_OUTCOME_TRY(auto out, isv::marketplace_activate(*s, cmd, now));
+    return plan<basic_marketplace_decision<T>>{{expected_version(*s)}, std::move(out.events), std::move(out.decision)};
+  }
+  result<plan<basic_marketplace_decision<T>>> decide(const view_type& v, const basic_marketplace_webhook_command<T>& cmd,
+                                                     const time_point& now) {
+    BOOST_OUTCOME_TRY(const auto* s, subscription_in(v, cmd.subscription));
+    const auto* product = v.find_app(s->app);
+    if (!product) return fail(errc::not_found, detail::describe(s->app) + " is not in the catalog.");
+    BOOST_OUTCOME_TRY(auto out, isv::handle_marketplace_webhook(*s, *product, cmd, now, options_.policy));
+    return plan<basic_marketplace_decision<T>>{{expected_version(*s)}, std::move(out.events), std::move(out.decision)};
   }
 
   result<plan<std::monostate>> decide(const view_type& v, const basic_reinstate_command<T>& cmd, const time_point& now) {

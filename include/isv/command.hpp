@@ -9,6 +9,8 @@
 #include "isv/enum_names.hpp"
 #include "isv/invoice.hpp"
 #include "isv/license.hpp"
+#include "isv/marketplace_decision.hpp"
+#include "isv/marketplace_wire.hpp"
 #include "isv/operation.hpp"
 #include "isv/subscription.hpp"
 #include "isv/traits.hpp"
@@ -47,9 +49,11 @@ struct basic_purchase_command {
   bool agreement_accepted = false;   ///< the customer agreement (D-BUY-3)
   std::optional<billing_profile_id_t<Traits>> billing_profile{}; ///< required unless bought from the vendor
   bool auto_renew = true;
+  std::optional<plan_id_t<Traits>> plan{}; ///< one of the app's plans (D-PLAN-1); empty: the first it offers
 
   ISV_COMMAND(basic_purchase_command, purchase, operation::purchase, std::monostate,
-              (subscription, app, channel, term, quantity, agreement_accepted, billing_profile, auto_renew))
+              (subscription, app, channel, term, quantity, agreement_accepted, billing_profile, auto_renew, plan))
+  ISV_ADDED_AFTER_0_1(plan)
 };
 
 template <licensing_traits Traits>
@@ -116,7 +120,75 @@ struct basic_change_quantity_command {
               (subscription, quantity))
 };
 
+/// Moves a subscription to another plan of its app (D-PLAN-2). A per-user plan needs a quantity:
+/// the one given, else the subscription's own (a flat-rate subscription moving to a per-user plan
+/// must give one); a flat-rate plan has none (Unlimited).
+template <licensing_traits Traits>
+struct basic_change_plan_command {
+  subscription_id_t<Traits> subscription{};
+  plan_id_t<Traits> plan{};
+  std::optional<count_t> quantity{};
+  ISV_COMMAND(basic_change_plan_command, change_plan, operation::change_plan, std::monostate, (subscription, plan, quantity))
+};
+
+// ---- The marketplace's SaaS fulfillment (D-MKT-1..4) -----------------------------------------
+// Run by the platform or the app's publisher, never a tenant admin: their row, operation::marketplace,
+// allows no admin role, and they name no acting user. Each carries the marketplace's operation id and
+// when the marketplace sent it; the ids the marketplace writes as GUIDs are mapped to the library's
+// by the host (isv/marketplace_link.hpp), so these name the library's subscription, app and plans.
+
+/// The marketplace resolved a purchase: the subscription to record, pending activation (D-MKT-1).
+template <licensing_traits Traits>
+struct basic_marketplace_subscribe_command {
+  typename Traits::string_type operation_id{};             ///< the marketplace's operation id (a GUID)
+  subscription_id_t<Traits> subscription{};                ///< the id the new subscription gets
+  typename Traits::string_type marketplace_subscription{}; ///< its id in the marketplace (a GUID)
+  app_id_t<Traits> app{};
+  std::optional<plan_id_t<Traits>> plan{};                 ///< empty: the app's first plan
+  std::optional<count_t> quantity{};                       ///< seats, for a per-user plan
+  billing_term term = billing_term::monthly;
+  billing_profile_id_t<Traits> billing_profile{};
+  typename Traits::time_point sent_at{};
+  ISV_COMMAND(basic_marketplace_subscribe_command, marketplace_subscribe, operation::marketplace,
+              basic_marketplace_decision<Traits>,
+              (operation_id, subscription, marketplace_subscription, app, plan, quantity, term, billing_profile, sent_at))
+};
+
+/// The publisher activates a subscription the marketplace resolved (D-ACT-1, D-MKT-1).
+template <licensing_traits Traits>
+struct basic_marketplace_activate_command {
+  typename Traits::string_type operation_id{};
+  subscription_id_t<Traits> subscription{};
+  typename Traits::time_point sent_at{};
+  ISV_COMMAND(basic_marketplace_activate_command, marketplace_activate, operation::marketplace,
+              basic_marketplace_decision<Traits>, (operation_id, subscription, sent_at))
+};
+
+/// One call of the marketplace's webhook: ChangePlan, ChangeQuantity, Suspend, Reinstate,
+/// Unsubscribe or Renew (D-MKT-1..4). `plan` and `quantity` are what it asks for (the payload's
+/// top-level planId and quantity); `reported_plan` and `reported_quantity` what its subscription
+/// resource shows it has now, when the payload carries it (reconciliation).
+template <licensing_traits Traits>
+struct basic_marketplace_webhook_command {
+  typename Traits::string_type operation_id{};
+  subscription_id_t<Traits> subscription{};
+  marketplace_action action = marketplace_action::change_quantity;
+  std::optional<plan_id_t<Traits>> plan{};
+  std::optional<count_t> quantity{};
+  typename Traits::time_point sent_at{};
+  std::optional<plan_id_t<Traits>> reported_plan{};
+  std::optional<count_t> reported_quantity{};
+  ISV_COMMAND(basic_marketplace_webhook_command, marketplace_webhook, operation::marketplace,
+              basic_marketplace_decision<Traits>,
+              (operation_id, subscription, action, plan, quantity, sent_at, reported_plan, reported_quantity))
+};
+
+using marketplace_subscribe_command = basic_marketplace_subscribe_command<default_traits>;
+using marketplace_activate_command = basic_marketplace_activate_command<default_traits>;
+using marketplace_webhook_command = basic_marketplace_webhook_command<default_traits>;
+
 using change_quantity_command = basic_change_quantity_command<default_traits>;
+using change_plan_command = basic_change_plan_command<default_traits>;
 
 // ---- Licenses -------------------------------------------------------------------------------
 
@@ -416,7 +488,9 @@ using basic_command = std::variant<
     basic_issue_invoice_command<T>, basic_view_invoice_command<T>, basic_pay_invoice_command<T>,
     basic_collect_overdue_command<T>, basic_advance_command<T>,
     // Added after release 0.1.0 (at the end, so the others keep their index)
-    basic_remove_users_command<T>, basic_delete_group_command<T>, basic_name_user_command<T>, basic_reinstate_command<T>>;
+    basic_remove_users_command<T>, basic_delete_group_command<T>, basic_name_user_command<T>, basic_reinstate_command<T>,
+    basic_change_plan_command<T>, basic_marketplace_subscribe_command<T>, basic_marketplace_activate_command<T>,
+    basic_marketplace_webhook_command<T>>;
 
 using command = basic_command<default_traits>;
 
@@ -437,9 +511,10 @@ inline constexpr bool is_alternative_of<C, std::variant<A...>> = (std::same_as<C
 template <class C, class T>
 concept command_of = licensing_traits<T> && is_alternative_of<std::remove_cvref_t<C>, basic_command<T>>;
 
-/// Run by the platform: no admin acts and no row of the authorization table applies.
+/// Run by the platform (or an app's publisher through the marketplace): no admin acts, and no row
+/// of the authorization table applies, or the row is the platform's own (platform_operation).
 template <command_type C>
-inline constexpr bool platform_command = !C::authorization.has_value();
+inline constexpr bool platform_command = !C::authorization.has_value() || platform_operation(*C::authorization);
 
 namespace detail {
 template <class C>

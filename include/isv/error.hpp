@@ -40,8 +40,11 @@ enum class errc {
   storage_fault,            ///< the storage failed: full, read-only, unreachable, not this library's schema (D-ERR-2)
   corrupt_data,             ///< stored data that cannot be what the library wrote: a changed or missing event (D-ERR-2)
   currency_mismatch,        ///< a billing profile invoices in one currency; this would add another (D-BILL-5)
+  plan_unchanged,           ///< a plan change to the plan the subscription is on already (D-PLAN-2)
+  plan_too_small,           ///< the plan cannot hold the licenses in use or the seats asked for (D-PLAN-2)
+  stale_operation,          ///< a marketplace operation sent before the last one applied (D-MKT-4)
 };
-BOOST_DESCRIBE_ENUM(errc, permission_denied, wrong_tenant, not_found, invalid_argument, unsupported_region, agreement_not_accepted, pending_activation, deactivated, suspended, seats_exhausted, quantity_below_in_use, quantity_not_adjustable, contact_vendor, invalid_transition, stale_preview, conflict, idempotency_mismatch, already_exists, already_paid, overflow, limit_exceeded, storage_fault, corrupt_data, currency_mismatch)
+BOOST_DESCRIBE_ENUM(errc, permission_denied, wrong_tenant, not_found, invalid_argument, unsupported_region, agreement_not_accepted, pending_activation, deactivated, suspended, seats_exhausted, quantity_below_in_use, quantity_not_adjustable, contact_vendor, invalid_transition, stale_preview, conflict, idempotency_mismatch, already_exists, already_paid, overflow, limit_exceeded, storage_fault, corrupt_data, currency_mismatch, plan_unchanged, plan_too_small, stale_operation)
 
 /// The std::error_category of isv::errc.
 class error_category_impl final : public std::error_category {
@@ -73,6 +76,9 @@ public:
       case errc::storage_fault: return "storage fault";
       case errc::corrupt_data: return "stored data is corrupt";
       case errc::currency_mismatch: return "billing profile charges another currency";
+      case errc::plan_unchanged: return "already on that plan";
+      case errc::plan_too_small: return "the plan cannot hold the subscription's licenses";
+      case errc::stale_operation: return "a stale marketplace operation";
     }
     return "unknown isv-licensing error";
   }

@@ -172,6 +172,52 @@ template <licensing_traits T> struct basic_subscription_deactivated {
   ISV_EVENT(subscription_deactivated, (subscription, reason))
 };
 
+/// The subscription moved to another plan of its app (D-PLAN-2): its pricing model, its price for
+/// its term and its quantity (none: Unlimited) are the new plan's from now on.
+template <licensing_traits T> struct basic_plan_changed {
+  subscription_id_t<T> subscription{};
+  plan_id_t<T> from{};
+  plan_id_t<T> to{};
+  pricing_model pricing = pricing_model::per_user;
+  money_t<T> unit_price{};
+  std::optional<count_t> quantity{};
+  ISV_EVENT(plan_changed, (subscription, from, to, pricing, unit_price, quantity))
+};
+/// A charge the subscription's billing profile will invoice next: a term's, when it starts, or a
+/// change's prorated difference (D-PRORATE-1). The line is held indirectly, so that events stay small.
+template <licensing_traits T> struct basic_charge_recorded {
+  subscription_id_t<T> subscription{};
+  indirect<basic_invoice_line<T>> line{};
+  ISV_EVENT(charge_recorded, (subscription, line))
+};
+/// The first `lines` charges of the subscription went on `invoice`: they are never charged again.
+template <licensing_traits T> struct basic_charges_invoiced {
+  subscription_id_t<T> subscription{};
+  invoice_id_t<T> invoice{};
+  count_t lines = 0;
+  ISV_EVENT(charges_invoiced, (subscription, invoice, lines))
+};
+
+/// A marketplace operation decided (D-MKT-1, D-MKT-2): kept in the subscription's ledger. The
+/// changes an accepted operation made are the events before it in the same commit.
+template <licensing_traits T> struct basic_marketplace_operation_decided {
+  subscription_id_t<T> subscription{};
+  indirect<basic_marketplace_decision<T>> decision{};
+  ISV_EVENT(marketplace_operation_decided, (subscription, decision))
+};
+/// The marketplace suspended the subscription (D-MKT-3, D-LIFE-4): licenses kept, none added, until
+/// it reinstates it or the grace period ends.
+template <licensing_traits T> struct basic_marketplace_suspended {
+  subscription_id_t<T> subscription{};
+  typename T::time_point grace_ends{};
+  ISV_EVENT(marketplace_suspended, (subscription, grace_ends))
+};
+/// The marketplace reinstated the subscription: active again (D-MKT-3).
+template <licensing_traits T> struct basic_marketplace_reinstated {
+  subscription_id_t<T> subscription{};
+  ISV_EVENT(marketplace_reinstated, (subscription))
+};
+
 // ---- Billing profile and invoices -------------------------------------------------------------
 
 template <licensing_traits T> struct basic_billing_profile_created {
@@ -235,7 +281,9 @@ using event_payload_t = std::variant<
     basic_default_payment_method_set<T>, basic_billing_role_changed<T>, basic_invoice_issued<T>, basic_invoice_paid<T>,
     basic_invoice_overdue<T>,
     // Added after release 0.1.0, at the end: stored records name a payload by its index.
-    basic_users_removed<T>, basic_group_deleted<T>, basic_user_named<T>>;
+    basic_users_removed<T>, basic_group_deleted<T>, basic_user_named<T>, basic_plan_changed<T>, basic_charge_recorded<T>,
+    basic_charges_invoiced<T>, basic_marketplace_operation_decided<T>, basic_marketplace_suspended<T>,
+    basic_marketplace_reinstated<T>>;
 
 /// The payloads that change a tenant's directory (its own aggregate in a repository).
 template <class P, class T>

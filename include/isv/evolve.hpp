@@ -94,6 +94,33 @@ void apply_own_event(basic_subscription<T>& s, const basic_event<T>& e) {
                  [&](const basic_licenses_granted<T>& p) { s.licenses_in_use += static_cast<count_t>(p.new_holders.size()); },
                  [&](const basic_licenses_released<T>& p) { s.licenses_in_use -= static_cast<count_t>(p.released.size()); },
                  [&](const basic_quantity_changed<T>& p) { s.quantity = p.to; },
+                 [&](const basic_plan_changed<T>& p) {
+                   s.plan = p.to;
+                   s.pricing = p.pricing;
+                   s.unit_price = p.unit_price;
+                   s.quantity = p.quantity;
+                 },
+                 [&](const basic_charge_recorded<T>& p) { s.charges.push_back(*p.line); },
+                 [&](const basic_marketplace_operation_decided<T>& p) {
+                   s.marketplace_ledger.push_back(*p.decision);
+                   const bool applied = p.decision->outcome == marketplace_outcome::accepted || p.decision->reconciled;
+                   if (applied && (!s.marketplace_updated_at || *s.marketplace_updated_at < p.decision->sent_at))
+                     s.marketplace_updated_at = p.decision->sent_at;
+                 },
+                 [&](const basic_marketplace_suspended<T>& p) {
+                   s.status = subscription_status::suspended;
+                   s.grace_ends = p.grace_ends;
+                   s.lapsed_invoice.reset();
+                 },
+                 [&](const basic_marketplace_reinstated<T>&) {
+                   s.status = subscription_status::active;
+                   s.grace_ends.reset();
+                   s.lapsed_invoice.reset();
+                 },
+                 [&](const basic_charges_invoiced<T>& p) {
+                   const auto n = static_cast<std::size_t>(std::clamp<count_t>(p.lines, 0, static_cast<count_t>(s.charges.size())));
+                   s.charges.erase(s.charges.begin(), s.charges.begin() + static_cast<std::ptrdiff_t>(n));
+                 },
                  [&](const basic_auto_renew_changed<T>& p) { s.auto_renew = p.auto_renew; },
                  [&](const basic_billing_profile_changed<T>& p) { s.billing_profile = p.to; },
                  [&](const basic_subscription_renewed<T>& p) {

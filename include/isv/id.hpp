@@ -37,6 +37,7 @@ struct group_tag {};
 struct billing_profile_tag {};
 struct invoice_tag {};
 struct payment_method_tag {};
+struct plan_tag {};
 
 } // namespace isv
 

@@ -14,7 +14,14 @@ namespace isv {
 
 BOOST_DEFINE_ENUM_CLASS(invoice_status, open, overdue, paid)
 
-/// One subscription's charge for one term: unit price × quantity (per user) or the flat price.
+/// What a line charges: a whole term, or the prorated difference of a change in the middle of a
+/// term (D-PRORATE-1): a charge for an increase, a credit (a negative amount) for a decrease.
+BOOST_DEFINE_ENUM_CLASS(invoice_line_kind, term, proration_charge, proration_credit)
+
+/// One subscription's charge for one term: unit price × quantity (per user) or the flat price, or
+/// (kind proration_*) the prorated difference a change made from `period_start` to the term's end,
+/// with the quantity and unit price after the change (D-PRORATE-1). A line for terms caught up at
+/// once (the clock moved past several) charges them all: its amount is the term's times their number.
 template <licensing_traits Traits>
 struct basic_invoice_line {
   subscription_id_t<Traits> subscription{};
@@ -26,9 +33,11 @@ struct basic_invoice_line {
   money_t<Traits> amount{};
   typename Traits::time_point period_start{};
   typename Traits::time_point period_end{};
+  invoice_line_kind kind = invoice_line_kind::term;
 
   ISV_RECORD(basic_invoice_line,
-              (subscription, app, pricing, term, quantity, unit_price, amount, period_start, period_end))
+              (subscription, app, pricing, term, quantity, unit_price, amount, period_start, period_end, kind))
+  ISV_ADDED_AFTER_0_1(kind)
 };
 
 template <licensing_traits Traits>

@@ -24,7 +24,13 @@ BOOST_DEFINE_ENUM_CLASS(operation,
     edit_billing_profile,      ///< contact info, payment methods, how invoices are paid (D-ROLE-4)
     manage_billing_roles,      ///< grant or revoke roles on a profile (owner only, D-ROLE-4)
     view_invoices,             ///< D-BILL-4
-    pay_invoice                ///< D-BILL-4
+    pay_invoice,               ///< D-BILL-4
+    change_plan,               ///< move a subscription to another plan of its app (D-PLAN-2)
+    marketplace                ///< the marketplace's SaaS fulfillment: the platform's and the publisher's, never a tenant admin's (D-MKT-1)
 )
+
+/// Operations only the platform runs (or an app's publisher, through the marketplace): no tenant
+/// admin may, whatever roles they hold, and their commands name no acting user (D-MKT-1).
+[[nodiscard]] constexpr bool platform_operation(operation op) noexcept { return op == operation::marketplace; }
 
 } // namespace isv

@@ -129,7 +129,7 @@ template <class Entity>
 /// What an operation returned besides its events, kept so that a replayed call returns it again.
 template <licensing_traits T>
 using stored_value_t = std::variant<std::monostate, basic_assignment_report<T>, basic_unassign_preview<T>,
-                                    basic_invoice<T>, typename T::string_type>;
+                                    basic_invoice<T>, typename T::string_type, basic_marketplace_decision<T>>;
 
 /// The first outcome of a request that carried an idempotency key (D-IDEM-1). Keys are scoped to
 /// the tenant; the fingerprint (operation, acting user, command) tells a repeat from a reuse. A

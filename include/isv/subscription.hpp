@@ -1,13 +1,16 @@
-// basic_subscription: one purchase of one app by one tenant: channel, pricing, term, quantity, status and billing profile.
+// basic_subscription: one purchase of one app by one tenant: channel, plan, pricing, term, quantity, status, billing profile and the charges not yet invoiced.
 #pragma once
 
 #include "isv/app.hpp"
 #include "isv/detail/record.hpp"
 #include "isv/enum_names.hpp"
+#include "isv/invoice.hpp"
+#include "isv/marketplace_decision.hpp"
 #include "isv/traits.hpp"
 
 #include <optional>
 #include <string_view>
+#include <vector>
 
 namespace isv {
 
@@ -57,6 +60,17 @@ struct basic_subscription {
   std::optional<time_point> grace_ends{};                  ///< while suspended
   std::optional<invoice_id_t<Traits>> lapsed_invoice{};    ///< the unpaid invoice that suspended it
   count_t version = 0; ///< the number of events applied; a save names the version it started from
+  plan_id_t<Traits> plan{}; ///< the app's plan it is on, whose price it pays (D-PLAN-1); 0: the default plan
+  /// Charges recorded and not yet invoiced, in the order they arose: each term's charge when the
+  /// term starts, and the prorated difference of each change in the middle of a term
+  /// (D-PRORATE-1). The profile's next invoice takes them all, once.
+  std::vector<basic_invoice_line<Traits>> charges{};
+  /// Sold through the marketplace's SaaS fulfillment: its subscription id there (a GUID's text).
+  /// Its terms are then the marketplace's: renewals and cancellation come as its operations (D-MKT-3).
+  std::optional<typename Traits::string_type> marketplace_id{};
+  std::optional<time_point> marketplace_updated_at{}; ///< when the marketplace sent the last operation applied (D-MKT-4)
+  /// Every marketplace operation decided, in order: the ledger that answers a repeat (D-MKT-1).
+  std::vector<basic_marketplace_decision<Traits>> marketplace_ledger{};
 
   [[nodiscard]] bool is_seat_based() const noexcept { return pricing == pricing_model::per_user; }
   /// Seats not in use; a flat-rate subscription never runs out.
@@ -66,7 +80,8 @@ struct basic_subscription {
   [[nodiscard]] bool bought_through_platform() const noexcept { return channel != acquisition_channel::vendor; }
 
   ISV_RECORD(basic_subscription,
-              (id, tenant, app, kind, channel, pricing, term, unit_price, quantity, licenses_in_use, status, reason, billing_profile, auto_renew, installed, purchased_at, term_start, term_end, grace_ends, lapsed_invoice, version))
+              (id, tenant, app, kind, channel, pricing, term, unit_price, quantity, licenses_in_use, status, reason, billing_profile, auto_renew, installed, purchased_at, term_start, term_end, grace_ends, lapsed_invoice, version, plan, charges, marketplace_id, marketplace_updated_at, marketplace_ledger))
+  ISV_ADDED_AFTER_0_1(plan)
 };
 
 using subscription = basic_subscription<default_traits>;

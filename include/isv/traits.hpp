@@ -40,6 +40,7 @@ template <class T> using group_id_t = basic_id<group_tag, typename T::id_rep>;
 template <class T> using billing_profile_id_t = basic_id<billing_profile_tag, typename T::id_rep>;
 template <class T> using invoice_id_t = basic_id<invoice_tag, typename T::id_rep>;
 template <class T> using payment_method_id_t = basic_id<payment_method_tag, typename T::id_rep>;
+template <class T> using plan_id_t = basic_id<plan_tag, typename T::id_rep>;
 template <class T> using money_t = basic_money<typename T::money_rep>;
 template <class T> using time_point_t = typename T::time_point;
 
@@ -51,6 +52,7 @@ using group_id = group_id_t<default_traits>;
 using billing_profile_id = billing_profile_id_t<default_traits>;
 using invoice_id = invoice_id_t<default_traits>;
 using payment_method_id = payment_method_id_t<default_traits>;
+using plan_id = plan_id_t<default_traits>;
 using money = money_t<default_traits>;
 
 /// License counts, quantities and versions. Signed, so that a negative input is seen and refused

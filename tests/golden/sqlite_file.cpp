@@ -467,11 +467,15 @@ TEST_CASE("golden sqlite: new operations on the 0.1.0 file succeed, version-chec
   CHECK(ok(center.find_subscription(contoso, desk)).licenses_in_use == 3);
   CHECK(ok(center.find_subscription(contoso, desk)).version == 4);
   CHECK(raw(ok(center.find_subscription(contoso, crm)).quantity) == 6);
-  CHECK(ok(center.find_subscription(contoso, crm)).version == 7);
+  // The lower quantity in the middle of the 0.1.0 subscription's term is credited (D-PRORATE-1): one more event.
+  CHECK(ok(center.find_subscription(contoso, crm)).version == 8);
   const auto log = ok(repo.events(contoso, 0));
-  REQUIRE(log.size() == stored_events + 2);
+  REQUIRE(log.size() == stored_events + 3);
   CHECK(std::holds_alternative<isv::basic_licenses_granted<isv::default_traits>>(log[stored_events].payload));
   CHECK(std::holds_alternative<isv::basic_quantity_changed<isv::default_traits>>(log[stored_events + 1].payload));
+  const auto* credit = std::get_if<isv::basic_charge_recorded<isv::default_traits>>(&log[stored_events + 2].payload);
+  REQUIRE(credit != nullptr);
+  CHECK(credit->line->kind == isv::invoice_line_kind::proration_credit);
   CHECK(test_support::scalar(repo.native_handle(), "SELECT revision FROM tenants WHERE id = 1") == stored_revisions + 2);
   CHECK(test_support::scalar(repo.native_handle(), "SELECT count(*) FROM idempotency WHERE tenant = 1") == 2);
   CHECK(test_support::scalar(repo.native_handle(), "SELECT count(*) FROM licenses WHERE tenant = 1 AND subscription = 2000") == 3);

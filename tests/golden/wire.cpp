@@ -11,7 +11,9 @@
 // matched differently. Only deliberately added samples justify new lines.
 //
 // Samples added since release 0.1.0 (the directory lifecycle's commands remove_users, delete_group
-// and name_user, and the events users_removed, group_deleted and user_named) have their lines
+// and name_user, and the events users_removed, group_deleted and user_named; plans, proration and the
+// marketplace: their commands and events, and values with
+// the fields added after 0.1.0 set) have their lines
 // appended at the end of the file, taken from a run with ISV_GOLDEN_WRITE pointing elsewhere; the
 // lines of release 0.1.0 are as they were written.
 //
@@ -311,6 +313,15 @@ isv::advance_command advance(bool all) {
 }
 
 // Commands added after release 0.1.0.
+isv::change_plan_command change_plan() { return {samples::subscription_id, isv::plan_id{3}, std::nullopt}; }
+isv::marketplace_activate_command marketplace_activate() {
+  return {"6fa459ea-ee8a-3ca4-894e-db77e160355e", samples::subscription_id, samples::at(2026, 1, 16)};
+}
+isv::purchase_command purchase_on_plan() {
+  auto c = samples::purchase_command();
+  c.plan = isv::plan_id{2};
+  return c;
+}
 isv::remove_users_command remove_users() {
   isv::remove_users_command c;
   c.users = {isv::user_id{100}, isv::user_id{18446744073709551615U}};
@@ -413,6 +424,17 @@ const sample_set& all_samples() {
     s.json("delete_group_command", delete_group());
     s.json("name_user_command", name_user());
     s.json("reinstate_command", reinstate()); // added in 0.2.0
+    // Added in 0.2.0: plans and proration (fields added after 0.1.0, set).
+    s.json("change_plan_command", change_plan());
+    s.json("purchase_command with a plan", purchase_on_plan());
+    s.json("app_plan", samples::plan());
+    s.json("app with plans", samples::planned_app());
+    s.json("subscription on a plan", samples::planned_subscription());
+    s.json("proration invoice_line", samples::proration_line());
+    s.json("marketplace_decision", samples::marketplace_rejection()); // the marketplace (D-MKT-1..4)
+    s.json("marketplace_subscribe_command", samples::marketplace_subscribe());
+    s.json("marketplace_activate_command", marketplace_activate());
+    s.json("marketplace_webhook_command", samples::marketplace_webhook());
 
     // ---- Events: JSON of the envelope and of the payload alone, and a log ----
     for (const auto& e : events) {
@@ -437,6 +459,9 @@ const sample_set& all_samples() {
     s.sql("invoice_line", samples::invoice_line());
     s.sql("assignment_report", samples::assignment_report());
     s.sql("unassign_preview", samples::unassign_preview());
+    s.sql("app with plans", samples::planned_app()); // added in 0.2.0: format 2
+    s.sql("subscription on a plan", samples::planned_subscription());
+    s.sql("proration invoice_line", samples::proration_line());
     for (const auto& e : events) {
       const std::string name(isv::event_name<T>(e.payload));
       s.sql("event " + name, e); // the stored row's body: the whole envelope
@@ -461,6 +486,10 @@ const sample_set& all_samples() {
     s.sql("idempotency install (link)",
           idempotency("k-install ünïcode", "install", isv::detail::fingerprint("install", admin, install()), {events[8]},
                       std::string("https://fabrikam.example/install?tenant=1")));
+    s.sql("idempotency marketplace_webhook (marketplace_decision)",
+          idempotency("k-marketplace", "marketplace_webhook",
+                      isv::detail::fingerprint("marketplace_webhook", platform, samples::marketplace_webhook()), {events[37]},
+                      samples::marketplace_rejection()));
 
     // ---- Fingerprints: every operation of the admin center under its name ----
     s.fingerprint("purchase", admin, samples::purchase_command());
@@ -500,6 +529,11 @@ const sample_set& all_samples() {
     s.fingerprint("remove_users", admin, remove_users());
     s.fingerprint("delete_group", admin, delete_group());
     s.fingerprint("name_user", admin, name_user());
+    s.fingerprint("change_plan", admin, change_plan()); // added in 0.2.0
+    s.fingerprint("purchase", admin, purchase_on_plan(), "on a plan");
+    s.fingerprint("marketplace_subscribe", platform, samples::marketplace_subscribe());
+    s.fingerprint("marketplace_activate", platform, marketplace_activate());
+    s.fingerprint("marketplace_webhook", platform, samples::marketplace_webhook());
     return s;
   }();
   return set;
@@ -614,14 +648,15 @@ using command_types =
               isv::basic_payment_method_command<T>, isv::basic_billing_role_command<T>,
               isv::basic_issue_invoice_command<T>, isv::basic_pay_invoice_command<T>, isv::view_invoice_command,
               isv::collect_overdue_command, isv::advance_command, isv::remove_users_command,
-              isv::delete_group_command, isv::name_user_command, isv::reinstate_command>;
+              isv::delete_group_command, isv::name_user_command, isv::reinstate_command, isv::change_plan_command,
+              isv::marketplace_subscribe_command, isv::marketplace_activate_command, isv::marketplace_webhook_command>;
 
 /// The entities, with whether the SQL repositories store them as a record of their own or inside one.
 using json_entity_types =
     type_list<isv::tenant, isv::admin_role, isv::app, isv::subscription, isv::license, isv::basic_license_paths<T>,
               isv::count_violation, isv::billing_profile, isv::payment_method, isv::contact_info, isv::invoice,
               isv::invoice_line, isv::assignment_report, isv::error, isv::event, isv::event_payload_t<T>,
-              std::vector<isv::event>>;
+              std::vector<isv::event>, isv::app_plan, isv::marketplace_decision>;
 using sql_types = type_list<isv::tenant, isv::admin_role, isv::app, isv::subscription, isv::count_violation,
                             isv::payment_method, isv::contact_info, isv::invoice, isv::invoice_line,
                             isv::assignment_report, isv::unassign_preview, isv::event, isv::event_payload_t<T>,
@@ -641,7 +676,7 @@ void check_kind_covered(type_list<V...>, const std::string& kind) {
 
 TEST_CASE("golden: the samples cover every event payload type, every command type and every admin center operation") {
   constexpr std::size_t payload_kinds = std::variant_size_v<isv::event_payload_t<T>>;
-  CHECK(payload_kinds == 34); // 31 in release 0.1.0: a new payload type needs a sample here and lines in wire.golden
+  CHECK(payload_kinds == 40); // 31 in release 0.1.0: a new payload type needs a sample here and lines in wire.golden
   std::set<std::size_t> seen;
   for (const auto& e : samples::events()) seen.insert(e.payload.index());
   CHECK(seen.size() == payload_kinds);
@@ -654,22 +689,23 @@ TEST_CASE("golden: the samples cover every event payload type, every command typ
   // Every command of the variant has a sample; a new command needs one here and lines in wire.golden.
   std::set<std::string> operations;
   for (const auto name : isv::command_names<T>) operations.emplace(name);
-  CHECK(operations.size() == 32); // 28 in release 0.1.0, then remove_users, delete_group, name_user, reinstate
+  CHECK(operations.size() == 36); // 28 in release 0.1.0, then remove_users, delete_group, name_user, reinstate, change_plan,
+                                  // marketplace_subscribe, marketplace_activate, marketplace_webhook
   CHECK(all_samples().operations() == operations);
   for (const auto& p : all_samples().problems()) FAIL_CHECK(p);
 }
 
 TEST_CASE("golden: the JSON text of every entity, command, event and error is release 0.1.0's [D-AUDIT-1][D-ERR-1]") {
-  compare_kind("json", 118); // 108 in release 0.1.0
+  compare_kind("json", 140); // 108 in release 0.1.0
 }
 
 TEST_CASE("golden: the stored SQL record of every event, tenant, app, subscription, invoice and idempotency record is "
           "release 0.1.0's, and reads back [D-AUDIT-1][D-IDEM-1]") {
-  compare_kind("sql", 86); // 80 in release 0.1.0
+  compare_kind("sql", 102); // 80 in release 0.1.0
 }
 
 TEST_CASE("golden: the idempotency fingerprint of every admin center operation is release 0.1.0's [D-IDEM-1]") {
-  compare_kind("fingerprint", 37); // 33 in release 0.1.0
+  compare_kind("fingerprint", 42); // 33 in release 0.1.0
 }
 
 TEST_CASE("golden: wire.golden holds exactly the samples' lines, no more, no fewer") {

@@ -38,7 +38,7 @@ enum class op {
   add_users, create_group, add_members, remove_members, grant_role, revoke_role,
   create_billing_profile, change_contact_info, add_payment_method, remove_payment_method, set_default_payment_method,
   set_billing_role, issue_invoice, view_invoice, pay_invoice, collect_overdue, advance_to,
-  remove_users, delete_group, name_user,
+  remove_users, delete_group, name_user, change_plan, marketplace_subscribe, marketplace_webhook,
   forge_over_assignment, ///< test only: grants licenses beyond the quantity, straight into the repository
   forge_other_tenant,    ///< test only: saves an event of this step's tenant into another tenant
 };
@@ -49,11 +49,12 @@ inline constexpr const char* op_names[] = {
     "add_users", "create_group", "add_members", "remove_members", "grant_role", "revoke_role",
     "create_billing_profile", "change_contact_info", "add_payment_method", "remove_payment_method",
     "set_default_payment_method", "set_billing_role", "issue_invoice", "view_invoice", "pay_invoice", "collect_overdue",
-    "advance_to", "remove_users", "delete_group", "name_user", "forge_over_assignment", "forge_other_tenant"};
+    "advance_to", "remove_users", "delete_group", "name_user", "change_plan", "marketplace_subscribe", "marketplace_webhook", "forge_over_assignment", "forge_other_tenant"};
 inline constexpr std::size_t op_count = std::size(op_names);
 
 [[nodiscard]] inline bool is_platform(op o) {
-  return o == op::issue_invoice || o == op::collect_overdue || o == op::advance_to;
+  return o == op::issue_invoice || o == op::collect_overdue || o == op::advance_to || o == op::marketplace_subscribe ||
+         o == op::marketplace_webhook;
 }
 [[nodiscard]] inline bool is_forgery(op o) { return o == op::forge_over_assignment || o == op::forge_other_tenant; }
 
@@ -66,7 +67,8 @@ using command = std::variant<std::monostate, isv::purchase_command, isv::activat
                              isv::basic_payment_method_command<T>, isv::basic_billing_role_command<T>,
                              isv::basic_issue_invoice_command<T>, isv::view_invoice_command,
                              isv::basic_pay_invoice_command<T>, isv::collect_overdue_command, isv::advance_command,
-                             isv::remove_users_command, isv::delete_group_command, isv::name_user_command>;
+                             isv::remove_users_command, isv::delete_group_command, isv::name_user_command,
+                             isv::change_plan_command, isv::marketplace_subscribe_command, isv::marketplace_webhook_command>;
 
 /// One recorded operation: everything needed to run it again from scratch.
 struct step {
@@ -129,7 +131,19 @@ inline const time_point epoch{std::chrono::sys_days{std::chrono::January / 1 / 2
       {isv::app_id{4}, "Notes", "Contoso", app_kind::isv, pricing_model::flat_rate, {900, eur}, {9000, eur}, std::nullopt},
       {isv::app_id{5}, "Chat", "Northwind", app_kind::saas, pricing_model::per_user, {300, usd}, {3000, usd}, std::nullopt},
   };
-  for (const auto& a : apps) (void)repo->add_app(a);
+  for (auto a : apps) {
+    // Two apps offer plans (D-PLAN-1): plan 1 is the first, so a purchase without a plan lands on it.
+    const auto plan = [&](std::uint64_t id, pricing_model pricing, std::int64_t monthly, std::optional<isv::count_t> max_seats) {
+      isv::app_plan p{isv::plan_id{id}, "Plan " + std::to_string(id), pricing, isv::money{monthly, a.monthly_price.unit},
+                      isv::money{monthly * 10, a.monthly_price.unit}, std::nullopt, max_seats};
+      return p;
+    };
+    if (a.id == isv::app_id{1} || a.id == isv::app_id{3})
+      a.plans = {plan(1, pricing_model::per_user, a.monthly_price.minor_units, std::nullopt),
+                 plan(2, pricing_model::per_user, a.monthly_price.minor_units / 2, 5),
+                 plan(3, pricing_model::flat_rate, a.monthly_price.minor_units * 20, std::nullopt)};
+    (void)repo->add_app(a);
+  }
   return repo;
 }
 
@@ -393,6 +407,11 @@ private:
       case op::activate: return record(c.activate(t, u, as<isv::activate_command>(s), at, k));
       case op::install: return record(c.install(t, u, as<isv::install_command>(s), at, k));
       case op::change_quantity: return record(c.change_quantity(t, u, as<isv::change_quantity_command>(s), at, k));
+      case op::change_plan: return record(c.change_plan(t, u, as<isv::change_plan_command>(s), at, k));
+      case op::marketplace_subscribe:
+        return record(c.marketplace_subscribe(t, as<isv::marketplace_subscribe_command>(s), at, k));
+      case op::marketplace_webhook:
+        return record(c.handle_marketplace_webhook(t, as<isv::marketplace_webhook_command>(s), at, k));
       case op::cancel: return record(c.cancel(t, u, {as<isv::activate_command>(s).subscription}, at, k));
       case op::set_auto_renew: return record(c.set_auto_renew(t, u, as<isv::auto_renew_command>(s), at, k));
       case op::change_billing_profile:
@@ -605,6 +624,12 @@ private:
   std::uint64_t pick(std::uint64_t n) { return std::uniform_int_distribution<std::uint64_t>(0, n - 1)(rng_); }
   bool chance(double p) { return std::bernoulli_distribution(p)(rng_); }
 
+  /// A GUID's text for the number `n` (the marketplace's ids, from pools of numbers).
+  static std::string guid(std::uint64_t n) {
+    std::string digits = std::to_string(n);
+    return "00000000-0000-4000-8000-" + std::string(12 - digits.size(), '0') + digits;
+  }
+
   time_point tick() {
     now_ += std::chrono::seconds(pick(7200));
     if (chance(0.01)) now_ += std::chrono::days(1 + pick(20));
@@ -641,7 +666,7 @@ private:
     const auto one_of = [&](const auto& list) { return isv::user_id{base(t) + list[pick(std::size(list))]}; };
     switch (kind) {
       case op::assign: case op::preview_unassign: case op::confirm_unassign: case op::reprocess: return one_of(licenses);
-      case op::purchase: case op::activate: case op::change_quantity: case op::cancel: case op::set_auto_renew:
+      case op::purchase: case op::activate: case op::change_quantity: case op::change_plan: case op::cancel: case op::set_auto_renew:
       case op::change_billing_profile: case op::create_billing_profile: return one_of(billing);
       case op::add_users: case op::create_group: case op::add_members: case op::remove_members:
       case op::remove_users: case op::delete_group: case op::name_user: return one_of(directory);
@@ -742,7 +767,9 @@ private:
         {op::set_default_payment_method, 1}, {op::set_billing_role, 2}, {op::issue_invoice, 3},
         {op::view_invoice, 1},    {op::pay_invoice, 3},       {op::collect_overdue, 3},
         {op::advance_to, 3},      {op::remove_users, 2},      {op::delete_group, 1},
-        {op::name_user, 1},       {op::forge_over_assignment, 1}, {op::forge_other_tenant, 1}};
+        {op::name_user, 1},       {op::change_plan, 3},       {op::marketplace_subscribe, 2},
+        {op::marketplace_webhook, 6}, {op::forge_over_assignment, 1},
+        {op::forge_other_tenant, 1}};
     unsigned total = 0;
     const auto wanted = [&](op o) { return !is_forgery(o) || forgery_ == o; };
     for (const auto& [o, w] : weights)
@@ -782,6 +809,9 @@ private:
       case op::cancel: s.cmd = isv::activate_command{subscription(t)}; break;
       case op::install: s.cmd = isv::install_command{subscription(t)}; break;
       case op::change_quantity: s.cmd = isv::change_quantity_command{subscription(t), quantity()}; break;
+      case op::change_plan:
+        s.cmd = isv::change_plan_command{subscription(t), isv::plan_id{pick(4)}, chance(0.5) ? std::optional{quantity()} : std::nullopt};
+        break;
       case op::set_auto_renew: s.cmd = isv::auto_renew_command{subscription(t), chance(0.5)}; break;
       case op::change_billing_profile: s.cmd = isv::basic_change_billing_profile_command<T>{subscription(t), profile(t)}; break;
       case op::assign: s.cmd = isv::assign_command{subscription(t), users(t, 4), groups(t, 2)}; break;
@@ -846,6 +876,37 @@ private:
       case op::advance_to: {
         isv::advance_command c;
         if (chance(0.3)) c.subscriptions.push_back(subscription(t));
+        s.cmd = c;
+        break;
+      }
+      case op::marketplace_subscribe: {
+        // Marketplace ids from small pools, so that repeated operations and taken ids happen too.
+        isv::marketplace_subscribe_command c;
+        c.operation_id = guid(1000 + pick(200));
+        c.subscription = chance(0.9) ? isv::subscription_id{b + 100 + next_subscription_[t]++} : subscription(t);
+        c.marketplace_subscription = guid(5000 + pick(100));
+        c.app = isv::app_id{chance(0.8) ? std::uint64_t{1} : std::uint64_t{2}};
+        if (chance(0.5)) c.plan = isv::plan_id{pick(4)};
+        if (c.app.value() == 1 || chance(0.05)) c.quantity = quantity();
+        c.term = chance(0.7) ? isv::billing_term::monthly : isv::billing_term::annual;
+        c.billing_profile = profile(t);
+        c.sent_at = s.at;
+        s.cmd = c;
+        break;
+      }
+      case op::marketplace_webhook: {
+        const isv::marketplace_action actions[] = {
+            isv::marketplace_action::change_plan, isv::marketplace_action::change_quantity, isv::marketplace_action::suspend,
+            isv::marketplace_action::reinstate, isv::marketplace_action::unsubscribe, isv::marketplace_action::renew};
+        isv::marketplace_webhook_command c;
+        c.operation_id = guid(pick(300));
+        c.subscription = subscription(t);
+        c.action = actions[pick(6)];
+        if (c.action == isv::marketplace_action::change_plan || chance(0.05)) c.plan = isv::plan_id{pick(4)};
+        if (c.action == isv::marketplace_action::change_quantity || chance(0.1)) c.quantity = quantity();
+        // Sometimes sent earlier than it arrives: stale once a later one was applied (D-MKT-4).
+        c.sent_at = chance(0.1) ? s.at - std::chrono::hours(1 + pick(48)) : s.at;
+        if (chance(0.1)) c.reported_plan = isv::plan_id{pick(4)};
         s.cmd = c;
         break;
       }

@@ -63,6 +63,22 @@ inline isv::app monthly_only_app() {
           isv::money{}, std::nullopt};
 }
 
+/// Fields added after release 0.1.0, set (D-PLAN-1, D-PRORATE-1): an app with plans, a
+/// subscription on one with charges not yet invoiced, a proration line.
+inline isv::app_plan plan() {
+  return {isv::plan_id{2}, "Standard", isv::pricing_model::per_user, eur(2000), std::nullopt, std::optional<isv::count_t>{5},
+          std::optional<isv::count_t>{500}};
+}
+inline isv::app planned_app() {
+  auto a = app();
+  a.plans = {plan(), {isv::plan_id{3}, "Site", isv::pricing_model::flat_rate, std::nullopt, eur(500000), {}, {}}};
+  return a;
+}
+inline isv::invoice_line proration_line() {
+  return {subscription_id, app_id, isv::pricing_model::per_user, isv::billing_term::monthly, 30, eur(2000), eur(-1290),
+          at(2026, 2, 5), at(2026, 2, 16), isv::invoice_line_kind::proration_credit};
+}
+
 inline isv::subscription subscription() {
   isv::subscription s;
   s.id = subscription_id;
@@ -86,6 +102,40 @@ inline isv::subscription subscription() {
   s.grace_ends = at(2026, 3, 1, 12);
   s.lapsed_invoice = invoice_id;
   s.version = 9;
+  return s;
+}
+
+/// A marketplace ChangeQuantity the rules rejected (D-MKT-2).
+inline isv::marketplace_decision marketplace_rejection() {
+  isv::marketplace_decision d;
+  d.operation_id = "7c9e6679-7425-40de-944b-e07fc1f90ae7";
+  d.action = isv::marketplace_action::change_quantity;
+  d.outcome = isv::marketplace_outcome::rejected;
+  d.reason = isv::errc::quantity_below_in_use;
+  d.message = "Subscription 7 has 20 licenses in use: unassign 5 licenses first.";
+  d.report_success = false;
+  d.reconciled = true;
+  d.sent_at = at(2026, 2, 1, 9);
+  return d;
+}
+inline isv::marketplace_subscribe_command marketplace_subscribe() {
+  return {"0f8fad5b-d9cb-469f-a165-70867728950e", subscription_id, "1b4e28ba-2fa1-11d2-883f-0016d3cca427", app_id,
+          isv::plan_id{2}, 25, isv::billing_term::monthly, profile_id, at(2026, 1, 15, 8)};
+}
+inline isv::marketplace_webhook_command marketplace_webhook() {
+  return {"7c9e6679-7425-40de-944b-e07fc1f90ae7", subscription_id, isv::marketplace_action::change_plan, isv::plan_id{3},
+          std::nullopt, at(2026, 2, 1, 9), isv::plan_id{2}, 25};
+}
+
+/// On a plan, with a term charge and a proration credit not yet invoiced.
+inline isv::subscription planned_subscription() {
+  auto s = subscription();
+  s.plan = isv::plan_id{2};
+  auto term = proration_line();
+  term.kind = isv::invoice_line_kind::term;
+  term.amount = eur(60000);
+  term.period_start = at(2026, 1, 16);
+  s.charges = {term, proration_line()};
   return s;
 }
 
@@ -201,6 +251,12 @@ inline std::vector<isv::event> events() {
       e(basic_users_removed<T>{{user_id{101}, user_id{102}}}),
       e(basic_group_deleted<T>{support}),
       e(basic_user_named<T>{user_id{100}, "Zoë Ø"}),
+      e(basic_plan_changed<T>{subscription_id, plan_id{2}, plan_id{3}, pricing_model::flat_rate, eur(500000), std::nullopt}),
+      e(basic_charge_recorded<T>{subscription_id, proration_line()}),
+      e(basic_charges_invoiced<T>{subscription_id, invoice_id, 2}, std::nullopt),
+      e(basic_marketplace_operation_decided<T>{subscription_id, marketplace_rejection()}, std::nullopt),
+      e(basic_marketplace_suspended<T>{subscription_id, at(2026, 3, 1, 12)}, std::nullopt),
+      e(basic_marketplace_reinstated<T>{subscription_id}, std::nullopt),
   };
 }
 
@@ -263,6 +319,11 @@ inline std::vector<sample> all_samples() {
       make_sample("contact_info", contact()),
       make_sample("invoice", invoice()),
       make_sample("invoice_line", invoice_line()),
+      make_sample("app_plan", plan()),
+      make_sample("app with plans", planned_app()),
+      make_sample("subscription on a plan", planned_subscription()),
+      make_sample("proration invoice_line", proration_line()),
+      make_sample("purchase_command with a plan", [] { auto c = purchase_command(); c.plan = isv::plan_id{2}; return c; }()),
       make_sample("purchase_command", purchase_command()),
       make_sample("vendor purchase_command", vendor_purchase_command()),
       make_sample("install_command", isv::install_command{subscription_id}),
@@ -296,6 +357,13 @@ inline std::vector<sample> all_samples() {
       make_sample("delete_group_command", isv::delete_group_command{sales}),
       make_sample("name_user_command", isv::name_user_command{isv::user_id{100}, "Zoë Ø"}),
       make_sample("reinstate_command", isv::reinstate_command{subscription_id}),
+      make_sample("change_plan_command", isv::change_plan_command{subscription_id, isv::plan_id{3}, std::nullopt}),
+      make_sample("change_plan_command with seats", isv::change_plan_command{subscription_id, isv::plan_id{2}, 40}),
+      make_sample("marketplace_decision", marketplace_rejection()),
+      make_sample("marketplace_subscribe_command", marketplace_subscribe()),
+      make_sample("marketplace_activate_command",
+                  isv::marketplace_activate_command{"6fa459ea-ee8a-3ca4-894e-db77e160355e", subscription_id, at(2026, 1, 16)}),
+      make_sample("marketplace_webhook_command", marketplace_webhook()),
       make_sample("error", error()),
   };
   for (const auto& e : events()) out.push_back(make_sample("event " + std::string(isv::event_name<T>(e.payload)), e));

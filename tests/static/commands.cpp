@@ -66,7 +66,7 @@ static_assert([] {
 // result can be kept in an idempotency record.
 using center = isv::basic_admin_center<isv::memory_repository>;
 static_assert(std::is_same_v<center::command_value, isv::command_value>);
-static_assert(std::variant_size_v<isv::command_value> == 5);
+static_assert(std::variant_size_v<isv::command_value> == 6);
 static_assert([]<class... C>(std::type_identity<std::variant<C...>>) {
   return (isv::is_alternative_of<typename C::result_value, isv::command_value> && ...) &&
          (isv::is_alternative_of<typename C::result_value, isv::stored_value_t<T>> && ...);

@@ -130,7 +130,7 @@ constexpr bool one_row_per_operation() {
   return true;
 }
 static_assert(one_row_per_operation());
-static_assert(static_cast<std::size_t>(isv::operation::pay_invoice) + 1 == isv::operation_rules.size(),
+static_assert(static_cast<std::size_t>(isv::operation::marketplace) + 1 == isv::operation_rules.size(),
               "the last operation has a row too");
 static_assert(isv::rule_for(isv::operation::assign).directory ==
               isv::role_set{dr::global_administrator, dr::license_administrator, dr::user_administrator});

@@ -55,6 +55,38 @@ void a_second_repository_reads_back_everything(Repository& first, Repository& se
   ok(center.advance_to(tenant_a, {}, now + 400 * 24h));
   ok(center.cancel(tenant_a, admin, {sub_2}, now + 401 * 24h));
 
+  // Plans, proration and the marketplace's ledger (D-PLAN-1, D-PRORATE-1, D-MKT-1): an app with plans
+  // sold through the marketplace, its decisions, a repeat, and an admin's plan change.
+  auto planned = make_app(isv::app_id{40}, isv::app_kind::saas, isv::pricing_model::per_user);
+  planned.plans = {{isv::plan_id{1}, "Small", isv::pricing_model::per_user, planned.monthly_price, planned.annual_price,
+                    std::nullopt, 5, "small"},
+                   {isv::plan_id{2}, "Large", isv::pricing_model::per_user, isv::money{2000, planned.monthly_price.unit},
+                    std::nullopt, std::nullopt, std::nullopt, "large"}};
+  ok(first.add_app(planned));
+  const isv::subscription_id sold{4000};
+  const auto later = now + 402 * 24h;
+  const auto op = [](int n) { return "00000000-0000-4000-8000-00000000000" + std::to_string(n); };
+  ok(center.marketplace_subscribe(tenant_a, {op(1), sold, "1b4e28ba-2fa1-11d2-883f-0016d3cca427", planned.id, std::nullopt, 3,
+                                             isv::billing_term::monthly, profile_1, later},
+                                  later, "k-marketplace"));
+  ok(center.marketplace_activate(tenant_a, {op(2), sold, later}, later));
+  ok(center.handle_marketplace_webhook(tenant_a, {op(3), sold, isv::marketplace_action::change_quantity, std::nullopt, 4, later + 24h},
+                                       later + 24h));
+  const auto rejected = ok(center.handle_marketplace_webhook(
+      tenant_a, {op(4), sold, isv::marketplace_action::change_quantity, std::nullopt, 9, later + 48h}, later + 48h));
+  CHECK(rejected.value.outcome == isv::marketplace_outcome::rejected);
+  ok(center.change_plan(tenant_a, admin, {sold, isv::plan_id{2}, std::nullopt}, later + 72h));
+  {
+    const auto stored = ok(second.read(tenant_a));
+    const auto* s = stored.find_subscription(sold);
+    REQUIRE(s != nullptr);
+    CHECK(s->plan == isv::plan_id{2});
+    CHECK(s->marketplace_ledger.size() == 4);
+    CHECK(s->charges.size() == 3); // the term, the quantity's proration, the plan's
+    REQUIRE(stored.find_app(planned.id) != nullptr);
+    CHECK(*stored.find_app(planned.id) == planned);
+  }
+
   const auto log = ok(first.events(tenant_a, 0));
   CHECK(ok(second.events(tenant_a, 0)) == log);
   std::vector<std::size_t> kinds;
@@ -75,7 +107,7 @@ void a_second_repository_reads_back_everything(Repository& first, Repository& se
   }
   for (const auto& p : {profile_1, profile_2}) CHECK(*a.find_billing_profile(p) == *b.find_billing_profile(p));
   CHECK(*a.find_invoice(invoice_1) == *b.find_invoice(invoice_1));
-  for (const char* key : {"k-purchase", "k-install", "k-invoice", "k-assign", "k-preview"}) {
+  for (const char* key : {"k-purchase", "k-install", "k-invoice", "k-assign", "k-preview", "k-marketplace"}) {
     INFO(key);
     REQUIRE(b.find_idempotency(key) != nullptr);
     CHECK(*a.find_idempotency(key) == *b.find_idempotency(key));
@@ -84,6 +116,7 @@ void a_second_repository_reads_back_everything(Repository& first, Repository& se
   CHECK(std::holds_alternative<isv::invoice>(b.find_idempotency("k-invoice")->value));
   CHECK(std::holds_alternative<isv::assignment_report>(b.find_idempotency("k-assign")->value));
   CHECK(std::holds_alternative<isv::unassign_preview>(b.find_idempotency("k-preview")->value));
+  CHECK(std::holds_alternative<isv::marketplace_decision>(b.find_idempotency("k-marketplace")->value));
 }
 
 /// D-IDEM-1: a record pruned through one repository is gone for another on the same database that

@@ -29,14 +29,20 @@ TEST_CASE("every operation has exactly one row in the authorization table [D-ROL
                     op::unassign,           op::reprocess,            op::change_quantity,
                     op::cancel,             op::set_auto_renew,       op::change_billing_profile,
                     op::create_billing_profile, op::edit_billing_profile, op::manage_billing_roles,
-                    op::view_invoices,      op::pay_invoice};
+                    op::view_invoices,      op::pay_invoice,              op::change_plan,
+                    op::marketplace};
   for (const auto o : all) {
     INFO("operation " << static_cast<int>(o));
     const auto rows = std::count_if(isv::operation_rules.begin(), isv::operation_rules.end(), [&](const auto& r) { return r.op == o; });
     CHECK(rows == 1);
     CHECK(isv::rule_for(o).op == o);
-    // Every row asks for some role: nothing is allowed to everyone.
-    CHECK_FALSE((isv::rule_for(o).directory.empty() && isv::rule_for(o).profile.empty()));
+    // Every row asks for some role: nothing is allowed to everyone. The platform's own row allows no
+    // admin at all, whatever roles they hold (D-MKT-1).
+    if (isv::platform_operation(o))
+      CHECK_FALSE(isv::authorize(o, isv::role_set{isv::directory_role::global_administrator},
+                                 {.profile_role = isv::billing_role::owner}).has_value());
+    else
+      CHECK_FALSE((isv::rule_for(o).directory.empty() && isv::rule_for(o).profile.empty()));
   }
   CHECK(isv::operation_rules.size() == std::size(all));
   std::set<std::string_view> actions;

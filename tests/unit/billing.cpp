@@ -50,7 +50,13 @@ TEST_CASE("an invoice lists the active subscriptions charged to its profile, pri
   w.record(must(isv::cancel(w.sub(cancelled_sub), w.actor(global_admin), isv::cancel_command{cancelled_sub}, t0)).events);
 
   const auto issued = must(invoice_profile(w, main_profile));
-  REQUIRE(issued.events.size() == 1);
+  // The invoice, then one event per subscription whose charges it took (D-PRORATE-1: never again).
+  REQUIRE(issued.events.size() == 4);
+  for (std::size_t i = 1; i < issued.events.size(); ++i) {
+    const auto& taken = payload<isv::basic_charges_invoiced<traits>>(issued.events[i]);
+    CHECK(taken.invoice == isv::invoice_id{30});
+    CHECK(taken.lines == 1);
+  }
   CHECK_FALSE(issued.events[0].actor); // the platform invoices
   CHECK(issued.events[0].tenant == home_tenant);
   const auto& inv = issued.state;
@@ -107,7 +113,7 @@ TEST_CASE("an invoice that cannot be issued says why [D-BILL-1, D-ERR-1]") {
   SECTION("nothing is charged to the profile") {
     w.buy(pending_sub, saas_per_user(), 4);
     CHECK_THAT(refused(invoice_profile(w, main_profile), errc::invalid_argument),
-               has("no active subscription is charged to billing profile 10"));
+               has("no active subscription charged to billing profile 10 has a charge"));
   }
   SECTION("two currencies on one profile (data from before D-BILL-5 refused them)") {
     auto usd_app = saas_flat();

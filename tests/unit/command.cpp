@@ -34,8 +34,13 @@ const isv::app_id sign{4};
 const sys_seconds t0 = sys_days{year{2026} / 1 / 15};
 
 isv::app make_app(isv::app_id id, isv::app_kind kind, std::optional<std::string> link) {
-  return isv::app{id, "App", "Fabrikam", kind, isv::pricing_model::per_user, isv::money{1000, isv::currency{"EUR"}},
-                  isv::money{10000, isv::currency{"EUR"}}, std::move(link)};
+  isv::app product{id, "App", "Fabrikam", kind, isv::pricing_model::per_user, isv::money{1000, isv::currency{"EUR"}},
+                   isv::money{10000, isv::currency{"EUR"}}, std::move(link)};
+  if (kind == isv::app_kind::saas)
+    for (const std::int64_t price : {1000, 2000})
+      product.plans.push_back({isv::plan_id{static_cast<std::uint64_t>(price / 1000)}, "Plan", isv::pricing_model::per_user,
+                               isv::money{price, isv::currency{"EUR"}}, isv::money{price * 10, isv::currency{"EUR"}}});
+  return product;
 }
 
 /// Contoso as created: user 1 is its Global administrator.
@@ -75,6 +80,7 @@ std::vector<isv::command> script() {
       isv::activate_command{crm_sub},
       isv::install_command{sign_sub},
       isv::change_quantity_command{crm_sub, 6},
+      isv::change_plan_command{crm_sub, isv::plan_id{2}, std::nullopt},
       isv::auto_renew_command{crm_sub, false},
       isv::change_billing_profile_command{sign_sub, second_profile},
       isv::assign_command{crm_sub, {bob}, {sales}},
@@ -90,6 +96,12 @@ std::vector<isv::command> script() {
       isv::name_user_command{alice, "Alice"},
       isv::delete_group_command{sales},
       isv::remove_users_command{{bob}},
+      isv::marketplace_subscribe_command{"0f8fad5b-d9cb-469f-a165-70867728950e", isv::subscription_id{102},
+                                         "1b4e28ba-2fa1-11d2-883f-0016d3cca427", crm, std::nullopt, 3,
+                                         isv::billing_term::monthly, main_profile, t0},
+      isv::marketplace_activate_command{"6fa459ea-ee8a-3ca4-894e-db77e160355e", isv::subscription_id{102}, t0},
+      isv::marketplace_webhook_command{"7c9e6679-7425-40de-944b-e07fc1f90ae7", isv::subscription_id{102},
+                                       isv::marketplace_action::change_quantity, std::nullopt, 4, t0},
   };
 }
 
@@ -111,6 +123,7 @@ isv::result<center::receipt<isv::command_value>> by_name(center& c, const isv::c
       [&](const isv::activate_command& x) { return widen(c.activate(contoso, global_admin, x, t0, key)); },
       [&](const isv::install_command& x) { return widen(c.install(contoso, global_admin, x, t0, key)); },
       [&](const isv::change_quantity_command& x) { return widen(c.change_quantity(contoso, global_admin, x, t0, key)); },
+      [&](const isv::change_plan_command& x) { return widen(c.change_plan(contoso, global_admin, x, t0, key)); },
       [&](const isv::cancel_command& x) { return widen(c.cancel(contoso, global_admin, x, t0, key)); },
       [&](const isv::auto_renew_command& x) { return widen(c.set_auto_renew(contoso, global_admin, x, t0, key)); },
       [&](const isv::change_billing_profile_command& x) { return widen(c.change_billing_profile(contoso, global_admin, x, t0, key)); },
@@ -141,6 +154,9 @@ isv::result<center::receipt<isv::command_value>> by_name(center& c, const isv::c
       [&](const isv::delete_group_command& x) { return widen(c.delete_group(contoso, global_admin, x, t0, key)); },
       [&](const isv::name_user_command& x) { return widen(c.name_user(contoso, global_admin, x, t0, key)); },
       [&](const isv::reinstate_command& x) { return widen(c.reinstate(contoso, x, t0, key)); },
+      [&](const isv::marketplace_subscribe_command& x) { return widen(c.marketplace_subscribe(contoso, x, t0, key)); },
+      [&](const isv::marketplace_activate_command& x) { return widen(c.marketplace_activate(contoso, x, t0, key)); },
+      [&](const isv::marketplace_webhook_command& x) { return widen(c.handle_marketplace_webhook(contoso, x, t0, key)); },
   }, cmd);
 }
 

@@ -78,6 +78,9 @@ TEST_CASE("enum names: docs/wire-format.md lists every enum's wire names as the 
   check_documented<isv::billing_role>(doc, "billing_role");
   check_documented<isv::payment_method_kind>(doc, "payment_method_kind");
   check_documented<isv::invoice_status>(doc, "invoice_status");
+  check_documented<isv::invoice_line_kind>(doc, "invoice_line_kind");
+  check_documented<isv::marketplace_action>(doc, "marketplace_action");
+  check_documented<isv::marketplace_outcome>(doc, "marketplace_outcome");
   check_documented<isv::violation_reason>(doc, "violation_reason");
   check_documented<isv::errc>(doc, "errc");
 }

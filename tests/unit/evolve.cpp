@@ -163,7 +163,7 @@ TEST_CASE("replaying the log of a long life rebuilds the subscription and its li
       "subscription_purchased", "subscription_activated", "licenses_granted", "licenses_released", "group_assigned",
       "group_unassigned", "violations_recorded", "violations_cleared", "quantity_changed", "billing_profile_changed",
       "subscription_renewed", "subscription_suspended", "subscription_reinstated", "auto_renew_changed",
-      "subscription_deactivated"};
+      "subscription_deactivated", "charge_recorded", "charges_invoiced"};
   CHECK(kinds == expected);
   CHECK(a.live.version == static_cast<isv::count_t>(std::count_if(w.log.begin(), w.log.end(), [](const auto& e) {
           return isv::subscription_of(e) == seats;
@@ -171,7 +171,7 @@ TEST_CASE("replaying the log of a long life rebuilds the subscription and its li
 
   // Who, when and which tenant: users for what admins did, nobody for what the platform did.
   const std::set<std::string_view> by_platform{"subscription_renewed", "subscription_suspended", "invoice_issued",
-                                               "invoice_overdue"};
+                                               "invoice_overdue", "charges_invoiced"};
   const std::set<isv::user_id> admins{global_admin, billing_admin, license_admin, user_admin};
   for (const auto& e : w.log) {
     const auto name = isv::event_name<traits>(e.payload);
@@ -182,6 +182,8 @@ TEST_CASE("replaying the log of a long life rebuilds the subscription and its li
       CHECK_FALSE(e.actor);
     } else if (name == "subscription_deactivated" && subscription_of(e) == seats) {
       CHECK_FALSE(e.actor); // the term ran out
+    } else if (name == "charge_recorded") {
+      if (e.actor) CHECK(admins.contains(*e.actor)); // stamped like the activation, change or renewal that made it
     } else {
       REQUIRE(e.actor);
       CHECK(admins.contains(*e.actor));

@@ -129,6 +129,36 @@ inline isv::app isv_app() { return make_app(isv_app_id, isv::app_kind::isv, isv:
 /// A flat-rate SaaS app (Unlimited licenses).
 inline isv::app flat_app() { return make_app(flat_app_id, isv::app_kind::saas, isv::pricing_model::flat_rate); }
 
+inline constexpr isv::plan_id basic_plan{1};
+inline constexpr isv::plan_id standard_plan{2};
+inline constexpr isv::plan_id site_plan{3};
+inline constexpr isv::plan_id yearly_only{4};
+
+inline isv::app_plan make_plan(isv::plan_id id, std::string name, isv::pricing_model pricing, std::int64_t monthly,
+                               std::optional<isv::count_t> max_seats = std::nullopt) {
+  isv::app_plan p;
+  p.id = id;
+  p.name = std::move(name);
+  p.pricing = pricing;
+  p.monthly_price = isv::money{monthly, isv::currency{"EUR"}};
+  p.annual_price = isv::money{monthly * 10, isv::currency{"EUR"}};
+  p.max_seats = max_seats;
+  return p;
+}
+
+/// The per-user ISV app with four plans (D-PLAN-1): Basic (per user, 10 EUR a month, at most 10
+/// seats), Standard (per user, 20 EUR), Site (flat rate, 500 EUR) and Yearly (per user, sold only by the year).
+inline isv::app planned_app() {
+  auto product = isv_app();
+  product.plans = {make_plan(basic_plan, "Basic", isv::pricing_model::per_user, 1'000, 10),
+                   make_plan(standard_plan, "Standard", isv::pricing_model::per_user, 2'000),
+                   make_plan(site_plan, "Site", isv::pricing_model::flat_rate, 50'000)};
+  auto yearly = make_plan(yearly_only, "Yearly", isv::pricing_model::per_user, 1'500);
+  yearly.monthly_price.reset();
+  product.plans.push_back(yearly);
+  return product;
+}
+
 /// An event of `tenant` done by its Global admin now.
 template <class Payload>
 isv::event event_of(isv::tenant_id tenant, Payload payload) {
@@ -279,6 +309,18 @@ struct world {
     return out;
   }
 };
+
+/// A world whose subscription_1 is on `plan` of planned_app() with `quantity` seats, bought now (an
+/// ISV app: active, its first term from Jan 15 to Feb 15, 2026, 31 days).
+inline world on_plan(isv::plan_id plan, std::optional<isv::count_t> quantity) {
+  world w;
+  auto cmd = purchase_of(planned_app(), quantity);
+  cmd.plan = plan;
+  auto bought = buy(w.org, w.profile, planned_app(), cmd);
+  w.sub = std::move(bought.sub);
+  w.book = std::move(bought.book);
+  return w;
+}
 
 /// The paths by which `user` holds a license; the test stops here when they hold none.
 inline isv::basic_license_paths<traits> paths_of(const isv::license_book& book, isv::user_id user) {

@@ -123,7 +123,13 @@ TEST_CASE("activation starts the first term now, pending subscriptions take no l
 
   const auto later = t0 + days{2} + hours{9};
   const auto update = must(isv::activate(pending, w.actor(billing_admin), isv::activate_command{sub_id}, later));
-  REQUIRE(update.events.size() == 1);
+  // Activation starts the first term, and records its charge for the next invoice (D-PRORATE-1).
+  REQUIRE(update.events.size() == 2);
+  const auto& charge = *payload<isv::basic_charge_recorded<traits>>(update.events[1]).line;
+  CHECK(charge.kind == isv::invoice_line_kind::term);
+  CHECK(charge.period_start == later);
+  CHECK(charge.amount == must(isv::term_amount(pending)));
+  CHECK(update.state.charges == std::vector{charge});
   const auto& e = update.events[0];
   CHECK(e.actor == billing_admin);
   CHECK(e.tenant == home_tenant);
@@ -306,7 +312,8 @@ TEST_CASE("paying within the grace reinstates the subscription [D-LIFE-4]") {
 
   // Once reinstated, the end of the old grace period does nothing.
   const auto later = must(isv::advance_to(w.sub(sub_id), t0 + days{61}));
-  for (const auto& e : later.events) CHECK(isv::event_name<traits>(e.payload) == "subscription_renewed");
+  for (const auto& e : later.events)
+    CHECK((isv::event_name<traits>(e.payload) == "subscription_renewed" || isv::event_name<traits>(e.payload) == "charge_recorded"));
   CHECK(later.state.status == subscription_status::active);
 
   SECTION("another invoice's payment does not reinstate") {
@@ -384,7 +391,7 @@ TEST_CASE("the end of the grace period deactivates for nonpayment and releases t
   const auto before = must(isv::advance_to(w.sub(sub_id), grace_ends - seconds{1}));
   CHECK(before.state.status == subscription_status::suspended);
   // The terms that ended while suspended still renew (Feb 15 and Mar 15), in one catch-up event.
-  CHECK(names(before.events) == std::vector<std::string>{"subscription_renewed"});
+  CHECK(names(before.events) == std::vector<std::string>{"subscription_renewed", "charge_recorded"});
   CHECK(payload<renewed>(before.events[0]).term_start == on(year{2026} / 3 / 15));
 
   const auto after = must(isv::advance_to(w.sub(sub_id), grace_ends));
@@ -441,7 +448,11 @@ TEST_CASE("at the term's end an auto-renewing subscription renews [D-TERM-1]") {
     CHECK(not_yet.state == s);
 
     const auto renewed_once = must(isv::advance_to(s, *s.term_end));
-    REQUIRE(renewed_once.events.size() == 1);
+    REQUIRE(renewed_once.events.size() == 2);
+    const auto& charge = *payload<isv::basic_charge_recorded<traits>>(renewed_once.events[1]).line;
+    CHECK(charge.period_start == on(year{2026} / 2 / 15));
+    CHECK(charge.period_end == on(year{2026} / 3 / 15));
+    CHECK(charge.amount == must(isv::term_amount(s)));
     const auto& e = renewed_once.events[0];
     CHECK_FALSE(e.actor);
     CHECK(e.tenant == home_tenant);
@@ -455,7 +466,12 @@ TEST_CASE("at the term's end an auto-renewing subscription renews [D-TERM-1]") {
   SECTION("several terms missed at once: one renewal, to the term that holds now [D-LIMIT-1]") {
     auto w = with_active();
     const auto moved = must(isv::advance_to(w.sub(sub_id), on(year{2026} / 5 / 20)));
-    REQUIRE(moved.events.size() == 1);
+    REQUIRE(moved.events.size() == 2);
+    // One line charges the four terms that started (Feb 15, Mar 15, Apr 15, May 15), each once.
+    const auto& charge = *payload<isv::basic_charge_recorded<traits>>(moved.events[1]).line;
+    CHECK(charge.period_start == on(year{2026} / 2 / 15));
+    CHECK(charge.period_end == on(year{2026} / 6 / 15));
+    CHECK(charge.amount.minor_units == 4 * must(isv::term_amount(w.sub(sub_id))).minor_units);
     CHECK(moved.events[0].at == on(year{2026} / 5 / 15));
     CHECK(payload<renewed>(moved.events[0]).term_start == on(year{2026} / 5 / 15));
     CHECK(payload<renewed>(moved.events[0]).term_end == on(year{2026} / 6 / 15));
@@ -467,7 +483,7 @@ TEST_CASE("at the term's end an auto-renewing subscription renews [D-TERM-1]") {
     auto w = with_active();
     const auto far = on(year{12026} / 3 / 20);
     const auto moved = must(isv::advance_to(w.sub(sub_id), far));
-    REQUIRE(moved.events.size() == 1);
+    REQUIRE(moved.events.size() == 2);
     CHECK(payload<renewed>(moved.events[0]).term_start == on(year{12026} / 3 / 15));
     CHECK(moved.state.term_end == on(year{12026} / 4 / 15));
     // Moving there term by term ends in the same state.
@@ -482,7 +498,9 @@ TEST_CASE("at the term's end an auto-renewing subscription renews [D-TERM-1]") {
     auto w = with_active(isv::billing_term::annual);
     CHECK(w.sub(sub_id).term_end == on(year{2027} / 1 / 15));
     const auto moved = must(isv::advance_to(w.sub(sub_id), on(year{2028} / 1 / 15)));
-    REQUIRE(moved.events.size() == 1); // the terms of 2027 and 2028, caught up at once
+    REQUIRE(moved.events.size() == 2); // the terms of 2027 and 2028, caught up at once, and their charge
+    CHECK(payload<isv::basic_charge_recorded<traits>>(moved.events[1]).line->amount.minor_units ==
+          2 * must(isv::term_amount(w.sub(sub_id))).minor_units);
     CHECK(payload<renewed>(moved.events[0]).term_start == on(year{2028} / 1 / 15));
     CHECK(moved.state.term_end == on(year{2029} / 1 / 15));
   }
@@ -491,7 +509,7 @@ TEST_CASE("at the term's end an auto-renewing subscription renews [D-TERM-1]") {
     auto w = with_active(isv::billing_term::monthly, jan31);
     CHECK(w.sub(sub_id).term_end == on(year{2026} / 2 / 28) + hours{10});
     const auto moved = must(isv::advance_to(w.sub(sub_id), on(year{2026} / 2 / 28) + hours{10}));
-    REQUIRE(moved.events.size() == 1);
+    REQUIRE(moved.events.size() == 2);
     CHECK(payload<renewed>(moved.events[0]).term_start == on(year{2026} / 2 / 28) + hours{10});
   }
   SECTION("an annual term that starts on Feb 29 ends on Feb 28") {
@@ -524,7 +542,7 @@ void walk_two_years(sys_seconds first) {
   for (int k = 1; k <= 24; ++k) {
     CAPTURE(k);
     const auto moved = must(isv::advance_to(s, *s.term_end));
-    REQUIRE(moved.events.size() == 1);
+    REQUIRE(moved.events.size() == 2);
     CHECK(moved.events[0].at == anchored(first, k));
     CHECK(payload<renewed>(moved.events[0]).term_start == anchored(first, k));
     CHECK(payload<renewed>(moved.events[0]).term_end == anchored(first, k + 1));
@@ -532,7 +550,13 @@ void walk_two_years(sys_seconds first) {
     s = moved.state;
   }
   const auto jumped = must(isv::advance_to(w.sub(sub_id), anchored(first, 24) + hours{1}));
-  REQUIRE(jumped.events.size() == 1);
+  REQUIRE(jumped.events.size() == 2);
+  // The stepwise walk recorded one charge per term; the jump one line for all 24 of them, the same sum.
+  isv::count_t stepwise_total = 0;
+  for (const auto& line : s.charges) stepwise_total += line.amount.minor_units;
+  CHECK(s.charges.size() == 25);
+  CHECK(jumped.state.charges.size() == 2);
+  CHECK(jumped.state.charges.back().amount.minor_units + jumped.state.charges.front().amount.minor_units == stepwise_total);
   CHECK(jumped.state.term_start == s.term_start);
   CHECK(jumped.state.term_end == s.term_end);
 }
@@ -603,7 +627,7 @@ TEST_CASE("set_auto_renew records a change only when there is one, and only for 
   w.record(must(isv::set_auto_renew(w.sub(sub_id), w.actor(global_admin), isv::auto_renew_command{sub_id, false}, t0)).events);
   w.record(must(isv::set_auto_renew(w.sub(sub_id), w.actor(global_admin), isv::auto_renew_command{sub_id, true}, t0)).events);
   const auto moved = must(isv::advance_to(w.sub(sub_id), *w.sub(sub_id).term_end));
-  REQUIRE(moved.events.size() == 1);
+  REQUIRE(moved.events.size() == 2);
   CHECK(isv::event_name<traits>(moved.events[0].payload) == "subscription_renewed");
 
   // The command must name the subscription passed in.

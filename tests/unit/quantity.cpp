@@ -43,7 +43,12 @@ TEST_CASE("the quantity of a subscription bought through the platform is changed
     auto w = world::with(isv_app(), 5, channel);
     const auto r = try_change(w, global_admin, 8);
     REQUIRE(r.has_value());
-    REQUIRE(r.value().events.size() == 1);
+    // The change, and its prorated difference for the rest of the term (D-PRORATE-1).
+    REQUIRE(r.value().events.size() == 2);
+    const auto* charged = std::get_if<isv::basic_charge_recorded<isv::default_traits>>(&r.value().events.back().payload);
+    REQUIRE(charged != nullptr);
+    CHECK(charged->line->kind == isv::invoice_line_kind::proration_charge);
+    CHECK(charged->line->quantity == 8);
     const auto* changed = std::get_if<quantity_changed>(&r.value().events.front().payload);
     REQUIRE(changed != nullptr);
     CHECK(changed->from == 5);

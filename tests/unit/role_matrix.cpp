@@ -68,6 +68,9 @@ const matrix_row matrix[] = {
     {op::manage_billing_roles,    {{ Y,  Y,  Y,  Y,  Y,             Y,  N,  N,  N,                   Y,  Y }}},
     {op::view_invoices,           {{ Y,  Y,  Y,  Y,  Y,             Y,  Y,  Y,  Y,                   Y,  Y }}},
     {op::pay_invoice,             {{ Y,  Y,  Y,  Y,  Y,             Y,  Y,  N,  Y,                   Y,  Y }}},
+    {op::change_plan,             {{ Y,  Y,  N,  N,  N,             Y,  Y,  Y,  Y,                   Y,  N }}},
+    // The marketplace's operations are the platform's and the publisher's: no admin passes (D-MKT-1).
+    {op::marketplace,             {{ N,  N,  N,  N,  N,             N,  N,  N,  N,                   N,  N }}},
 };
 // clang-format on
 
@@ -152,6 +155,13 @@ std::optional<isv::error> attempt(op o, const world& w, bool partner) {
     case op::pay_invoice:
       return outcome(isv::pay_invoice(w.profile(main_profile), w.invoice(open_invoice), std::span<const isv::subscription>(subs), a,
                                       pay_command{open_invoice, std::nullopt}, t0));
+    case op::change_plan: {
+      auto product = saas_per_user();
+      product.plans = {{isv::plan_id{5}, "Plus", isv::pricing_model::per_user, product.monthly_price, product.annual_price}};
+      return outcome(isv::change_plan(s, product, a, isv::change_plan_command{active_sub, isv::plan_id{5}, std::nullopt}, t0));
+    }
+    case op::marketplace:
+      return outcome(isv::authorize(op::marketplace, a.roles));
   }
   FAIL("an operation without a probe");
   return std::nullopt;

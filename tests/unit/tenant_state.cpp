@@ -40,6 +40,8 @@ struct scenario {
                                                 issue_command{bill, main_profile}, t0 + days{1}));
     w.record(issued.events);
     invoice_returned = issued.state;
+    // The invoice took the subscription's charges (D-PRORATE-1): its events change it too.
+    seats_returned = isv::apply_all(seats_returned, issued.events);
   }
 };
 

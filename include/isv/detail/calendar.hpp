@@ -4,6 +4,7 @@
 #include "isv/app.hpp"
 
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <optional>
 #include <string>
@@ -56,6 +57,19 @@ template <class TimePoint>
 template <class TimePoint>
 [[nodiscard]] TimePoint term_end(TimePoint start, billing_term term) {
   return add_months(start, term == billing_term::monthly ? 1 : 12);
+}
+
+/// How many terms of `term` start from `first` to `last`, both term boundaries on the same day of
+/// the month (`last` at or after `first`): counted from the months between them, not term by term.
+template <class TimePoint>
+[[nodiscard]] std::int64_t terms_from(TimePoint first, TimePoint last, billing_term term) {
+  using namespace std::chrono;
+  const year_month_day a{floor<days>(first)};
+  const year_month_day b{floor<days>(last)};
+  const std::int64_t months = (static_cast<std::int64_t>(static_cast<int>(b.year())) - static_cast<int>(a.year())) * 12 +
+                              static_cast<std::int64_t>(static_cast<unsigned>(b.month())) -
+                              static_cast<std::int64_t>(static_cast<unsigned>(a.month()));
+  return months / (term == billing_term::monthly ? 1 : 12) + 1;
 }
 
 /// The start of the last term, of the terms that follow one another from `first` (the start of the

@@ -32,6 +32,7 @@ template <> inline constexpr std::string_view noun<group_tag> = "group";
 template <> inline constexpr std::string_view noun<billing_profile_tag> = "billing profile";
 template <> inline constexpr std::string_view noun<invoice_tag> = "invoice";
 template <> inline constexpr std::string_view noun<payment_method_tag> = "payment method";
+template <> inline constexpr std::string_view noun<plan_tag> = "plan";
 
 /// "user 42"
 template <class Tag, class Rep>

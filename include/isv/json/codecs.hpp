@@ -84,6 +84,19 @@ struct wire_enum<billing_role> {
 };
 
 template <>
+struct wire_enum<invoice_line_kind> {
+  static constexpr std::string_view noun = "invoice line kind";
+};
+template <>
+struct wire_enum<marketplace_action> {
+  static constexpr std::string_view noun = "marketplace action";
+};
+template <>
+struct wire_enum<marketplace_outcome> {
+  static constexpr std::string_view noun = "marketplace outcome";
+};
+
+template <>
 struct wire_enum<errc> {
   static constexpr std::string_view noun = "error code";
 };
@@ -207,6 +220,12 @@ template <json_traits T> inline constexpr std::string_view record_noun<basic_vie
 template <json_traits T> inline constexpr std::string_view record_noun<basic_collect_overdue_command<T>> = "a collect-overdue command";
 template <json_traits T> inline constexpr std::string_view record_noun<basic_advance_command<T>> = "an advance command";
 template <json_traits T> inline constexpr std::string_view record_noun<basic_reinstate_command<T>> = "a subscription command";
+template <json_traits T> inline constexpr std::string_view record_noun<basic_change_plan_command<T>> = "a change-plan command";
+template <json_traits T> inline constexpr std::string_view record_noun<basic_plan<T>> = "a plan";
+template <json_traits T> inline constexpr std::string_view record_noun<basic_marketplace_decision<T>> = "a marketplace decision";
+template <json_traits T> inline constexpr std::string_view record_noun<basic_marketplace_subscribe_command<T>> = "a marketplace subscribe command";
+template <json_traits T> inline constexpr std::string_view record_noun<basic_marketplace_activate_command<T>> = "a marketplace activate command";
+template <json_traits T> inline constexpr std::string_view record_noun<basic_marketplace_webhook_command<T>> = "a marketplace webhook command";
 template <json_traits T> inline constexpr std::string_view record_noun<basic_event<T>> = "an event";
 
 /// An event payload is called after its type name: "a licenses_granted event", "an app_installed event".

@@ -69,6 +69,8 @@ inline constexpr std::array operation_rules{
                    {detail::br::owner, detail::br::contributor, detail::br::reader, detail::br::invoice_manager}},
     operation_rule{operation::pay_invoice, "pay invoices", {},
                    {detail::br::owner, detail::br::contributor, detail::br::invoice_manager}},
+    operation_rule{operation::change_plan, "change a subscription's plan", detail::admins_of_billing, {}, true},
+    operation_rule{operation::marketplace, "run the marketplace's operations", {}, {}},
 };
 
 /// True when row i of operation_rules is operation i: every operation has exactly one row.
@@ -95,6 +97,9 @@ struct authorization_context {
 /// that would allow it (D-ROLE-3).
 [[nodiscard]] inline result<void> authorize(operation op, role_set roles, authorization_context context = {}) {
   const auto& rule = rule_for(op);
+  if (platform_operation(op))
+    return fail(errc::permission_denied, "To " + std::string(rule.action) +
+                                             " you need to be the platform or the app's publisher; no tenant admin role allows it (D-MKT-1).");
   if (!rule.directory.empty()) {
     if (context.bought_through_partner && rule.partner_global_only) {
       if (!roles.contains(directory_role::global_administrator))

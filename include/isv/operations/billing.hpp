@@ -16,6 +16,7 @@
 #include "isv/subscription.hpp"
 #include "isv/tenant.hpp"
 
+#include <iterator>
 #include <optional>
 #include <span>
 #include <string>
@@ -152,9 +153,14 @@ update_result<basic_subscription<T>, T> change_billing_profile(
 
 // ---- Invoices ---------------------------------------------------------------------------------
 
-/// The platform invoices a profile for the current term of each active or suspended subscription
-/// charged to it (D-BILL-1): unit price × quantity for per-user pricing, the flat price otherwise.
-/// Due `policy.payment_terms` after `now`.
+/// The platform invoices a profile for every charge recorded and not yet invoiced of each active or
+/// suspended subscription charged to it (D-BILL-1): each term's charge (unit price × quantity for per-user
+/// pricing, the flat price otherwise), recorded when the term starts, and the prorated difference
+/// of each change in the middle of a term, a line of its own (D-PRORATE-1). Each charge goes on one
+/// invoice only: the invoice's events say which charges it took, and those are never invoiced
+/// again, however invoicing interleaves with changes, renewals and retries. Nothing to invoice is
+/// refused (invalid_argument). A deactivated subscription is invoiced no more: what it had not been
+/// invoiced for lapses with it. Due `policy.payment_terms` after `now`.
 template <licensing_traits T>
 update_result<basic_invoice<T>, T> issue_invoice(
     const basic_billing_profile<T>& b, detail::range_of<basic_subscription<T>> subscriptions,
@@ -166,32 +172,33 @@ update_result<basic_invoice<T>, T> issue_invoice(
   inv.profile = b.id;
   inv.issued_at = now;
   inv.due_at = now + policy.payment_terms;
+  std::vector<basic_event<T>> taken;
   for (const auto& s : subscriptions) {
     if (s.tenant != b.tenant)
       return fail(errc::wrong_tenant, detail::describe(s.id) + " is not in " + detail::describe(b.tenant) + ".");
-    if (s.billing_profile != b.id || !s.term_start ||
-        (s.status != subscription_status::active && s.status != subscription_status::suspended))
-      continue;
-    const count_t quantity = s.is_seat_based() ? *s.quantity : 1;
-    const auto amount = checked_multiply(s.unit_price, quantity);
-    if (!amount) return fail(errc::overflow, "The charge for " + detail::describe(s.id) + " is too large to represent.");
-    inv.lines.push_back({s.id, s.app, s.pricing, s.term, quantity, s.unit_price, *amount, *s.term_start, *s.term_end});
-    if (inv.lines.size() == 1) {
-      inv.total = *amount;
-    } else if (const auto sum = checked_add(inv.total, *amount)) {
+    const bool running = s.status == subscription_status::active || s.status == subscription_status::suspended;
+    if (s.billing_profile != b.id || !running || s.charges.empty()) continue;
+    for (const auto& line : s.charges) {
+      const auto sum = inv.lines.empty() ? std::optional(line.amount) : checked_add(inv.total, line.amount);
+      if (!sum)
+        return fail(inv.total.unit == line.amount.unit ? errc::overflow : errc::invalid_argument,
+                    "Cannot add " + detail::describe(s.id) + " to the invoice: " +
+                        (inv.total.unit == line.amount.unit ? std::string("the total is too large")
+                                                            : "it is priced in " + std::string(line.amount.unit.code()) +
+                                                                  ", the invoice in " + std::string(inv.total.unit.code())) +
+                        ".");
       inv.total = *sum;
-    } else {
-      return fail(inv.total.unit == amount->unit ? errc::overflow : errc::invalid_argument,
-                  "Cannot add " + detail::describe(s.id) + " to the invoice: " +
-                      (inv.total.unit == amount->unit ? std::string("the total is too large")
-                                                       : "it is priced in " + std::string(amount->unit.code()) + ", the invoice in " +
-                                                             std::string(inv.total.unit.code())) +
-                      ".");
+      inv.lines.push_back(line);
     }
+    taken.push_back(detail::make_system_event<T>(
+        b.tenant, now, basic_charges_invoiced<T>{s.id, inv.id, static_cast<count_t>(s.charges.size())}));
   }
   if (inv.lines.empty())
-    return fail(errc::invalid_argument, "Nothing to invoice: no active subscription is charged to " + detail::describe(b.id) + ".");
-  return detail::updated(basic_invoice<T>{}, std::vector{detail::make_system_event<T>(b.tenant, now, basic_invoice_issued<T>{inv})});
+    return fail(errc::invalid_argument, "Nothing to invoice: no active subscription charged to " + detail::describe(b.id) +
+                                            " has a charge that is not invoiced yet.");
+  std::vector<basic_event<T>> events{detail::make_system_event<T>(b.tenant, now, basic_invoice_issued<T>{std::move(inv)})};
+  events.insert(events.end(), std::make_move_iterator(taken.begin()), std::make_move_iterator(taken.end()));
+  return detail::updated(basic_invoice<T>{}, std::move(events));
 }
 
 /// Viewing an invoice needs a role on its profile (D-BILL-4, D-ROLE-4). Changes nothing: the update's state is the invoice as shown, with no events.

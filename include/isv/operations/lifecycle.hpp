@@ -10,6 +10,7 @@
 #include "isv/error.hpp"
 #include "isv/event.hpp"
 #include "isv/evolve.hpp"
+#include "isv/proration.hpp"
 #include "isv/subscription.hpp"
 
 #include <array>
@@ -76,13 +77,17 @@ result<void> allowed(const basic_subscription<T>& s, lifecycle_trigger trigger, 
 }
 } // namespace detail
 
-/// Activates a SaaS subscription (done in the publisher's portal, D-ACT-1); its first term starts now.
+/// Activates a SaaS subscription (done in the publisher's portal, D-ACT-1); its first term starts
+/// now, and is charged (D-PRORATE-1: each term once).
 template <licensing_traits T>
 update_result<basic_subscription<T>, T> activate(const basic_subscription<T>& s, const basic_actor<T>& admin,
                                                  const basic_activate_command<T>& cmd, const time_point_t<T>& now) {
   BOOST_OUTCOME_TRY(detail::subscription_operation_allowed(s, admin, cmd.subscription, detail::guard_of(cmd)));
   BOOST_OUTCOME_TRY(detail::allowed(s, lifecycle_trigger::activate, "activate"));
-  return detail::update_of(s, admin, now, basic_subscription_activated<T>{s.id, now, detail::term_end(now, s.term)});
+  const auto end = detail::term_end(now, s.term);
+  BOOST_OUTCOME_TRY(auto charge, term_charge(s, now, end));
+  return detail::update_of(s, admin, now, basic_subscription_activated<T>{s.id, now, end},
+                           basic_charge_recorded<T>{s.id, std::move(charge)});
 }
 
 /// Cancels: deactivated for good, reason cancelled, every license released (D-LIFE-1..3). A
@@ -158,8 +163,8 @@ update_result<basic_subscription<T>, T> reinstate(const basic_subscription<T>& s
 /// on) or expire it (off); a grace period that ended unpaid deactivates it for nonpayment. Every
 /// term missed in one move is caught up by one renewal event, at the start of the last of them and
 /// naming it (the state before says where it came from), so a jump of the clock across years costs
-/// one event, not one per term (D-LIMIT-1). A pure function of the state and the time: each event
-/// carries the moment it happened.
+/// one event, not one per term (D-LIMIT-1), and charged by one line for all of them (D-PRORATE-1:
+/// each term once). A pure function of the state and the time: each event carries the moment it happened.
 template <licensing_traits T>
 update_result<basic_subscription<T>, T> advance_to(const basic_subscription<T>& s, const time_point_t<T>& now) {
   // No policy: the end of a grace period was fixed when the subscription was suspended.
@@ -172,7 +177,9 @@ update_result<basic_subscription<T>, T> advance_to(const basic_subscription<T>& 
   while (cur.status == subscription_status::active || cur.status == subscription_status::suspended) {
     const auto grace_ends = cur.status == subscription_status::suspended ? cur.grace_ends : std::nullopt;
     const bool grace_over = grace_ends && *grace_ends <= now;
-    const bool term_over = cur.term_end && *cur.term_end <= now;
+    // A subscription sold through the marketplace has the marketplace's terms: its renewals and its
+    // end come as the marketplace's operations (D-MKT-3), never from this clock.
+    const bool term_over = cur.term_end && *cur.term_end <= now && !cur.marketplace_id;
     if (!grace_over && !term_over) break;
     if (grace_over && (!term_over || *grace_ends <= *cur.term_end)) {
       happened(*grace_ends, basic_subscription_deactivated<T>{cur.id, deactivation_reason::nonpayment});
@@ -183,7 +190,12 @@ update_result<basic_subscription<T>, T> advance_to(const basic_subscription<T>& 
       const unsigned anchor = detail::term_anchor(cur.term_start, *cur.term_end);
       const auto start =
           detail::last_term_start(*cur.term_end, cur.term, stop_at_grace ? *grace_ends : now, stop_at_grace, anchor);
+      // The terms from the one that ended to the last that started, each charged once.
+      const auto first = *cur.term_end;
+      const count_t terms = detail::terms_from(first, start, cur.term);
       happened(start, basic_subscription_renewed<T>{cur.id, start, detail::term_end(start, cur.term, anchor)});
+      BOOST_OUTCOME_TRY(auto charge, term_charge(cur, first, *cur.term_end, terms));
+      happened(start, basic_charge_recorded<T>{cur.id, std::move(charge)});
     } else {
       happened(*cur.term_end, basic_subscription_deactivated<T>{cur.id, deactivation_reason::expired});
     }
