@@ -1,5 +1,6 @@
 // A tour of the whole domain with the library's pure functions: tenant Contoso buys a SaaS app, assigns,
-// bills and loses it for nonpayment, buys it again, and manages an ISV app bought from its vendor.
+// bills and loses it for nonpayment, buys it again, manages an ISV app bought from its vendor, and
+// buys a third app through the marketplace, whose publisher answers the marketplace's operations.
 // Every step checks what it expects; the program exits non-zero when the library behaves otherwise.
 // With --db FILE the tour also saves every change it accepts in a SQLite database, after showing
 // what earlier runs left there, so a second run starts from what the first one did.
@@ -11,6 +12,7 @@
 #include <sqlite3.h>
 #endif
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <iomanip>
@@ -40,8 +42,8 @@ const isv::user_id alex{1}, bea{2}, lee{3}, chen{11}, dana{12}, eve{13}, farid{1
     jun{18}, noor{21};
 const isv::group_id sales{1};
 const isv::billing_profile_id germany_profile{1}, emea_profile{2}, northwind_profile{9};
-const isv::subscription_id crm_sub{100}, crm_again{101}, planner_sub{102};
-const isv::invoice_id january_invoice{500}, february_invoice{501};
+const isv::subscription_id crm_sub{100}, crm_again{101}, planner_sub{102}, sign_sub{103};
+const isv::invoice_id january_invoice{500}, february_invoice{501}, sign_invoice{502};
 
 const tour::name_book names{{{alex, "Alex"}, {bea, "Bea"}, {lee, "Lee"}, {chen, "Chen"}, {dana, "Dana"}, {eve, "Eve"},
                              {farid, "Farid"}, {grace, "Grace"}, {hiro, "Hiro"}, {ivan, "Ivan"}, {jun, "Jun"},
@@ -58,6 +60,31 @@ const isv::app planner{.id = isv::app_id{8}, .name = "Litware Planner", .publish
                        .monthly_price = {.minor_units = 400, .unit = eur},
                        .annual_price = {.minor_units = 4000, .unit = eur},
                        .install_link = "https://install.litware.example/contoso"};
+
+// A SaaS app sold through the marketplace's SaaS fulfillment, with three plans; the marketplace
+// names them by its own plan ids ("starter", "team", "site").
+isv::app make_sign() {
+  isv::app a{.id = isv::app_id{9}, .name = "Fabrikam Sign", .publisher = "Fabrikam", .kind = isv::app_kind::saas,
+             .pricing = isv::pricing_model::per_user, .monthly_price = {.minor_units = 500, .unit = eur},
+             .annual_price = {.minor_units = 5000, .unit = eur}};
+  const auto plan = [](std::uint64_t id, std::string name, isv::pricing_model pricing, std::int64_t monthly,
+                       std::optional<isv::count_t> max_seats, std::string marketplace_plan) {
+    isv::app_plan p;
+    p.id = isv::plan_id{id};
+    p.name = std::move(name);
+    p.pricing = pricing;
+    p.monthly_price = isv::money{monthly, eur};
+    p.annual_price = isv::money{monthly * 10, eur};
+    p.max_seats = max_seats;
+    p.marketplace_plan = std::move(marketplace_plan);
+    return p;
+  };
+  a.plans = {plan(1, "Starter", isv::pricing_model::per_user, 500, 5, "starter"),
+             plan(2, "Team", isv::pricing_model::per_user, 800, std::nullopt, "team"),
+             plan(3, "Site", isv::pricing_model::flat_rate, 20000, std::nullopt, "site")};
+  return a;
+}
+const isv::app sign = make_sign();
 
 /// Day `n` of the story (2026-01-05 is day 0), at 09:00 UTC.
 isv::default_traits::time_point on_day(int n) { return sys_days{2026y / January / 5} + days{n} + 9h; }
@@ -77,8 +104,9 @@ std::vector<isv::user_id> new_holders(const std::vector<isv::event>& events) {
 
 void print_invoice(const isv::invoice& inv) {
   for (const auto& line : inv.lines)
-    say("  " + (line.app == crm.id ? crm.name : planner.name) + " (subscription " +
-        std::to_string(line.subscription.value()) + "): " + std::to_string(line.quantity) + " x " +
+    say("  " + (line.app == crm.id ? crm.name : line.app == sign.id ? sign.name : planner.name) + " (subscription " +
+        std::to_string(line.subscription.value()) + ", " + std::string(isv::to_string(line.kind)) + "): " +
+        std::to_string(line.quantity) + " x " +
         isv::to_string(line.unit_price) + ", " + tour::date(line.period_start) + " to " + tour::date(line.period_end) +
         " = " + isv::to_string(line.amount));
   say("  total " + isv::to_string(inv.total) + ", due " + tour::date(inv.due_at) + ", " +
@@ -159,7 +187,7 @@ isv::tenant_id show_earlier_runs(isv::sqlite_repository& db, const std::string& 
     std::cout << tenants.size() << (tenants.size() == 1 ? " tenant" : " tenants") << " left by earlier runs\n";
   for (const auto& id : tenants) tour::show_stored(db, id);
   std::vector<std::string> added, present;
-  for (const auto* product : {&crm, &planner}) {
+  for (const auto* product : {&crm, &planner, &sign}) {
     auto stored = db.add_app(*product);
     if (stored)
       added.push_back(product->name);
@@ -170,7 +198,9 @@ isv::tenant_id show_earlier_runs(isv::sqlite_repository& db, const std::string& 
                       std::string(isv::to_string(stored.error().code)) + ": " + stored.error().message);
   }
   const auto both = [](const std::vector<std::string>& apps) {
-    return apps.size() == 2 ? apps[0] + " and " + apps[1] : apps[0];
+    std::string out;
+    for (std::size_t i = 0; i < apps.size(); ++i) out += (i == 0 ? "" : i + 1 == apps.size() ? " and " : ", ") + apps[i];
+    return out;
   };
   if (!present.empty()) say("the app catalog already lists " + both(present));
   if (!added.empty()) say(both(added) + (added.size() == 1 ? " is" : " are") + " added to the app catalog");
@@ -529,8 +559,100 @@ int main(int argc, char** argv) {
              isv::where_handled(isv::app_kind::isv, channel::vendor, action::change_quantity) == isv::place::vendor,
          "SaaS licenses in the publisher's portal and vendor quantities with the vendor");
 
-  tour::step(14, "Replaying the event log");
-  for (const auto& id : {crm_sub, crm_again, planner_sub}) {
+  tour::step(14, "The marketplace: the publisher resolves, activates and answers the webhook");
+  {
+    // The marketplace's ids are GUIDs: its subscription, and one per operation it sends.
+    const std::string marketplace_sub = "6a1d4c5e-8f2b-4a3c-9d7e-1b2c3d4e5f60";
+    const auto op = [](int n) { return "0b8e2f4a-1c3d-4e5f-8a9b-0c1d2e3f4a" + std::string(n < 10 ? "0" : "") + std::to_string(n); };
+    const auto decided = [&](const isv::marketplace_webhook_command& cmd) {
+      return accepted(isv::handle_marketplace_webhook(sub(sign_sub), sign, cmd, cmd.sent_at, policy), "deciding the webhook");
+    };
+    const auto show = [&](const isv::marketplace_decision& d) {
+      return std::string(isv::marketplace_name(d.action)) + ": " + std::string(isv::to_string(d.outcome)) +
+             (d.reason ? " (" + std::string(isv::to_string(*d.reason)) + ": " + d.message + ")" : std::string()) +
+             ", report " + (d.report_success ? "Success" : "Failure");
+    };
+    now += days{1};
+    const auto resolved = accepted(
+        isv::marketplace_subscribe(contoso.tenant(), sign, contoso.profiles(), contoso.all_subscriptions(),
+                                   {.operation_id = op(1), .subscription = sign_sub, .marketplace_subscription = marketplace_sub,
+                                    .app = sign.id, .plan = isv::plan_id{1}, .quantity = 3, .term = term::monthly,
+                                    .billing_profile = germany_profile, .sent_at = now},
+                                   now),
+        "resolving the marketplace's purchase");
+    contoso.commit(resolved);
+    expect(sub(sign_sub).status == status::pending_activation && sub(sign_sub).marketplace_id == marketplace_sub,
+           "the marketplace's purchase to be recorded pending activation, linked to its GUID");
+    say("Alex buys " + sign.name + " on the marketplace (Starter, 3 seats); the publisher resolves it → subscription " +
+        std::to_string(sign_sub.value()) + ", " + std::string(isv::to_string(sub(sign_sub).status)));
+    contoso.commit(accepted(isv::marketplace_activate(sub(sign_sub), {.operation_id = op(2), .subscription = sign_sub, .sent_at = now}, now),
+                            "activating"));
+    say("The publisher activates it → " + std::string(isv::to_string(sub(sign_sub).status)) + ", term to " +
+        tour::date(*sub(sign_sub).term_end));
+
+    now += days{10};
+    const auto raised = decided({.operation_id = op(3), .subscription = sign_sub, .action = isv::marketplace_action::change_quantity,
+                                 .quantity = 5, .sent_at = now});
+    contoso.commit(raised);
+    expect(raised.decision.outcome == isv::marketplace_outcome::accepted && sub(sign_sub).quantity == 5 &&
+               sub(sign_sub).charges.back().kind == isv::invoice_line_kind::proration_charge,
+           "the marketplace's ChangeQuantity to be accepted and prorated");
+    say(tour::date(now) + ": the marketplace raises the quantity to 5 → " + show(raised.decision) + "; charged " +
+        isv::to_string(sub(sign_sub).charges.back().amount) + " for the days left of the term");
+
+    now += days{1};
+    const isv::marketplace_webhook_command too_big{.operation_id = op(4), .subscription = sign_sub,
+                                                  .action = isv::marketplace_action::change_quantity, .quantity = 9,
+                                                  .sent_at = now};
+    const auto rejected = decided(too_big);
+    contoso.commit(rejected);
+    expect(rejected.decision.outcome == isv::marketplace_outcome::rejected && sub(sign_sub).quantity == 5 &&
+               !rejected.decision.report_success,
+           "a ChangeQuantity past the plan's seats to be rejected, changing nothing");
+    say(tour::date(now) + ": it asks for 9 seats on Starter → " + show(rejected.decision));
+    const auto again = decided(too_big);
+    expect(again.events.empty() && again.decision == rejected.decision, "the same webhook again to change nothing");
+    say("The same webhook again (same operation id) → the first decision, nothing saved");
+
+    now += days{1};
+    const auto plan_changed = decided({.operation_id = op(5), .subscription = sign_sub, .action = isv::marketplace_action::change_plan,
+                                       .plan = isv::plan_id{2}, .sent_at = now});
+    contoso.commit(plan_changed);
+    say(tour::date(now) + ": ChangePlan to Team → " + show(plan_changed.decision) + "; the dearer plan charged for the rest of the term: " +
+        isv::to_string(sub(sign_sub).charges.back().amount));
+    const auto invoice = accepted(isv::issue_invoice(contoso.profile(germany_profile), contoso.all_subscriptions(),
+                                                     {.invoice = sign_invoice, .profile = germany_profile}, now, policy),
+                                  "invoicing the marketplace subscription");
+    contoso.commit(invoice);
+    say("The next invoice of 'Contoso Germany' has the term and each change as lines of their own:");
+    print_invoice(contoso.invoice(sign_invoice));
+    const auto& sign_lines = contoso.invoice(sign_invoice).lines;
+    expect(std::count_if(sign_lines.begin(), sign_lines.end(), [](const auto& l) { return l.subscription == sign_sub; }) == 3 &&
+               sub(sign_sub).charges.empty(),
+           "the term and each change to be invoiced once");
+
+    now += days{2};
+    const auto suspended = decided({.operation_id = op(6), .subscription = sign_sub, .action = isv::marketplace_action::suspend, .sent_at = now});
+    contoso.commit(suspended);
+    say(tour::date(now) + ": Suspend → " + std::string(isv::to_string(sub(sign_sub).status)) + ", grace until " +
+        tour::date(*sub(sign_sub).grace_ends));
+    now += days{1};
+    contoso.commit(decided({.operation_id = op(7), .subscription = sign_sub, .action = isv::marketplace_action::reinstate, .sent_at = now}));
+    say(tour::date(now) + ": Reinstate → " + std::string(isv::to_string(sub(sign_sub).status)));
+    now += days{1};
+    const auto gone = decided({.operation_id = op(8), .subscription = sign_sub, .action = isv::marketplace_action::unsubscribe, .sent_at = now});
+    contoso.commit(gone);
+    say(tour::date(now) + ": Unsubscribe → " + std::string(isv::to_string(sub(sign_sub).status)));
+    now += days{1};
+    const auto revived = decided({.operation_id = op(9), .subscription = sign_sub, .action = isv::marketplace_action::reinstate, .sent_at = now});
+    contoso.commit(revived);
+    expect(sub(sign_sub).status == status::deactivated && revived.decision.outcome == isv::marketplace_outcome::unchanged,
+           "nothing to revive an unsubscribed subscription (D-LIFE-2)");
+    say("A Reinstate after that → " + show(revived.decision));
+  }
+
+  tour::step(15, "Replaying the event log");
+  for (const auto& id : {crm_sub, crm_again, planner_sub, sign_sub}) {
     const auto replayed = accepted(isv::replay_subscription<tour::traits>(id, contoso.log()), "replaying");
     const bool same = replayed.first == sub(id) && replayed.second == book(id);
     expect(same, "replaying subscription " + std::to_string(id.value()) + " to rebuild its live state");
@@ -548,7 +670,7 @@ int main(int argc, char** argv) {
 
 #ifdef ISV_TOUR_HAS_SQLITE
   if (db) {
-    tour::step(15, "What the database holds");
+    tour::step(16, "What the database holds");
     std::size_t saved = 0;
     for (const auto* state : {&contoso, &northwind}) {
       const auto events = tour::check_saved(*db, *state);
@@ -560,7 +682,7 @@ int main(int argc, char** argv) {
     }
     {
       const auto view = accepted(db->read(contoso_id), "reading Contoso back");
-      expect(view.find_app(crm.id) != nullptr && view.find_app(planner.id) != nullptr,
+      expect(view.find_app(crm.id) != nullptr && view.find_app(planner.id) != nullptr && view.find_app(sign.id) != nullptr,
              "the app catalog to list the apps Contoso bought");
     }
     std::cout << "\nThe tour went as expected.\nsaved " << saved << " events to " << *opts.db << '\n';

@@ -46,8 +46,8 @@ foreach(expected
         "tenant ${northwind}, Northwind \\(Japan\\): [0-9]+ events? in its log"
         "subscription 100, Fabrikam CRM: deactivated, 0 of 8 seats in use"
         "subscription 101, Fabrikam CRM: active, 7 of 8 seats in use"
-        "replaying the log rebuilds each of the 3 stored subscriptions and its licenses: yes"
-        "the app catalog already lists Fabrikam CRM and Litware Planner")
+        "replaying the log rebuilds each of the 4 stored subscriptions and its licenses: yes"
+        "the app catalog already lists Fabrikam CRM, Litware Planner and Fabrikam Sign")
   if(NOT earlier MATCHES "${expected}")
     message(FATAL_ERROR "the second run should show what the first one left (\"${expected}\"):\n${earlier}")
   endif()

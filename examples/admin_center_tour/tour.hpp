@@ -7,6 +7,7 @@
 #include <isv/operations/billing.hpp>
 #include <isv/evolve.hpp>
 #include <isv/operations/lifecycle.hpp>
+#include <isv/operations/marketplace.hpp>
 #include <isv/operations/membership.hpp>
 #include <isv/operations/portal.hpp>
 #include <isv/operations/purchase.hpp>

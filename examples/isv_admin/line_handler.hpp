@@ -3,6 +3,8 @@
 
 #include <isv/admin_center.hpp>
 #include <isv/json.hpp>
+#include <isv/json/marketplace.hpp>
+#include <isv/marketplace_link.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -75,6 +77,8 @@ inline constexpr std::array operations{
   operation_doc{"activate", actor_kind::admin, true, "Activate a SaaS subscription (D-ACT-1).", R"({"subscription": "100"})"},
   operation_doc{"install", actor_kind::admin, true, "Install a bought ISV app; the value is the link to continue at.", R"({"subscription": "100"})"},
   operation_doc{"change_quantity", actor_kind::admin, true, "Change the number of seats.", R"({"subscription": "100", "quantity": 10})"},
+  operation_doc{"change_plan", actor_kind::admin, true, "Move a subscription to another plan of its app, prorated (D-PLAN-2, D-PRORATE-1).",
+                R"({"subscription": "100", "plan": "2", "quantity": null})"},
   operation_doc{"cancel", actor_kind::admin, true, "Cancel a subscription: deactivated for good (D-LIFE-2).", R"({"subscription": "100"})"},
   operation_doc{"set_auto_renew", actor_kind::admin, true, "Turn auto-renew on or off.", R"({"subscription": "100", "auto_renew": false})"},
   operation_doc{"change_billing_profile", actor_kind::admin, true, "Charge a subscription to another profile.", R"({"subscription": "100", "profile": "51"})"},
@@ -93,6 +97,17 @@ inline constexpr std::array operations{
   operation_doc{"collect_overdue", actor_kind::platform, true, "The platform marks a past-due invoice overdue and suspends what it charges (D-LIFE-4).", R"({"invoice": "70"})"},
   operation_doc{"advance_to", actor_kind::platform, true, "The platform's clock: renewals, expiries, ends of grace up to \"at\" (empty list: all).", R"({"subscriptions": []})"},
   operation_doc{"reinstate", actor_kind::platform, true, "The platform reinstates a suspended subscription within its grace (D-LIFE-4).", R"({"subscription": "100"})"},
+  // ---- The marketplace's SaaS fulfillment (D-MKT-1..4)
+  operation_doc{"link_marketplace", actor_kind::platform, false, "Link a marketplace subscription's GUID to a subscription id of the tenant, for good.",
+                R"({"marketplace_subscription": "6a1d4c5e-8f2b-4a3c-9d7e-1b2c3d4e5f60", "subscription": "100"})"},
+  operation_doc{"marketplace_subscribe", actor_kind::platform, true, "The marketplace resolved a purchase: record it, pending activation.",
+                R"({"operation_id": "0b8e2f4a-1c3d-4e5f-8a9b-0c1d2e3f4a01", "subscription": "100", "marketplace_subscription": "6a1d4c5e-8f2b-4a3c-9d7e-1b2c3d4e5f60", "app": "3", "plan": null, "quantity": 5, "term": "monthly", "billing_profile": "50", "sent_at": "2026-01-15T09:00:00Z"})"},
+  operation_doc{"marketplace_activate", actor_kind::platform, true, "The publisher activates what the marketplace resolved (D-ACT-1).",
+                R"({"operation_id": "0b8e2f4a-1c3d-4e5f-8a9b-0c1d2e3f4a03", "subscription": "100", "sent_at": "2026-01-15T09:05:00Z"})"},
+  operation_doc{"marketplace_webhook", actor_kind::platform, true, "Decide one webhook call, with the library's ids; the value is the decision.",
+                R"({"operation_id": "0b8e2f4a-1c3d-4e5f-8a9b-0c1d2e3f4a02", "subscription": "100", "action": "change_quantity", "plan": null, "quantity": 8, "sent_at": "2026-01-20T09:00:00Z", "reported_plan": null, "reported_quantity": null})"},
+  operation_doc{"marketplace", actor_kind::platform, false, "The marketplace's webhook payload as it sent it, in \"payload\" (no \"tenant\": its subscriptionId's link says): the answer is the decision and what to report back.",
+                R"({"id": "0b8e2f4a-1c3d-4e5f-8a9b-0c1d2e3f4a04", "subscriptionId": "6a1d4c5e-8f2b-4a3c-9d7e-1b2c3d4e5f60", "planId": "silver", "quantity": 8, "action": "ChangeQuantity", "status": "InProgress", "timeStamp": "2026-01-21T09:00:00Z"})"},
   // ---- Reads
   operation_doc{"find_tenant", actor_kind::none, false, "The tenant.", R"({})"},
   operation_doc{"subscriptions", actor_kind::none, false, "The tenant's subscriptions.", R"({})"},
@@ -121,6 +136,7 @@ inline constexpr std::array operations{
 
 /// A full example line of an operation, as --help prints it.
 [[nodiscard]] inline std::string example_line(const operation_doc& op) {
+  if (op.name == "marketplace") return R"({"op": "marketplace", "payload": )" + std::string(op.args) + "}";
   std::string line = "{";
   if (op.name != "add_app") line += R"("tenant": "1", )";
   if (op.actor == actor_kind::admin || op.actor == actor_kind::founder) line += R"("actor": "7", )";
@@ -395,6 +411,7 @@ private:
     }
     const nlohmann::json& doc = parsed.value();
     if (!doc.is_object()) return detail::refusal(isv::errc::invalid_argument, "A line must be one JSON object.", "");
+    if (doc.contains("op") && doc["op"] == "marketplace") return marketplace_line(doc);
     for (auto it = doc.begin(); it != doc.end(); ++it) {
       static constexpr std::array known{"tenant", "actor", "op", "args", "idempotency_key", "at"};
       if (std::find(known.begin(), known.end(), it.key()) == known.end())
@@ -557,6 +574,88 @@ private:
     return detail::ok_line({}, isv::json::encode(found.value()));
   }
 
+  /// {"op": "marketplace", "payload": <the webhook's JSON as the marketplace sent it>}: the payload
+  /// decoded as documented (isv/json/marketplace.hpp), its subscriptionId found in the repository's
+  /// links, its planIds mapped to the app's plans, and the webhook command decided at the payload's
+  /// time. The answer's value is the decision and what the publisher reports to the marketplace.
+  nlohmann::json marketplace_line(const nlohmann::json& doc) {
+    for (auto it = doc.begin(); it != doc.end(); ++it)
+      if (it.key() != "op" && it.key() != "payload")
+        return detail::refusal(isv::errc::invalid_argument,
+                               "Unknown field \"" + detail::shown(it.key()) + "\": a marketplace line has op and payload.",
+                               "/" + detail::token(it.key()));
+    if (!options_.platform)
+      return detail::refusal(isv::errc::permission_denied,
+                             "marketplace is the platform's and the publisher's, not a tenant admin's: isv-admin runs it only "
+                             "when started with --platform (D-MKT-1).",
+                             "/op");
+    if (!doc.contains("payload") || !doc["payload"].is_object())
+      return detail::refusal(isv::errc::invalid_argument, "Put the webhook's JSON object in \"payload\".", "/payload");
+    auto payload = isv::json::decode_marketplace_webhook<traits>(doc["payload"].dump());
+    if (!payload) return detail::error_line(payload.error(), "/payload");
+    if constexpr (isv::marketplace_link_store<Repository>) {
+      auto link = repo_->find_marketplace_link(payload.value().subscription_id);
+      if (!link) return detail::error_line(link.error(), std::nullopt);
+      if (!link.value())
+        return detail::refusal(isv::errc::not_found,
+                               "No subscription is linked to the marketplace's subscription " +
+                                   payload.value().subscription_id.to_string() + ": link it first (link_marketplace).",
+                               std::nullopt);
+      const auto linked = *link.value();
+      // The view ends before the command runs (a view is not held across a commit).
+      const auto command_of = [&]() -> isv::result<isv::marketplace_webhook_command> {
+        BOOST_OUTCOME_TRY(auto view, repo_->read(linked.tenant));
+        const auto* s = view.find_subscription(linked.subscription);
+        if (s == nullptr)
+          return isv::fail(isv::errc::not_found, "The linked " + isv::detail::describe(linked.subscription) +
+                                                     " is not recorded yet: record it with marketplace_subscribe.");
+        const auto* product = view.find_app(s->app);
+        if (product == nullptr) return isv::fail(isv::errc::not_found, isv::detail::describe(s->app) + " is not in the catalog.");
+        return isv::marketplace_command_of(payload.value(), linked.subscription, *product);
+      };
+      auto cmd = command_of();
+      if (!cmd) return detail::error_line(cmd.error(), std::nullopt);
+      auto done = center_.execute(linked.tenant, std::nullopt, cmd.value(), payload.value().time_stamp);
+      if (!done) return detail::error_line(done.error(), std::nullopt);
+      const auto& d = done.value().value;
+      return detail::ok_line(done.value().events,
+                             {{"tenant", isv::json::encode(linked.tenant)},
+                              {"subscription", isv::json::encode(linked.subscription)},
+                              {"decision", isv::json::encode(d)},
+                              {"report", d.report_success ? "Success" : "Failure"}});
+    } else {
+      return detail::refusal(isv::errc::invalid_argument, "This repository keeps no marketplace links.", "/op");
+    }
+  }
+
+  nlohmann::json link_marketplace(const envelope& env) {
+    if constexpr (isv::marketplace_link_store<Repository>) {
+      for (auto it = env.args.begin(); it != env.args.end(); ++it)
+        if (it.key() != "marketplace_subscription" && it.key() != "subscription")
+          return detail::refusal(isv::errc::invalid_argument,
+                                 "Unknown field \"" + detail::shown(it.key()) +
+                                     "\": link_marketplace takes marketplace_subscription and subscription.",
+                                 "/args/" + detail::token(it.key()));
+      const auto& g = env.args.contains("marketplace_subscription") ? env.args["marketplace_subscription"] : nlohmann::json();
+      const auto guid = g.is_string() ? isv::marketplace_guid::parse(g.template get<std::string>()) : std::nullopt;
+      if (!guid)
+        return detail::refusal(isv::errc::invalid_argument, "\"marketplace_subscription\" is the marketplace's GUID (8-4-4-4-12 hexadecimal digits).",
+                               "/args/marketplace_subscription");
+      if (!env.args.contains("subscription"))
+        return detail::refusal(isv::errc::invalid_argument, "The field \"subscription\" is missing.", "/args/subscription");
+      auto sub = isv::json::decode<isv::subscription_id>(env.args["subscription"]);
+      if (!sub) return detail::error_line(sub.error(), "/args/subscription");
+      const isv::marketplace_link link{*guid, env.tenant, sub.value()};
+      auto linked = repo_->link_marketplace(link);
+      if (!linked) return detail::error_line(linked.error(), std::nullopt);
+      return detail::ok_line({}, {{"marketplace_subscription", guid->to_string()},
+                                  {"tenant", isv::json::encode(env.tenant)},
+                                  {"subscription", isv::json::encode(sub.value())}});
+    } else {
+      return detail::refusal(isv::errc::invalid_argument, "This repository keeps no marketplace links.", "/op");
+    }
+  }
+
   nlohmann::json no_args(const envelope& env) {
     if (!env.args.empty())
       return detail::refusal(isv::errc::invalid_argument, std::string(env.op->name) + " takes no args: write {} or leave them out.",
@@ -613,6 +712,7 @@ private:
         }))
       return *std::move(done);
 
+    if (name == "link_marketplace"sv) return link_marketplace(env);
     if (name == "find_tenant"sv || name == "subscriptions"sv || name == "events"sv) {
       if (name == "events"sv) {
         for (auto it = env.args.begin(); it != env.args.end(); ++it)

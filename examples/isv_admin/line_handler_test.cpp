@@ -443,3 +443,41 @@ TEST_CASE("the help (--help) states the trust model: actors are taken on trust u
   CHECK_THAT(help, Catch::Matchers::Contains("authenticates no one") && Catch::Matchers::Contains("on trust") &&
                        Catch::Matchers::Contains("--actor TENANT:USER") && Catch::Matchers::Contains("--platform"));
 }
+
+TEST_CASE("a marketplace webhook payload as a line is decided for the linked subscription, once per operation id [D-MKT-1, D-MKT-2]") {
+  isv::memory_repository repo;
+  isv_admin::line_handler handler(repo, start, platform_session);
+  const auto ok = [&](std::string_view line) {
+    auto out = answer(handler, line);
+    INFO(line << "\n -> " << out.dump());
+    REQUIRE(out["ok"] == true);
+    return out;
+  };
+  ok(R"({"tenant": "1", "actor": "7", "op": "create_tenant", "args": {"name": "Contoso", "region": "DE"}})");
+  ok(R"({"op": "add_app", "args": {"id": "3", "name": "Notes", "publisher": "Fabrikam", "kind": "saas", "pricing": "per_user", "monthly_price": {"minor_units": 1000, "currency": "EUR"}, "annual_price": {"minor_units": 10000, "currency": "EUR"}, "install_link": null, "plans": [{"id": "1", "name": "Silver", "pricing": "per_user", "monthly_price": {"minor_units": 1000, "currency": "EUR"}, "annual_price": null, "min_seats": null, "max_seats": 20, "marketplace_plan": "silver"}]}})");
+  ok(R"({"tenant": "1", "actor": "7", "op": "create_billing_profile", "args": {"profile": "50", "name": "Main", "contact": {"name": "Alex", "address": "Berlin"}}})");
+  ok(R"({"tenant": "1", "op": "link_marketplace", "args": {"marketplace_subscription": "6a1d4c5e-8f2b-4a3c-9d7e-1b2c3d4e5f60", "subscription": "100"}})");
+  ok(R"({"tenant": "1", "op": "marketplace_subscribe", "args": {"operation_id": "0b8e2f4a-1c3d-4e5f-8a9b-0c1d2e3f4a01", "subscription": "100", "marketplace_subscription": "6a1d4c5e-8f2b-4a3c-9d7e-1b2c3d4e5f60", "app": "3", "plan": null, "quantity": 10, "term": "monthly", "billing_profile": "50", "sent_at": "2026-01-05T09:00:00Z"}})");
+  ok(R"({"tenant": "1", "op": "marketplace_activate", "args": {"operation_id": "0b8e2f4a-1c3d-4e5f-8a9b-0c1d2e3f4a03", "subscription": "100", "sent_at": "2026-01-05T09:00:00Z"}})");
+  const std::string change = R"({"op": "marketplace", "payload": {"id": "0b8e2f4a-1c3d-4e5f-8a9b-0c1d2e3f4a02", "subscriptionId": "6a1d4c5e-8f2b-4a3c-9d7e-1b2c3d4e5f60", "planId": "silver", "quantity": QTY, "action": "ChangeQuantity", "status": "InProgress", "timeStamp": "2026-01-10T09:00:00.1234567Z", "unknownField": 1}})";
+  const auto with = [&](std::string qty) {
+    auto line = change;
+    line.replace(line.find("QTY"), 3, qty);
+    return line;
+  };
+  const auto first = ok(with("25"));
+  CHECK(first["value"]["decision"]["outcome"] == "rejected"); // Silver holds at most 20 seats
+  CHECK(first["value"]["report"] == "Failure");
+  CHECK(first["value"]["subscription"] == "100");
+  const auto again = ok(with("25"));
+  CHECK(again["value"] == first["value"]);
+  CHECK(again["events"].empty());
+
+  auto refused = answer(handler, R"({"op": "marketplace", "payload": {"id": "0b8e2f4a-1c3d-4e5f-8a9b-0c1d2e3f4a09", "subscriptionId": "6a1d4c5e-8f2b-4a3c-9d7e-1b2c3d4e5f61", "planId": "silver", "quantity": 5, "action": "ChangeQuantity", "timeStamp": "2026-01-11T09:00:00Z"}})");
+  CHECK(refused["error"]["code"] == "not_found"); // no subscription is linked to that GUID
+  auto malformed = answer(handler, R"({"op": "marketplace", "payload": {"id": "0b8e2f4a-1c3d-4e5f-8a9b-0c1d2e3f4a09", "planId": "silver", "action": "ChangeQuantity", "timeStamp": "2026-01-11T09:00:00Z"}})");
+  CHECK(malformed["error"]["code"] == "invalid_argument");
+  CHECK_THAT(message_of(malformed), Catch::Matchers::Contains("/subscriptionId"));
+  auto tenant_admin = isv_admin::line_handler(repo, start);
+  CHECK(answer(tenant_admin, with("5"))["error"]["code"] == "permission_denied");
+}
