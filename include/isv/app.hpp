@@ -72,18 +72,23 @@ struct basic_app {
   /// The plans a subscription can be on: `plans`, or the default plan when none is listed.
   [[nodiscard]] std::vector<basic_plan<Traits>> offered_plans() const {
     if (!plans.empty()) return plans;
+    return {default_plan()};
+  }
+  /// The offered plan with id `wanted`, if there is one (looked up without copying the others).
+  [[nodiscard]] std::optional<basic_plan<Traits>> find_plan(const plan_id_t<Traits>& wanted) const {
+    if (plans.empty()) return wanted == plan_id_t<Traits>{} ? std::optional(default_plan()) : std::nullopt;
+    for (const auto& p : plans)
+      if (p.id == wanted) return p;
+    return std::nullopt;
+  }
+  /// The plan an app listing none offers: id 0, "Default", priced by the fields above, no seat limits.
+  [[nodiscard]] basic_plan<Traits> default_plan() const {
     basic_plan<Traits> only;
     only.name = string_type("Default");
     only.pricing = pricing;
     only.monthly_price = monthly_price;
     only.annual_price = annual_price;
-    return {std::move(only)};
-  }
-  /// The offered plan with id `id`, if there is one.
-  [[nodiscard]] std::optional<basic_plan<Traits>> find_plan(const plan_id_t<Traits>& wanted) const {
-    for (auto& p : offered_plans())
-      if (p.id == wanted) return std::move(p);
-    return std::nullopt;
+    return only;
   }
 
   ISV_RECORD(basic_app, (id, name, publisher, kind, pricing, monthly_price, annual_price, install_link, plans))

@@ -48,12 +48,17 @@ template <class Rep>
   return basic_money<Rep>{static_cast<Rep>(quotient), amount.unit};
 }
 
+/// The quantity a subscription's charges count: its seats when priced per user, one when flat rate.
+template <licensing_traits T>
+[[nodiscard]] count_t charged_quantity(const basic_subscription<T>& s) noexcept {
+  return s.is_seat_based() && s.quantity ? *s.quantity : 1;
+}
+
 /// What the subscription pays for one term as it is now: its unit price × its quantity when priced
 /// per user, its price when flat rate.
 template <licensing_traits T>
 [[nodiscard]] result<money_t<T>> term_amount(const basic_subscription<T>& s) {
-  const count_t quantity = s.is_seat_based() && s.quantity ? *s.quantity : 1;
-  if (const auto amount = checked_multiply(s.unit_price, quantity)) return *amount;
+  if (const auto amount = checked_multiply(s.unit_price, charged_quantity(s))) return *amount;
   return fail(errc::overflow, "The charge for " + detail::describe(s.id) + " is too large to represent.");
 }
 
@@ -65,8 +70,7 @@ template <licensing_traits T>
   BOOST_OUTCOME_TRY(const auto one, term_amount(s));
   const auto amount = checked_multiply(one, terms);
   if (!amount) return fail(errc::overflow, "The charge for " + detail::describe(s.id) + " is too large to represent.");
-  return basic_invoice_line<T>{s.id, s.app, s.pricing, s.term, s.is_seat_based() && s.quantity ? *s.quantity : 1,
-                               s.unit_price, *amount, start, end, invoice_line_kind::term};
+  return basic_invoice_line<T>{s.id, s.app, s.pricing, s.term, charged_quantity(s), s.unit_price, *amount, start, end, invoice_line_kind::term};
 }
 
 /// The prorated difference a change at `at` makes, from `before` to `after` (the subscription's
@@ -94,8 +98,7 @@ template <licensing_traits T>
   const auto share = prorate(money_t<T>{difference, is.unit}, days_left, term_days);
   if (!share) return fail(errc::overflow, "The change to " + detail::describe(after.id) + " is too large to represent.");
   if (share->minor_units == 0) return none{};
-  return none{basic_invoice_line<T>{after.id, after.app, after.pricing, after.term,
-                                    after.is_seat_based() && after.quantity ? *after.quantity : 1, after.unit_price, *share,
+  return none{basic_invoice_line<T>{after.id, after.app, after.pricing, after.term, charged_quantity(after), after.unit_price, *share,
                                     at, *after.term_end,
                                     share->minor_units > 0 ? invoice_line_kind::proration_charge
                                                            : invoice_line_kind::proration_credit}};

@@ -51,16 +51,6 @@ template <class V>
 inline constexpr bool every_field_described =
     !std::is_aggregate_v<V> || aggregate_field_count<V>(std::index_sequence<>{}) == described_field_count<V>;
 
-/// Calls f(name, field) for each described field of v, in declaration order.
-template <described_record V, class F>
-constexpr void for_each_field(V& v, F&& f) {
-  using record = std::remove_const_t<V>;
-  static_assert(every_field_described<record>,
-                "a field of this record is missing from its BOOST_DESCRIBE_CLASS list: JSON, the SQL record "
-                "and the idempotency fingerprint would all leave it out");
-  boost::mp11::mp_for_each<described_fields<record>>([&](auto d) { f(std::string_view(d.name), v.*d.pointer); });
-}
-
 // ---- Fields added after release 0.1.0 (ISV_ADDED_AFTER_0_1, detail/record.hpp) ------------------
 
 /// The position, in V's description, of the field its ISV_ADDED_AFTER_0_1 names; without the

@@ -8,7 +8,7 @@
 
 // Every record ends its definition with one of these. The field list given here is the record's one
 // description (Boost.Describe): JSON, the SQL record codec and the idempotency fingerprint walk it, and
-// `detail::for_each_field` refuses to compile when a declared field is missing from it.
+// `detail::for_each_field_noting_added` refuses to compile when a declared field is missing from it.
 
 /// Equality by value and the description of the fields: `ISV_RECORD(basic_app, (id, name, publisher))`.
 #define ISV_RECORD(type, fields)                                                                                  \

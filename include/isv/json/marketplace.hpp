@@ -47,15 +47,7 @@ bool read_marketplace_time(const document& in, TimePoint& out, reader& r) {
                   "and an optional zone (\"Z\", \"+02:00\"), or as a date \"YYYY-MM-DD\"; found " +
                   quote(s) + ".");
   };
-  const auto digits = [&](std::size_t at, std::size_t len, int& value) {
-    if (at + len > s.size()) return false;
-    value = 0;
-    for (std::size_t i = at; i < at + len; ++i) {
-      if (s[i] < '0' || s[i] > '9') return false;
-      value = value * 10 + (s[i] - '0');
-    }
-    return true;
-  };
+  const auto digits = [&](std::size_t at, std::size_t len, int& value) { return read_decimal(s, at, len, value); };
   int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
   if (s.size() < 10 || !digits(0, 4, year) || s[4] != '-' || !digits(5, 2, month) || s[7] != '-' || !digits(8, 2, day))
     return malformed();
@@ -99,12 +91,10 @@ bool read_marketplace_time(const document& in, TimePoint& out, reader& r) {
     }
     if (at != s.size()) return malformed();
   }
-  const year_month_day date{std::chrono::year{year}, std::chrono::month{static_cast<unsigned>(month)},
-                            std::chrono::day{static_cast<unsigned>(day)}};
-  if (!date.ok() || hour > 23 || minute > 59 || second > 59)
-    return r.fail("a time must name a moment that exists (no leap seconds); " + quote(s) + " does not.");
+  const auto local = civil_moment(year, month, day, hour, minute, second);
+  if (!local) return r.fail("a time must name a moment that exists (no leap seconds); " + quote(s) + " does not.");
   // A local time at an offset of +02:00 is two hours ahead of UTC.
-  const sys_seconds utc = sys_days{date} + hours{hour} + minutes{minute - offset_minutes} + seconds{second};
+  const sys_seconds utc = *local - minutes{offset_minutes};
   using duration = typename TimePoint::duration;
   const auto lowest = ceil<seconds>(TimePoint::min().time_since_epoch());
   const auto highest = floor<seconds>(TimePoint::max().time_since_epoch()) - seconds{1};

@@ -353,6 +353,27 @@ struct text_codec {
   }
 };
 
+/// The number the `len` decimal digits of `s` at `at` write; false when `s` is too short there or
+/// one of them is not a digit. The times of the wire format and of the marketplace read with it.
+[[nodiscard]] inline bool read_decimal(std::string_view s, std::size_t at, std::size_t len, int& value) {
+  if (at > s.size() || len > s.size() - at) return false;
+  value = 0;
+  for (std::size_t i = at; i < at + len; ++i) {
+    if (s[i] < '0' || s[i] > '9') return false;
+    value = value * 10 + (s[i] - '0');
+  }
+  return true;
+}
+
+/// The moment a civil date and time of day name, in UTC; none when there is no such moment (no leap seconds).
+[[nodiscard]] inline std::optional<std::chrono::sys_seconds> civil_moment(int year, int month, int day, int hour, int minute,
+                                                                          int second) {
+  const std::chrono::year_month_day date{std::chrono::year{year}, std::chrono::month{static_cast<unsigned>(month)},
+                                         std::chrono::day{static_cast<unsigned>(day)}};
+  if (!date.ok() || hour > 23 || minute > 59 || second > 59) return std::nullopt;
+  return std::chrono::sys_days{date} + std::chrono::hours{hour} + std::chrono::minutes{minute} + std::chrono::seconds{second};
+}
+
 /// "2026-01-15T00:00:00Z": RFC 3339 in UTC with whole seconds, the one spelling accepted, so that
 /// a time has one form on the wire. Years 0000 to 9999; no leap seconds.
 struct time_codec {
@@ -367,23 +388,13 @@ struct time_codec {
     };
     if (s.size() != 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[19] != 'Z')
       return malformed();
-    const auto number = [&](std::size_t at, std::size_t len, int& value) {
-      value = 0;
-      for (std::size_t i = at; i < at + len; ++i) {
-        if (s[i] < '0' || s[i] > '9') return false;
-        value = value * 10 + (s[i] - '0');
-      }
-      return true;
-    };
     int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
-    if (!number(0, 4, year) || !number(5, 2, month) || !number(8, 2, day) || !number(11, 2, hour) ||
-        !number(14, 2, minute) || !number(17, 2, second))
+    if (!read_decimal(s, 0, 4, year) || !read_decimal(s, 5, 2, month) || !read_decimal(s, 8, 2, day) ||
+        !read_decimal(s, 11, 2, hour) || !read_decimal(s, 14, 2, minute) || !read_decimal(s, 17, 2, second))
       return malformed();
-    const std::chrono::year_month_day date{std::chrono::year{year}, std::chrono::month{static_cast<unsigned>(month)},
-                                           std::chrono::day{static_cast<unsigned>(day)}};
-    if (!date.ok() || hour > 23 || minute > 59 || second > 59)
-      return r.fail(std::string(what) + " names no such moment: " + quote(s) + ".");
-    out = std::chrono::sys_days{date} + std::chrono::hours{hour} + std::chrono::minutes{minute} + std::chrono::seconds{second};
+    const auto moment = civil_moment(year, month, day, hour, minute, second);
+    if (!moment) return r.fail(std::string(what) + " names no such moment: " + quote(s) + ".");
+    out = *moment;
     return true;
   }
 };
@@ -506,7 +517,7 @@ bool known_keys_only(const document& in, reader& r, std::string_view noun, const
   return true;
 }
 
-/// The codec of a described record: each field its description names (::isv::detail::for_each_field),
+/// The codec of a described record: each field its description names (::isv::detail::for_each_field_noting_added),
 /// in order, under its own name. `Rules` gives `noun<Owner>`, `field<Owner, D>` (a wire_field: the
 /// codec and presence of the field described by D) and may give `check(const Owner&, reader&)`
 /// for what one field alone cannot say.

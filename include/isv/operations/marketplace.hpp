@@ -319,7 +319,7 @@ result<basic_marketplace_webhook_command<T>> marketplace_command_of(const basic_
                                                                    const basic_app<T>& product) {
   const auto plan_named = [&](const typename T::string_type& name) -> result<plan_id_t<T>> {
     std::string known;
-    for (const auto& p : product.offered_plans()) {
+    for (const auto& p : product.plans) { // the default plan has no marketplace id
       if (p.marketplace_plan && *p.marketplace_plan == name) return p.id;
       if (p.marketplace_plan) known += (known.empty() ? "\"" : ", \"") + std::string(*p.marketplace_plan) + "\"";
     }

@@ -135,7 +135,8 @@ result<basic_subscription<T>> purchase_by(const basic_tenant<T>& org, const basi
     return fail(errc::agreement_not_accepted, "Accept the customer agreement to buy " + detail::describe(product.id) + ".");
 
   BOOST_OUTCOME_TRY(const auto chosen, cmd.plan ? detail::plan_of(product, *cmd.plan)
-                                                 : result<basic_plan<T>>(product.offered_plans().front()));
+                                                 : result<basic_plan<T>>(product.plans.empty() ? product.default_plan()
+                                                                                               : product.plans.front()));
   if (chosen.pricing == pricing_model::per_user) {
     if (!cmd.quantity)
       return fail(errc::invalid_argument, detail::describe(product.id) + " is priced per user: say how many licenses to buy.");
