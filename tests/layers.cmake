@@ -7,12 +7,13 @@
 # The license book and the directory are values like the others: evolve says how events change them.
 # The operations live in isv/operations/; their old paths forward there for one release.
 set(layers
-  "foundation: traits id region version money error enum_names operation indirect block_cache detail/describe detail/record detail/flag_set detail/fields detail/range_of detail/hash_table detail/large_array detail/group_lists"
+  "foundation: traits id region version money error enum_names operation indirect block_cache detail/base64 detail/describe detail/record detail/flag_set detail/fields detail/range_of detail/hash_table detail/large_array detail/group_lists"
   "entities: actor tenant app license subscription billing_profile admin_role invoice detail/calendar directory license_book marketplace_wire marketplace_decision proration"
   "commands, events and how events change state: command event evolve tenant_state"
-  "authorization and operations: operations/authorization operations/portal detail/checks detail/seat_planner operations/assignment operations/purchase operations/quantity operations/lifecycle operations/membership operations/billing operations/role_grants operations/plans operations/marketplace"
+  "authorization and operations: operations/authorization operations/portal detail/checks detail/seat_planner operations/assignment operations/purchase operations/quantity operations/lifecycle operations/membership operations/billing operations/role_grants operations/plans operations/marketplace operations/access license_file"
   "repository and service: repository marketplace_link fingerprint admin_center storage/memory storage licensing"
   "JSON, storage adapters and tools: json json/support json/codecs json/marketplace storage/detail/codec storage/detail/sql_store storage/sqlite storage/postgres"
+  "signed license files (isv::signing, on libsodium): signing/public_key signing/key_pair signing/verify signing/issue"
   "forwarding headers of release 0.1.0's paths, kept for one release (nothing in the library includes them): authorization portal assignment purchase quantity lifecycle membership billing role_grants")
 
 set(index 0)

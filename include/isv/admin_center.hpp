@@ -378,6 +378,13 @@ public:
     BOOST_OUTCOME_TRY(auto v, repo_->read(in_tenant));
     return list_user_licenses<T>(v, user);
   }
+  /// D-CHECK-1: whether `user` may use the subscription's app at `now`: active, warning or inactive,
+  /// with the reason. A read of one license record, not a scan.
+  [[nodiscard]] result<basic_access<T>> check_access(const tenant_id& in_tenant, const subscription_id_t<T>& id, const user_id& user,
+                                                     const time_point& now) {
+    BOOST_OUTCOME_TRY(auto v, repo_->read(in_tenant));
+    return check_access_in<T>(v, id, user, now);
+  }
   [[nodiscard]] result<std::vector<basic_subscription_violation<T>>> group_violations(const tenant_id& in_tenant,
                                                                                      const group_id_t<T>& group) {
     BOOST_OUTCOME_TRY(auto v, repo_->read(in_tenant));

@@ -43,8 +43,15 @@ enum class errc {
   plan_unchanged,           ///< a plan change to the plan the subscription is on already (D-PLAN-2)
   plan_too_small,           ///< the plan cannot hold the licenses in use or the seats asked for (D-PLAN-2)
   stale_operation,          ///< a marketplace operation sent before the last one applied (D-MKT-4)
+  not_licensed,             ///< the user holds no license of the subscription (D-SIGN-3)
+  license_malformed,        ///< a license file that is not one: its frame, base64 or statement (D-SIGN-2)
+  license_format_unknown,   ///< a license file of a format version this verifier does not know (D-SIGN-2)
+  license_key_unknown,      ///< a license file signed with a key id the verifier holds no key for (D-SIGN-2)
+  license_signature_invalid,///< a license file whose signature field is no Ed25519 signature at all (D-SIGN-2)
+  license_tampered,         ///< a license file whose signed bytes do not match its signature: changed since signing (D-SIGN-2)
+  license_expired,          ///< a license file past its expiry at the verifier's clock, leeway included (D-SIGN-2)
 };
-BOOST_DESCRIBE_ENUM(errc, permission_denied, wrong_tenant, not_found, invalid_argument, unsupported_region, agreement_not_accepted, pending_activation, deactivated, suspended, seats_exhausted, quantity_below_in_use, quantity_not_adjustable, contact_vendor, invalid_transition, stale_preview, conflict, idempotency_mismatch, already_exists, already_paid, overflow, limit_exceeded, storage_fault, corrupt_data, currency_mismatch, plan_unchanged, plan_too_small, stale_operation)
+BOOST_DESCRIBE_ENUM(errc, permission_denied, wrong_tenant, not_found, invalid_argument, unsupported_region, agreement_not_accepted, pending_activation, deactivated, suspended, seats_exhausted, quantity_below_in_use, quantity_not_adjustable, contact_vendor, invalid_transition, stale_preview, conflict, idempotency_mismatch, already_exists, already_paid, overflow, limit_exceeded, storage_fault, corrupt_data, currency_mismatch, plan_unchanged, plan_too_small, stale_operation, not_licensed, license_malformed, license_format_unknown, license_key_unknown, license_signature_invalid, license_tampered, license_expired)
 
 /// The std::error_category of isv::errc.
 class error_category_impl final : public std::error_category {
@@ -79,6 +86,13 @@ public:
       case errc::plan_unchanged: return "already on that plan";
       case errc::plan_too_small: return "the plan cannot hold the subscription's licenses";
       case errc::stale_operation: return "a stale marketplace operation";
+      case errc::not_licensed: return "the user holds no license";
+      case errc::license_malformed: return "not a license file";
+      case errc::license_format_unknown: return "a license file of an unknown format version";
+      case errc::license_key_unknown: return "a license file signed with an unknown key";
+      case errc::license_signature_invalid: return "a license file without a valid signature";
+      case errc::license_tampered: return "a license file changed since it was signed";
+      case errc::license_expired: return "an expired license file";
     }
     return "unknown isv-licensing error";
   }

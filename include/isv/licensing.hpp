@@ -5,6 +5,8 @@
 #include "isv/admin_center.hpp"
 #include "isv/admin_role.hpp"
 #include "isv/app.hpp"
+#include "isv/license_file.hpp"
+#include "isv/operations/access.hpp"
 #include "isv/operations/assignment.hpp"
 #include "isv/operations/authorization.hpp"
 #include "isv/operations/billing.hpp"

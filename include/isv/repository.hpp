@@ -2,6 +2,7 @@
 #pragma once
 
 #include "isv/app.hpp"
+#include "isv/operations/access.hpp"
 #include "isv/operations/assignment.hpp"
 #include "isv/billing_profile.hpp"
 #include "isv/detail/describe.hpp"
@@ -311,6 +312,22 @@ template <licensing_traits T, class View>
   const auto* book = v.find_license_book(s);
   if (book == nullptr) return fail(errc::not_found, detail::describe(s) + " is not in " + detail::describe(v.tenant().id) + ".");
   return book->licenses();
+}
+
+/// D-CHECK-1 on stored state: whether `user` may use subscription `s`'s app at `now`. Two lookups
+/// (the subscription, the user's license record), never a scan; not_found for a subscription or a
+/// user of no tenant or another (D-TENANT-1).
+template <licensing_traits T, class View>
+  requires repository_view<View, T>
+[[nodiscard]] result<basic_access<T>> check_access_in(const View& v, const subscription_id_t<T>& s, const user_id_t<T>& user,
+                                                      const time_point_t<T>& now) {
+  const auto* sub = v.find_subscription(s);
+  const auto* book = v.find_license_book(s);
+  if (sub == nullptr || book == nullptr)
+    return fail(errc::not_found, detail::describe(s) + " is not a subscription of " + detail::describe(v.tenant().id) + ".");
+  if (!v.directory().has_user(user))
+    return fail(errc::not_found, detail::describe(user) + " is not a user of " + detail::describe(v.tenant().id) + ".");
+  return check_access(*sub, *book, user, now);
 }
 
 /// A user's licenses across the tenant's subscriptions, sorted by subscription: one lookup per

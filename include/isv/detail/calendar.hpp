@@ -1,4 +1,4 @@
-// Internal: calendar arithmetic for billing terms (a month later, a year later) and RFC 3339 formatting.
+// Internal: calendar arithmetic for billing terms (a month later, a year later) and the one RFC 3339 spelling of a time, written and read.
 #pragma once
 
 #include "isv/app.hpp"
@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace isv::detail {
 
@@ -106,6 +107,46 @@ template <class Duration>
                 static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()), static_cast<int>(hms.hours().count()),
                 static_cast<int>(hms.minutes().count()), static_cast<int>(hms.seconds().count()));
   return buffer;
+}
+
+/// The number the `len` decimal digits of `s` at `at` write; false when `s` is too short there or
+/// one of them is not a digit. The times of the wire format, of license files and of the marketplace read with it.
+[[nodiscard]] inline bool read_decimal(std::string_view s, std::size_t at, std::size_t len, int& value) {
+  if (at > s.size() || len > s.size() - at) return false;
+  value = 0;
+  for (std::size_t i = at; i < at + len; ++i) {
+    if (s[i] < '0' || s[i] > '9') return false;
+    value = value * 10 + (s[i] - '0');
+  }
+  return true;
+}
+
+/// The moment a civil date and time of day name, in UTC; none when there is no such moment (no leap seconds).
+[[nodiscard]] inline std::optional<std::chrono::sys_seconds> civil_moment(int year, int month, int day, int hour, int minute,
+                                                                          int second) {
+  const std::chrono::year_month_day date{std::chrono::year{year}, std::chrono::month{static_cast<unsigned>(month)},
+                                         std::chrono::day{static_cast<unsigned>(day)}};
+  if (!date.ok() || hour > 23 || minute > 59 || second > 59) return std::nullopt;
+  return std::chrono::sys_days{date} + std::chrono::hours{hour} + std::chrono::minutes{minute} + std::chrono::seconds{second};
+}
+
+/// How a time's text read: parse_time's answer.
+enum class time_text { ok, malformed, no_such_moment };
+
+/// Reads "2026-01-15T00:00:00Z": RFC 3339 in UTC with whole seconds, the one spelling accepted (the
+/// one format_time writes), so that a time has one form on the wire and in license files. Years 0000
+/// to 9999; no leap seconds.
+[[nodiscard]] inline time_text parse_time(std::string_view s, std::chrono::sys_seconds& out) {
+  if (s.size() != 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[19] != 'Z')
+    return time_text::malformed;
+  int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
+  if (!read_decimal(s, 0, 4, year) || !read_decimal(s, 5, 2, month) || !read_decimal(s, 8, 2, day) ||
+      !read_decimal(s, 11, 2, hour) || !read_decimal(s, 14, 2, minute) || !read_decimal(s, 17, 2, second))
+    return time_text::malformed;
+  const auto moment = civil_moment(year, month, day, hour, minute, second);
+  if (!moment) return time_text::no_such_moment;
+  out = *moment;
+  return time_text::ok;
 }
 
 } // namespace isv::detail

@@ -47,7 +47,7 @@ bool read_marketplace_time(const document& in, TimePoint& out, reader& r) {
                   "and an optional zone (\"Z\", \"+02:00\"), or as a date \"YYYY-MM-DD\"; found " +
                   quote(s) + ".");
   };
-  const auto digits = [&](std::size_t at, std::size_t len, int& value) { return read_decimal(s, at, len, value); };
+  const auto digits = [&](std::size_t at, std::size_t len, int& value) { return ::isv::detail::read_decimal(s, at, len, value); };
   int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
   if (s.size() < 10 || !digits(0, 4, year) || s[4] != '-' || !digits(5, 2, month) || s[7] != '-' || !digits(8, 2, day))
     return malformed();
@@ -91,7 +91,7 @@ bool read_marketplace_time(const document& in, TimePoint& out, reader& r) {
     }
     if (at != s.size()) return malformed();
   }
-  const auto local = civil_moment(year, month, day, hour, minute, second);
+  const auto local = ::isv::detail::civil_moment(year, month, day, hour, minute, second);
   if (!local) return r.fail("a time must name a moment that exists (no leap seconds); " + quote(s) + " does not.");
   // A local time at an offset of +02:00 is two hours ahead of UTC.
   const sys_seconds utc = *local - minutes{offset_minutes};

@@ -353,49 +353,21 @@ struct text_codec {
   }
 };
 
-/// The number the `len` decimal digits of `s` at `at` write; false when `s` is too short there or
-/// one of them is not a digit. The times of the wire format and of the marketplace read with it.
-[[nodiscard]] inline bool read_decimal(std::string_view s, std::size_t at, std::size_t len, int& value) {
-  if (at > s.size() || len > s.size() - at) return false;
-  value = 0;
-  for (std::size_t i = at; i < at + len; ++i) {
-    if (s[i] < '0' || s[i] > '9') return false;
-    value = value * 10 + (s[i] - '0');
-  }
-  return true;
-}
-
-/// The moment a civil date and time of day name, in UTC; none when there is no such moment (no leap seconds).
-[[nodiscard]] inline std::optional<std::chrono::sys_seconds> civil_moment(int year, int month, int day, int hour, int minute,
-                                                                          int second) {
-  const std::chrono::year_month_day date{std::chrono::year{year}, std::chrono::month{static_cast<unsigned>(month)},
-                                         std::chrono::day{static_cast<unsigned>(day)}};
-  if (!date.ok() || hour > 23 || minute > 59 || second > 59) return std::nullopt;
-  return std::chrono::sys_days{date} + std::chrono::hours{hour} + std::chrono::minutes{minute} + std::chrono::seconds{second};
-}
-
 /// "2026-01-15T00:00:00Z": RFC 3339 in UTC with whole seconds, the one spelling accepted, so that
 /// a time has one form on the wire. Years 0000 to 9999; no leap seconds.
 struct time_codec {
   static void write(const std::chrono::sys_seconds& t, document& out) { out = ::isv::detail::format_time(t); }
   static bool read(const document& in, std::chrono::sys_seconds& out, reader& r) {
-    constexpr std::string_view what = "a time";
     if (!in.is_string()) return expected(r, "a time (a string such as \"2026-01-15T00:00:00Z\")", in);
     const auto& s = in.get_ref<const std::string&>();
-    const auto malformed = [&] {
-      return r.fail(std::string(what) + " must be written in RFC 3339 UTC as \"YYYY-MM-DDTHH:MM:SSZ\" (such as "
-                                         "\"2026-01-15T00:00:00Z\"); found " + quote(s) + ".");
-    };
-    if (s.size() != 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[19] != 'Z')
-      return malformed();
-    int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
-    if (!read_decimal(s, 0, 4, year) || !read_decimal(s, 5, 2, month) || !read_decimal(s, 8, 2, day) ||
-        !read_decimal(s, 11, 2, hour) || !read_decimal(s, 14, 2, minute) || !read_decimal(s, 17, 2, second))
-      return malformed();
-    const auto moment = civil_moment(year, month, day, hour, minute, second);
-    if (!moment) return r.fail(std::string(what) + " names no such moment: " + quote(s) + ".");
-    out = *moment;
-    return true;
+    switch (::isv::detail::parse_time(s, out)) {
+      case ::isv::detail::time_text::ok: return true;
+      case ::isv::detail::time_text::malformed:
+        return r.fail("a time must be written in RFC 3339 UTC as \"YYYY-MM-DDTHH:MM:SSZ\" (such as "
+                      "\"2026-01-15T00:00:00Z\"); found " + quote(s) + ".");
+      case ::isv::detail::time_text::no_such_moment: return r.fail("a time names no such moment: " + quote(s) + ".");
+    }
+    return false;
   }
 };
 
