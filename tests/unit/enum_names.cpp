@@ -82,5 +82,8 @@ TEST_CASE("enum names: docs/wire-format.md lists every enum's wire names as the 
   check_documented<isv::marketplace_action>(doc, "marketplace_action");
   check_documented<isv::marketplace_outcome>(doc, "marketplace_outcome");
   check_documented<isv::violation_reason>(doc, "violation_reason");
+  check_documented<isv::access_state>(doc, "access_state");
+  check_documented<isv::access_reason>(doc, "access_reason");
+  check_documented<isv::license_scope>(doc, "license_scope");
   check_documented<isv::errc>(doc, "errc");
 }

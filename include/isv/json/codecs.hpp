@@ -13,6 +13,8 @@
 #include "isv/invoice.hpp"
 #include "isv/json/support.hpp"
 #include "isv/license.hpp"
+#include "isv/license_file.hpp"
+#include "isv/operations/access.hpp"
 #include "isv/operations/lifecycle.hpp"
 #include "isv/operations/membership.hpp"
 #include "isv/operations/purchase.hpp"
@@ -73,6 +75,18 @@ struct wire_enum<invoice_status> {
 template <>
 struct wire_enum<violation_reason> {
   static constexpr std::string_view noun = "violation reason";
+};
+template <>
+struct wire_enum<access_state> {
+  static constexpr std::string_view noun = "access state";
+};
+template <>
+struct wire_enum<access_reason> {
+  static constexpr std::string_view noun = "access reason";
+};
+template <>
+struct wire_enum<license_scope> {
+  static constexpr std::string_view noun = "license scope";
 };
 template <>
 struct wire_enum<directory_role> {
@@ -180,6 +194,8 @@ template <json_traits T> inline constexpr std::string_view record_noun<basic_sub
 template <json_traits T> inline constexpr std::string_view record_noun<basic_license_paths<T>> = "the paths of a license";
 template <json_traits T> inline constexpr std::string_view record_noun<basic_license<T>> = "a license";
 template <json_traits T> inline constexpr std::string_view record_noun<basic_count_violation<T>> = "a count violation";
+template <json_traits T> inline constexpr std::string_view record_noun<basic_access<T>> = "an access check";
+template <json_traits T> inline constexpr std::string_view record_noun<basic_license_statement<T>> = "a license statement";
 template <json_traits T> inline constexpr std::string_view record_noun<basic_payment_method<T>> = "a payment method";
 template <json_traits T> inline constexpr std::string_view record_noun<basic_contact_info<T>> = "contact info";
 template <json_traits T> inline constexpr std::string_view record_noun<basic_billing_role_grant<T>> = "a billing role grant";
