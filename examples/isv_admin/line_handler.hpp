@@ -5,6 +5,7 @@
 #include <isv/json.hpp>
 #include <isv/json/marketplace.hpp>
 #include <isv/marketplace_link.hpp>
+#include <isv/signing/issue.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -15,6 +16,7 @@
 #include <cstdint>
 #include <limits>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -115,6 +117,12 @@ inline constexpr std::array operations{
   operation_doc{"licenses", actor_kind::none, false, "A subscription's licenses.", R"({"subscription": "100"})"},
   operation_doc{"licenses_of_user", actor_kind::none, false, "A user's licenses.", R"({"user": "20"})"},
   operation_doc{"group_violations", actor_kind::none, false, "Members of a group left without a license, per subscription.", R"({"group": "30"})"},
+  operation_doc{"check_access", actor_kind::none, false, "May the user use the subscription's app now (\"at\")? active, warning or inactive, with the reason (D-CHECK-1).",
+                R"({"subscription": "100", "user": "20"})"},
+  // ---- Signed license files (D-SIGN-1..3): need --signing-key and --key-id
+  operation_doc{"issue_license_file", actor_kind::none, false, "A license file signed with the session's key, for a user who holds a license now (user null: the tenant's seats), valid for lifetime_days.",
+                R"({"subscription": "100", "user": "20", "lifetime_days": 7})"},
+  operation_doc{"public_key", actor_kind::none, false, "The session's key id and public key as PEM, for apps and for openssl (no \"tenant\").", R"({})"},
   operation_doc{"find_billing_profile", actor_kind::none, false, "One billing profile.", R"({"profile": "50"})"},
   operation_doc{"find_invoice", actor_kind::none, false, "One invoice.", R"({"invoice": "70"})"},
   operation_doc{"events", actor_kind::none, false, "The tenant's event log from position \"after\" (0: all).", R"({"after": 0})"},
@@ -125,6 +133,12 @@ inline constexpr std::array operations{
   for (const auto& op : operations)
     if (op.name == name) return &op;
   return nullptr;
+}
+
+/// Whether a line of the operation names a tenant: all but the app catalog, which every tenant
+/// shares, and the session's public key.
+[[nodiscard]] constexpr bool tenant_scoped(const operation_doc& op) noexcept {
+  return op.name != "add_app" && op.name != "public_key";
 }
 
 /// Whether an operation is the platform's rather than a tenant admin's: its own (renewals,
@@ -138,7 +152,7 @@ inline constexpr std::array operations{
 [[nodiscard]] inline std::string example_line(const operation_doc& op) {
   if (op.name == "marketplace") return R"({"op": "marketplace", "payload": )" + std::string(op.args) + "}";
   std::string line = "{";
-  if (op.name != "add_app") line += R"("tenant": "1", )";
+  if (tenant_scoped(op)) line += R"("tenant": "1", )";
   if (op.actor == actor_kind::admin || op.actor == actor_kind::founder) line += R"("actor": "7", )";
   line += R"("op": ")" + std::string(op.name) + R"(", "args": )" + std::string(op.args);
   if (op.keyed) line += R"(, "idempotency_key": "k1")";
@@ -207,6 +221,8 @@ struct session_options {
   /// --max-clock-jump: how far one line may move a tenant's clock forward (its "at", or the session's clock).
   std::chrono::seconds max_clock_jump = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::years{10});
   std::optional<pinned_admin> admin{};                        ///< --actor: lines for another tenant or actor are refused
+  /// --signing-key FILE --key-id ID: the key that signs license files; none: issue_license_file is refused.
+  std::shared_ptr<const isv::license_issuer> issuer{};
   bool platform = false;                                      ///< --platform: the platform's operations are allowed
   isv::admin_center_options center{};
 };
@@ -244,6 +260,10 @@ struct session_options {
       duration_text(defaults.max_clock_jump) +
       ")\n"
       "  --actor TENANT:USER   pin the session to one admin: a line naming another tenant or actor is refused\n"
+      "  --signing-key FILE    sign license files (issue_license_file) with the Ed25519 key in FILE (PKCS#8 PEM,\n"
+      "                        readable by its owner only); needs --key-id ID, the id every file names it by\n"
+      "  --generate-key FILE   write a new signing key to FILE (created with mode 0600, never overwritten), print\n"
+      "                        its public key as PEM and exit\n"
       "  --platform            allow the platform's operations; without it they are refused:\n"
       "                        " + platform_operation_names() + "\n"
       "  --help                this text\n"
@@ -431,14 +451,17 @@ private:
       return detail::refusal(isv::errc::invalid_argument,
                              "Unknown operation \"" + detail::shown(name) + "\"; known: " + known + ".", "/op");
     }
-    if (env.op->name != "add_app") {
+    if (tenant_scoped(*env.op)) {
       if (!doc.contains("tenant"))
         return detail::refusal(isv::errc::invalid_argument, "Name the tenant in \"tenant\" (an id such as \"1\").", "/tenant");
       auto tenant = isv::json::decode<isv::tenant_id>(doc["tenant"]);
       if (!tenant) return detail::error_line(tenant.error(), "/tenant");
       env.tenant = tenant.value();
     } else if (doc.contains("tenant")) {
-      return detail::refusal(isv::errc::invalid_argument, "The app catalog is shared by every tenant: leave out \"tenant\".", "/tenant");
+      return detail::refusal(isv::errc::invalid_argument,
+                             env.op->name == "add_app" ? "The app catalog is shared by every tenant: leave out \"tenant\"."
+                                                       : "The session's public key is no tenant's: leave out \"tenant\".",
+                             "/tenant");
     }
     const bool wants_actor = env.op->actor == actor_kind::admin || env.op->actor == actor_kind::founder;
     const bool has_actor = doc.contains("actor") && !doc["actor"].is_null();
@@ -468,7 +491,7 @@ private:
       const std::string pinned = "This session acts only as user " + detail::id_text(pin->user) + " of tenant " +
                                  detail::id_text(pin->tenant) + " (--actor " + detail::id_text(pin->tenant) + ":" +
                                  detail::id_text(pin->user) + ")";
-      if (env.op->name != "add_app" && env.tenant != pin->tenant)
+      if (tenant_scoped(*env.op) && env.tenant != pin->tenant)
         return detail::refusal(isv::errc::permission_denied,
                                pinned + "; the line names tenant " + detail::id_text(env.tenant) + ".", "/tenant");
       if (env.actor && *env.actor != pin->user)
@@ -502,7 +525,7 @@ private:
                                list->first);
       env.args = doc["args"];
     }
-    const bool has_tenant = env.op->name != "add_app";
+    const bool has_tenant = tenant_scoped(*env.op);
     if (has_tenant) {
       const std::optional<std::string> at_path = env.gives_at ? std::optional<std::string>("/at") : std::nullopt;
       const std::string acting_at = detail::time_text(env.at) + (env.gives_at ? "" : " (the session's clock: the line has no \"at\")");
@@ -769,8 +792,76 @@ private:
         list.push_back({{"subscription", isv::json::encode(v.subscription)}, {"violation", isv::json::encode(v.violation)}});
       return detail::ok_line({}, std::move(list));
     }
+    if (name == "check_access"sv) return check_access(env);
+    if (name == "issue_license_file"sv) return issue_license_file(env);
+    if (name == "public_key"sv) {
+      if (auto refused = no_args(env); !refused.is_null()) return refused;
+      if (!options_.issuer) return no_signing_key();
+      return detail::ok_line({}, {{"key_id", options_.issuer->key_id()}, {"pem", options_.issuer->public_key().to_pem()}});
+    }
     // Every name of `operations` is handled above; a new one without a branch lands here.
     return detail::refusal(isv::errc::invalid_argument, "The operation \"" + std::string(name) + "\" is listed but not handled.", "/op");
+  }
+
+  /// Reads the args of check_access and issue_license_file: a subscription, a user (null allowed
+  /// when `user_may_be_null`) and the fields in `extra`; anything else is refused.
+  isv::result<std::pair<isv::subscription_id, std::optional<isv::user_id>>> subscription_and_user(
+      const envelope& env, bool user_may_be_null, std::initializer_list<std::string_view> extra, std::optional<std::string>& where) {
+    for (auto it = env.args.begin(); it != env.args.end(); ++it)
+      if (it.key() != "subscription" && it.key() != "user" && std::find(extra.begin(), extra.end(), it.key()) == extra.end()) {
+        where = "/args/" + detail::token(it.key());
+        return isv::fail(isv::errc::invalid_argument,
+                         "Unknown field \"" + detail::shown(it.key()) + "\" for " + std::string(env.op->name) + ".");
+      }
+    for (const auto* field : {"subscription", "user"})
+      if (!env.args.contains(field)) {
+        where = "/args/" + std::string(field);
+        return isv::fail(isv::errc::invalid_argument, std::string(env.op->name) + " needs \"" + field + "\".");
+      }
+    where = "/args/subscription";
+    BOOST_OUTCOME_TRY(auto sub, isv::json::decode<isv::subscription_id>(env.args["subscription"]));
+    std::optional<isv::user_id> user;
+    where = "/args/user";
+    if (!env.args["user"].is_null() || !user_may_be_null) {
+      BOOST_OUTCOME_TRY(auto u, isv::json::decode<isv::user_id>(env.args["user"]));
+      user = u;
+    }
+    where.reset();
+    return std::pair{sub, user};
+  }
+
+  nlohmann::json check_access(const envelope& env) {
+    std::optional<std::string> where;
+    auto asked = subscription_and_user(env, false, {}, where);
+    if (!asked) return detail::error_line(asked.error(), where);
+    auto found = center_.check_access(env.tenant, asked.value().first, *asked.value().second, env.at);
+    if (!found) return detail::error_line(found.error(), std::nullopt);
+    return detail::ok_line({}, isv::json::encode(found.value()));
+  }
+
+  nlohmann::json no_signing_key() const {
+    return detail::refusal(isv::errc::invalid_argument,
+                           "This session has no signing key: start isv-admin with --signing-key FILE --key-id ID (make a key "
+                           "with isv-admin --generate-key FILE).",
+                           std::nullopt);
+  }
+
+  nlohmann::json issue_license_file(const envelope& env) {
+    if (!options_.issuer) return no_signing_key();
+    std::optional<std::string> where;
+    auto asked = subscription_and_user(env, true, {"lifetime_days"}, where);
+    if (!asked) return detail::error_line(asked.error(), where);
+    isv::license_request request{.subscription = asked.value().first, .user = asked.value().second};
+    if (env.args.contains("lifetime_days")) {
+      const nlohmann::json& days = env.args["lifetime_days"];
+      if (!days.is_number_unsigned() || days.get<std::uint64_t>() == 0 || days.get<std::uint64_t>() > 36'500)
+        return detail::refusal(isv::errc::invalid_argument, "\"lifetime_days\" is a whole number of days from 1 to 36500.",
+                               "/args/lifetime_days");
+      request.lifetime = std::chrono::days{days.get<std::int64_t>()};
+    }
+    auto issued = options_.issuer->issue(*repo_, env.tenant, request, env.at);
+    if (!issued) return detail::error_line(issued.error(), std::nullopt);
+    return detail::ok_line({}, {{"statement", isv::json::encode(issued.value().statement)}, {"file", issued.value().file}});
   }
 
   Repository* repo_;

@@ -4,6 +4,7 @@
 
 #include "support/catch.hpp"
 
+#include <isv/signing/verify.hpp>
 #include <isv/storage/memory.hpp>
 
 #include <chrono>
@@ -480,4 +481,87 @@ TEST_CASE("a marketplace webhook payload as a line is decided for the linked sub
   CHECK_THAT(message_of(malformed), Catch::Matchers::Contains("/subscriptionId"));
   auto tenant_admin = isv_admin::line_handler(repo, start);
   CHECK(answer(tenant_admin, with("5"))["error"]["code"] == "permission_denied");
+}
+
+namespace {
+
+/// A session with a signing key: Contoso (tenant 1, admin 7) with user 20 holding a license of
+/// subscription 100 of a SaaS app, and user 21 holding none.
+isv_admin::session_options signing_options() {
+  auto o = platform_session;
+  auto key = isv::ed25519_key_pair::generate();
+  REQUIRE(key.has_value());
+  o.issuer = std::make_shared<const isv::license_issuer>(isv::license_issuer::make(std::move(key).value(), "contoso-2026").value());
+  return o;
+}
+
+struct signing_session {
+  isv::memory_repository repo;
+  isv_admin::session_options options = signing_options();
+  isv_admin::line_handler<isv::memory_repository> handler{repo, start, options};
+
+  signing_session() {
+    for (const std::string_view line : {
+             R"({"tenant": "1", "actor": "7", "op": "create_tenant", "args": {"name": "Contoso", "region": "DE"}})",
+             R"({"op": "add_app", "args": {"id": "3", "name": "Sign", "publisher": "Fabrikam", "kind": "saas", "pricing": "per_user", "monthly_price": {"minor_units": 1000, "currency": "EUR"}, "annual_price": {"minor_units": 10000, "currency": "EUR"}, "install_link": null}})",
+             R"({"tenant": "1", "actor": "7", "op": "add_users", "args": {"users": ["20", "21"]}})",
+             R"({"tenant": "1", "actor": "7", "op": "create_billing_profile", "args": {"profile": "50", "name": "Main", "contact": {"name": "A", "address": "B"}}})",
+             R"({"tenant": "1", "actor": "7", "op": "purchase", "args": {"subscription": "100", "app": "3", "channel": "direct", "term": "monthly", "quantity": 5, "agreement_accepted": true, "billing_profile": "50", "auto_renew": true}})",
+             R"({"tenant": "1", "actor": "7", "op": "activate", "args": {"subscription": "100"}})",
+             R"({"tenant": "1", "actor": "7", "op": "assign", "args": {"subscription": "100", "users": ["20"], "groups": []}})"}) {
+      INFO(line);
+      REQUIRE(answer(handler, line)["ok"] == true);
+    }
+  }
+};
+
+} // namespace
+
+TEST_CASE("check_access answers from stored state: active for a holder, inactive without a license [D-CHECK-1]") {
+  signing_session s;
+  const auto held = answer(s.handler, R"({"tenant": "1", "op": "check_access", "args": {"subscription": "100", "user": "20"}})");
+  REQUIRE(held["ok"] == true);
+  CHECK(held["value"]["state"] == "active");
+  CHECK(held["value"]["reason"] == "licensed");
+  const auto none = answer(s.handler, R"({"tenant": "1", "op": "check_access", "args": {"subscription": "100", "user": "21"}})");
+  CHECK(none["value"]["state"] == "inactive");
+  CHECK(none["value"]["reason"] == "no_license");
+  const auto bad = answer(s.handler, R"({"tenant": "1", "op": "check_access", "args": {"subscription": "100"}})");
+  CHECK(bad["error"]["path"] == "/args/user");
+  CHECK(answer(s.handler, R"({"tenant": "1", "op": "check_access", "args": {"subscription": "100", "user": "99"}})")["error"]["code"] == "not_found");
+}
+
+TEST_CASE("issue_license_file signs a file for a holder that the public key verifies, and refuses others [D-SIGN-3] [D-SIGN-1]") {
+  signing_session s;
+  const auto issued = answer(s.handler, R"({"tenant": "1", "op": "issue_license_file", "args": {"subscription": "100", "user": "20", "lifetime_days": 7}})");
+  INFO(issued.dump());
+  REQUIRE(issued["ok"] == true);
+  CHECK(issued["value"]["statement"]["user"] == "20");
+  CHECK(issued["value"]["statement"]["key_id"] == "contoso-2026");
+  const auto key = answer(s.handler, R"({"op": "public_key"})");
+  REQUIRE(key["ok"] == true);
+  CHECK(key["value"]["key_id"] == "contoso-2026");
+  isv::license_verifier verifier;
+  REQUIRE(verifier.add_key("contoso-2026", key["value"]["pem"].get<std::string>()).has_value());
+  const auto verified = verifier.verify(issued["value"]["file"].get<std::string>(), start);
+  REQUIRE(verified.has_value());
+  CHECK(verified.value().user == isv::user_id{20});
+  CHECK(verified.value().expires_at == start + std::chrono::days{7});
+
+  CHECK(answer(s.handler, R"({"tenant": "1", "op": "issue_license_file", "args": {"subscription": "100", "user": "21"}})")["error"]["code"] == "not_licensed");
+  const auto site = answer(s.handler, R"({"tenant": "1", "op": "issue_license_file", "args": {"subscription": "100", "user": null}})");
+  CHECK(site["value"]["statement"]["seats"] == 5);
+  CHECK(answer(s.handler, R"({"tenant": "1", "op": "issue_license_file", "args": {"subscription": "100", "user": "20", "lifetime_days": 0}})")["error"]["path"] ==
+        "/args/lifetime_days");
+  CHECK(answer(s.handler, R"({"tenant": "1", "op": "public_key"})")["error"]["path"] == "/tenant");
+}
+
+TEST_CASE("without a signing key, issue_license_file and public_key say how to start isv-admin with one [D-ERR-1]") {
+  isv::memory_repository repo;
+  isv_admin::line_handler handler(repo, start, platform_session);
+  const auto no_key = answer(handler, R"({"op": "public_key"})");
+  CHECK(no_key["ok"] == false);
+  CHECK(message_of(no_key).find("--signing-key FILE --key-id ID") != std::string::npos);
+  CHECK(message_of(answer(handler, R"({"tenant": "1", "op": "issue_license_file", "args": {"subscription": "100", "user": "20"}})"))
+            .find("--generate-key") != std::string::npos);
 }

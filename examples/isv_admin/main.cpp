@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <cstdlib>
 #include <iostream>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -62,6 +63,8 @@ std::optional<std::string> not_a_file(std::string_view where) {
 
 int main(int argc, char** argv) {
   std::optional<std::string> db;
+  std::optional<std::string> signing_key;
+  std::optional<std::string> key_id;
   bool memory = false;
   isv_admin::session_options options;
   std::ios::sync_with_stdio(false); // lines are read through std::cin's own buffer
@@ -81,6 +84,29 @@ int main(int argc, char** argv) {
         std::cerr << "isv-admin: " << *why << " For a throwaway session, say so with --memory.\n";
         return 2;
       }
+      continue;
+    }
+    if (arg == "--generate-key") {
+      // A new signing key, written to a new file only its owner may read; its public key goes to stdout.
+      if (i + 1 == argc) {
+        std::cerr << "isv-admin: --generate-key needs a file: --generate-key FILE\n";
+        return 2;
+      }
+      auto key = isv::ed25519_key_pair::generate();
+      auto saved = key ? key.value().save(argv[i + 1]) : isv::result<void>(key.error());
+      if (!saved) {
+        std::cerr << "isv-admin: " << saved.error().message << '\n';
+        return EXIT_FAILURE;
+      }
+      std::cout << key.value().public_key().value().to_pem();
+      return EXIT_SUCCESS;
+    }
+    if (arg == "--signing-key" || arg == "--key-id") {
+      if (i + 1 == argc) {
+        std::cerr << "isv-admin: " << arg << (arg == "--key-id" ? " needs an id: --key-id ID\n" : " needs a file: --signing-key FILE\n");
+        return 2;
+      }
+      (arg == "--key-id" ? key_id : signing_key) = argv[++i];
       continue;
     }
     if (arg == "--memory") {
@@ -115,6 +141,23 @@ int main(int argc, char** argv) {
     }
     std::cerr << "isv-admin: unknown argument \"" << arg << "\"; see isv-admin --help\n";
     return 2;
+  }
+  if (signing_key.has_value() != key_id.has_value()) {
+    std::cerr << "isv-admin: --signing-key FILE and --key-id ID go together: the key signs, the id names it in every file.\n";
+    return 2;
+  }
+  if (signing_key) {
+    auto key = isv::ed25519_key_pair::load(*signing_key);
+    if (!key) {
+      std::cerr << "isv-admin: " << key.error().message << '\n';
+      return EXIT_FAILURE;
+    }
+    auto issuer = isv::license_issuer::make(std::move(key).value(), *key_id);
+    if (!issuer) {
+      std::cerr << "isv-admin: --key-id: " << issuer.error().message << '\n';
+      return 2;
+    }
+    options.issuer = std::make_shared<const isv::license_issuer>(std::move(issuer).value());
   }
   // Where the state lives is said, never assumed: a session that silently kept everything in
   // memory would lose it at exit.
