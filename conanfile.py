@@ -26,11 +26,13 @@ class IsvLicensingConan(ConanFile):
         "with_sqlite": [True, False],
         "with_postgres": [True, False],
         "with_json": [True, False],
+        "with_signing": [True, False],
     }
     default_options = {
         "with_sqlite": False,
         "with_postgres": False,
         "with_json": False,
+        "with_signing": False,
     }
     no_copy_source = True
 
@@ -39,6 +41,7 @@ class IsvLicensingConan(ConanFile):
         "sqlite": ("with_sqlite", "SQLite3"),
         "postgres": ("with_postgres", "PostgreSQL"),
         "json": ("with_json", "nlohmann_json"),
+        "signing": ("with_signing", "libsodium"),
     }
 
     @property
@@ -71,7 +74,7 @@ class IsvLicensingConan(ConanFile):
         cmake_layout(self, src_folder=".")
 
     def requirements(self):
-        # Public headers include Boost.Outcome, SQLite, libpq and nlohmann/json headers.
+        # Public headers include Boost.Outcome, SQLite, libpq, nlohmann/json and libsodium headers.
         self.requires("boost/1.81.0", transitive_headers=True)
         if self.options.with_sqlite:
             self.requires("sqlite3/3.44.2", transitive_headers=True, transitive_libs=True)
@@ -79,6 +82,9 @@ class IsvLicensingConan(ConanFile):
             self.requires("libpq/15.4", transitive_headers=True, transitive_libs=True)
         if self.options.with_json:
             self.requires("nlohmann_json/3.11.2", transitive_headers=True)
+        if self.options.with_signing:
+            # The range conan-center-index's own recipes use for libsodium, which keeps one version.
+            self.requires("libsodium/[~1.0.20]", transitive_headers=True, transitive_libs=True)
 
     def package_id(self):
         self.info.clear()
@@ -139,6 +145,7 @@ class IsvLicensingConan(ConanFile):
             "sqlite": "sqlite3::sqlite3",
             "postgres": "libpq::libpq",
             "json": "nlohmann_json::nlohmann_json",
+            "signing": "libsodium::libsodium",
         }
         for component, (option, _) in self._components.items():
             if not self.options.get_safe(option):

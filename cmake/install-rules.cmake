@@ -28,18 +28,23 @@ install(EXPORT isv-licensingTargets
 
 # ---- Optional components: each is installed only if its target was configured ----------------
 # Each component's target, and the pkg-config module its backend ships.
-set(ISV_LICENSING_KNOWN_COMPONENTS json sqlite postgres)
+set(ISV_LICENSING_KNOWN_COMPONENTS json sqlite postgres signing)
 set(isv_component_target_json isv_json)
 set(isv_component_target_sqlite isv_sqlite)
 set(isv_component_target_postgres isv_postgres)
+set(isv_component_target_signing isv_signing)
 set(isv_component_pc_json nlohmann_json)
 set(isv_component_pc_sqlite sqlite3)
 set(isv_component_pc_postgres libpq)
+set(isv_component_pc_signing libsodium)
+# A backend that installs no CMake package of its own is found through our find module, which the
+# package then installs next to its config for the consumer's find_package.
+set(isv_component_find_module_signing "${PROJECT_SOURCE_DIR}/cmake/Findlibsodium.cmake")
 
 # Packagers name the components a package must hold, so that a missing backend fails the build
 # instead of silently shipping a package without the component.
 set(ISV_LICENSING_INSTALL_COMPONENTS "all" CACHE STRING
-  "Optional components to install, e.g. json,sqlite,postgres: 'all' installs each one configured, '' none")
+  "Optional components to install, e.g. json,sqlite,postgres,signing: 'all' installs each one configured, '' none")
 if(ISV_LICENSING_INSTALL_COMPONENTS STREQUAL "all")
   set(isv_wanted_components "")
   foreach(component IN LISTS ISV_LICENSING_KNOWN_COMPONENTS)
@@ -75,6 +80,11 @@ foreach(component IN LISTS isv_wanted_components)
     NAMESPACE isv::
     DESTINATION "${ISV_LICENSING_INSTALL_CMAKEDIR}"
     COMPONENT isv-licensing_Development)
+  if(DEFINED isv_component_find_module_${component})
+    install(FILES "${isv_component_find_module_${component}}"
+      DESTINATION "${ISV_LICENSING_INSTALL_CMAKEDIR}"
+      COMPONENT isv-licensing_Development)
+  endif()
 endforeach()
 if(ISV_LICENSING_INSTALLED_COMPONENTS)
   list(JOIN ISV_LICENSING_INSTALLED_COMPONENTS ", " isv_component_names)

@@ -1,18 +1,24 @@
 # What every consumer build of tests/package does once isv::licensing exists: build the consumer program
-# strictly, and build and run one program per requested component that includes its public headers.
+# strictly, and build and run one program per requested component that includes its public headers (and,
+# where consumer/uses_<component>.cpp exists, one that uses the component as its users do).
+
+# Strict for the consumer's own code; the library's headers must arrive as system headers.
+function(isv_consumer_warnings name)
+  if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
+    target_compile_options(${name} PRIVATE -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wsign-conversion -Werror)
+  endif()
+endfunction()
 
 # The consumer program (consumer/main.cpp) linked to isv::licensing.
 function(isv_add_consumer name)
   add_executable(${name} "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/consumer/main.cpp")
   target_link_libraries(${name} PRIVATE isv::licensing)
-  if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
-    # Strict for the consumer's own code; the library's headers must arrive as system headers.
-    target_compile_options(${name} PRIVATE -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wsign-conversion -Werror)
-  endif()
+  isv_consumer_warnings(${name})
 endfunction()
 
 # For each component: a program that includes every header of isv::<component> and links it, so the
-# component's target, headers and backend libraries are proved usable by a consumer.
+# component's target, headers and backend libraries are proved usable by a consumer; and the program
+# consumer/uses_<component>.cpp, if there is one, built strictly against isv::<component> alone.
 function(isv_add_component_consumers components)
   foreach(component IN LISTS components)
     if(NOT TARGET isv::${component})
@@ -41,5 +47,12 @@ function(isv_add_component_consumers components)
     file(CONFIGURE OUTPUT "${CMAKE_CURRENT_BINARY_DIR}/uses_${component}.cpp" CONTENT "${text}")
     add_executable(isv_uses_${component} "${CMAKE_CURRENT_BINARY_DIR}/uses_${component}.cpp")
     target_link_libraries(isv_uses_${component} PRIVATE isv::${component})
+
+    set(program "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/consumer/uses_${component}.cpp")
+    if(EXISTS "${program}")
+      add_executable(isv_uses_${component}_program "${program}")
+      target_link_libraries(isv_uses_${component}_program PRIVATE isv::${component})
+      isv_consumer_warnings(isv_uses_${component}_program)
+    endif()
   endforeach()
 endfunction()
