@@ -1,4 +1,4 @@
-# Conan's test of the isv-licensing package: builds and runs the consumer program of tests/package.
+# Conan's test of the isv-licensing package: builds and runs the consumer programs of tests/package.
 import os
 
 from conan import ConanFile
@@ -26,3 +26,5 @@ class TestPackageConan(ConanFile):
         if can_run(self):
             bin_path = os.path.join(self.cpp.build.bindir, "test_package")
             self.run(bin_path, env="conanrun")
+            if self.dependencies[self.tested_reference_str].options.get_safe("with_signing"):
+                self.run(os.path.join(self.cpp.build.bindir, "test_signing"), env="conanrun")

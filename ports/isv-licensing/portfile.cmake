@@ -12,10 +12,11 @@ vcpkg_check_features(OUT_FEATURE_OPTIONS FEATURE_OPTIONS
     json     CMAKE_DISABLE_FIND_PACKAGE_nlohmann_json
     sqlite   CMAKE_DISABLE_FIND_PACKAGE_SQLite3
     postgres CMAKE_DISABLE_FIND_PACKAGE_PostgreSQL
+    signing  CMAKE_DISABLE_FIND_PACKAGE_libsodium
 )
 # The components to install, which the build refuses to leave out: a feature never silently does nothing.
 set(components "")
-foreach(component IN ITEMS json sqlite postgres)
+foreach(component IN ITEMS json sqlite postgres signing)
   if(component IN_LIST FEATURES)
     list(APPEND components "${component}")
   endif()
