@@ -1,11 +1,16 @@
 // A tour of the whole domain with the library's pure functions: tenant Contoso buys a SaaS app, assigns,
 // bills and loses it for nonpayment, buys it again, manages an ISV app bought from its vendor, and
-// buys a third app through the marketplace, whose publisher answers the marketplace's operations.
+// buys a third app through the marketplace, whose publisher answers the marketplace's operations;
+// then an app checks its user's license offline, in a file its publisher signed.
 // Every step checks what it expects; the program exits non-zero when the library behaves otherwise.
 // With --db FILE the tour also saves every change it accepts in a SQLite database, after showing
 // what earlier runs left there, so a second run starts from what the first one did.
 #include "tour.hpp"
 
+#ifdef ISV_TOUR_HAS_SIGNING
+#include <isv/signing/issue.hpp>
+#include <isv/signing/verify.hpp>
+#endif
 #ifdef ISV_TOUR_HAS_SQLITE
 #include <isv/storage/sqlite.hpp>
 
@@ -651,7 +656,60 @@ int main(int argc, char** argv) {
     say("A Reinstate after that → " + show(revived.decision));
   }
 
-  tour::step(15, "Replaying the event log");
+  tour::step(15, "Signed license files: the app checks its user offline");
+#ifdef ISV_TOUR_HAS_SIGNING
+  {
+    // Litware keeps a signing key; its app embeds the public key and checks files without the store.
+    const auto litware = accepted(isv::license_issuer::make(accepted(isv::ed25519_key_pair::generate(), "generating Litware's key"),
+                                                            "litware-2026", days{31}),
+                                  "making Litware's issuer");
+    isv::license_verifier app(minutes{5});
+    accepted(app.add_key(litware.key_id(), litware.public_key().to_pem()), "embedding Litware's public key in the app");
+    say("Litware makes an Ed25519 key \"" + litware.key_id() + "\"; its app embeds the public key:");
+    std::cout << litware.public_key().to_pem();
+
+    const auto online = isv::check_access(sub(planner_sub), book(planner_sub), chen, now);
+    expect(online.allows_use(), "Chen to hold a license of " + planner.name);
+    say("Online, the store says Chen may use " + planner.name + ": " + std::string(isv::to_string(online.state)) + " (" +
+        std::string(isv::to_string(online.reason)) + ")");
+    const auto issued = accepted(litware.issue(sub(planner_sub), book(planner_sub),
+                                               {.subscription = planner_sub, .user = chen, .lifetime = days{14}}, now),
+                                 "issuing Chen's license file");
+    say("Litware issues Chen a license file for 14 days (until " + tour::date(issued.statement.expires_at) + "):");
+    std::cout << issued.file;
+    const auto offline = accepted(app.verify(issued.file, now + days{1}), "verifying Chen's file offline");
+    expect(offline.user == chen && offline.status == isv::access_state::active, "the file to say Chen may use the app");
+    say("A day later, offline, the app verifies it: user " + std::to_string(offline.user->value()) + " may use app " +
+        std::to_string(offline.app.value()) + " until " + tour::date(offline.expires_at));
+
+    std::string forged = issued.file;
+    forged[forged.find('\n') + 10] ^= 0x01; // one bit of the statement
+    refused(app.verify(forged, now + days{1}), errc::license_tampered, "a file with one bit changed");
+    say("One bit of the file changed → " + std::string(isv::to_string(errc::license_tampered)));
+
+    now += days{2};
+    const auto preview = accepted(isv::preview_unassign(sub(planner_sub), book(planner_sub), contoso.directory(), contoso.as(lee),
+                                                        {.subscription = planner_sub, .users = {chen}}, now),
+                                  "previewing Chen's unassignment")
+                             .report;
+    contoso.commit(accepted(isv::confirm_unassign(sub(planner_sub), book(planner_sub), contoso.directory(), contoso.as(lee), preview, now),
+                            "unassigning Chen"));
+    say(tour::date(now) + ": Lee unassigns Chen → online: " +
+        std::string(isv::to_string(isv::check_access(sub(planner_sub), book(planner_sub), chen, now).reason)));
+    refused(litware.issue(sub(planner_sub), book(planner_sub), {.subscription = planner_sub, .user = chen}, now), errc::not_licensed,
+            "a new file for Chen");
+    say("A new file for Chen → refused: " + std::string(isv::to_string(errc::not_licensed)));
+    expect(app.verify(issued.file, now).has_value(), "Chen's old file to verify offline until it expires");
+    say("The old file still verifies offline until " + tour::date(issued.statement.expires_at) +
+        ": an offline check trusts only the signed bytes, so a short lifetime bounds how long a revoked license lives on");
+    refused(app.verify(issued.file, issued.statement.expires_at + minutes{6}), errc::license_expired, "Chen's file after its expiry");
+    say("After it expires (and the app's 5-minute leeway) → " + std::string(isv::to_string(errc::license_expired)));
+  }
+#else
+  say("skipped: this build has no libsodium (isv::signing)");
+#endif
+
+  tour::step(16, "Replaying the event log");
   for (const auto& id : {crm_sub, crm_again, planner_sub, sign_sub}) {
     const auto replayed = accepted(isv::replay_subscription<tour::traits>(id, contoso.log()), "replaying");
     const bool same = replayed.first == sub(id) && replayed.second == book(id);
@@ -670,7 +728,7 @@ int main(int argc, char** argv) {
 
 #ifdef ISV_TOUR_HAS_SQLITE
   if (db) {
-    tour::step(16, "What the database holds");
+    tour::step(17, "What the database holds");
     std::size_t saved = 0;
     for (const auto* state : {&contoso, &northwind}) {
       const auto events = tour::check_saved(*db, *state);

@@ -49,7 +49,7 @@ struct scratch_dir {
 
 } // namespace
 
-TEST_CASE("signing: the Ed25519 keys and signatures are RFC 8032's, byte for byte [D-SIGN-1]") {
+TEST_CASE("the Ed25519 keys and signatures are RFC 8032's, byte for byte [D-SIGN-1]") {
   for (const auto& v : vectors) {
     const auto key = must(isv::ed25519_key_pair::from_seed(bytes_of(v.secret)));
     const auto pub = must(key.public_key());
@@ -64,7 +64,7 @@ TEST_CASE("signing: the Ed25519 keys and signatures are RFC 8032's, byte for byt
   }
 }
 
-TEST_CASE("signing: a public key is written as SubjectPublicKeyInfo PEM and read back; a PEM of no Ed25519 key is refused [D-SIGN-1]") {
+TEST_CASE("a public key is written as SubjectPublicKeyInfo PEM and read back; a PEM of no Ed25519 key is refused [D-SIGN-1]") {
   const auto pub = must(key_2026().public_key());
   const std::string pem = pub.to_pem();
   CHECK(pem.starts_with("-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEA"));
@@ -85,7 +85,7 @@ TEST_CASE("signing: a public key is written as SubjectPublicKeyInfo PEM and read
   CHECK(refusal(isv::ed25519_public_key::from_bytes(std::span(zeros).first(31))) == isv::errc::invalid_argument);
 }
 
-TEST_CASE("signing: a key pair is generated, saved with mode 0600 and loaded back; a key file is never overwritten [D-SIGN-1]") {
+TEST_CASE("a key pair is generated, saved with mode 0600 and loaded back; a key file is never overwritten [D-SIGN-1]") {
   const scratch_dir dir;
   const auto key = must(isv::ed25519_key_pair::generate());
   const auto file = dir.path / "publisher.key";
@@ -112,7 +112,7 @@ TEST_CASE("signing: a key pair is generated, saved with mode 0600 and loaded bac
   CHECK_FALSE(must(other.public_key()) == must(key.public_key()));
 }
 
-TEST_CASE("signing: a key file others may read is refused, and so is a file that holds no key [D-SIGN-1]") {
+TEST_CASE("a key file others may read is refused, and so is a file that holds no key [D-SIGN-1]") {
   const scratch_dir dir;
   const auto file = dir.path / "shared.key";
   must(key_2026().save(file));
@@ -128,7 +128,7 @@ TEST_CASE("signing: a key file others may read is refused, and so is a file that
   CHECK(refusal(isv::ed25519_key_pair::load(dir.path / "missing.key")) == isv::errc::storage_fault);
 }
 
-TEST_CASE("signing: a private key's PEM is PKCS#8, the form openssl genpkey writes [D-SIGN-1]") {
+TEST_CASE("a private key's PEM is PKCS#8, the form openssl genpkey writes [D-SIGN-1]") {
   // RFC 8410's example private key (section 10.3), whose seed is D4EE72DB...
   const std::string pem = "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEINTuctv5E1hK1bbY8fdp+K06/nwoy/HU++CXqI9EdVhC\n-----END PRIVATE KEY-----\n";
   const auto key = must(isv::ed25519_key_pair::from_pem(pem));

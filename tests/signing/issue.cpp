@@ -3,7 +3,7 @@
 
 using namespace signing_world;
 
-TEST_CASE("signing: the service answers whether a user may use the app, from stored state [D-CHECK-1]") {
+TEST_CASE("the service answers whether a user may use the app, from stored state [D-CHECK-1]") {
   world w;
   const auto anas = must(w.center.check_access(contoso, seats, ana, t0));
   CHECK(anas.state == isv::access_state::active);
@@ -25,7 +25,7 @@ TEST_CASE("signing: the service answers whether a user may use the app, from sto
   CHECK(refusal(w.center.check_access(isv::tenant_id{9}, seats, ana, t0)) == isv::errc::not_found);
 }
 
-TEST_CASE("signing: a file is issued from stored state to a user who holds a license, and says what the state said [D-SIGN-3] [D-SIGN-1]") {
+TEST_CASE("a file is issued from stored state to a user who holds a license, and says what the state said [D-SIGN-3] [D-SIGN-1]") {
   world w;
   const auto by = issuer();
   const auto issued = must(by.issue(w.repo, contoso, {.subscription = seats, .user = ana, .lifetime = days{7}}, t0));
@@ -54,7 +54,7 @@ TEST_CASE("signing: a file is issued from stored state to a user who holds a lic
   CHECK(refusal(by.issue(w.repo, isv::tenant_id{9}, {.subscription = seats, .user = ana}, t0)) == isv::errc::not_found);
 }
 
-TEST_CASE("signing: a file expires no later than the term's end and the issuer's maximum lifetime [D-SIGN-3]") {
+TEST_CASE("a file expires no later than the term's end and the issuer's maximum lifetime [D-SIGN-3]") {
   world w;
   const auto by = issuer(); // at most 31 days
   const auto term_end = *w.sub().term_end;
@@ -72,7 +72,7 @@ TEST_CASE("signing: a file expires no later than the term's end and the issuer's
   CHECK(refusal(isv::license_issuer::make(key_2026(), "not an id!")) == isv::errc::invalid_argument);
 }
 
-TEST_CASE("signing: while suspended a file says warning and ends with the grace; a subscription that allows no use gets none [D-SIGN-3] [D-CHECK-1]") {
+TEST_CASE("while suspended a file says warning and ends with the grace; a subscription that allows no use gets none [D-SIGN-3] [D-CHECK-1]") {
   world w;
   const auto by = issuer();
   const auto due = w.suspend();
@@ -88,7 +88,7 @@ TEST_CASE("signing: while suspended a file says warning and ends with the grace;
   CHECK(refusal(by.issue(cancelled.repo, contoso, {.subscription = seats}, t0)) == isv::errc::deactivated);
 }
 
-TEST_CASE("signing: a site file states the tenant's seat count, without a user [D-SIGN-3] [D-SIGN-1]") {
+TEST_CASE("a site file states the tenant's seat count, without a user [D-SIGN-3] [D-SIGN-1]") {
   world w;
   const auto by = issuer();
   const auto site = must(by.issue(w.repo, contoso, {.subscription = seats, .user = std::nullopt, .lifetime = days{7}}, t0));
@@ -98,7 +98,7 @@ TEST_CASE("signing: a site file states the tenant's seat count, without a user [
   CHECK(must(verifier_of(by).verify(site.file, t0)) == site.statement);
 }
 
-TEST_CASE("signing: a file issued before unassignment verifies until it expires; none is issued after [D-SIGN-3] [D-SIGN-2]") {
+TEST_CASE("a file issued before unassignment verifies until it expires; none is issued after [D-SIGN-3] [D-SIGN-2]") {
   world w;
   const auto by = issuer();
   const auto v = verifier_of(by, seconds{0});

@@ -28,7 +28,7 @@ std::string with_payload(const std::string& file, std::string_view payload) {
 
 } // namespace
 
-TEST_CASE("signing: a license file is the frame around the canonical JSON statement, its key id and signature [D-SIGN-1]") {
+TEST_CASE("a license file is the frame around the canonical JSON statement, its key id and signature [D-SIGN-1]") {
   const auto by = issuer();
   const auto issued = by.sign(anas_statement());
   CHECK(issued.statement.key_id == "fabrikam-2026");
@@ -51,7 +51,7 @@ TEST_CASE("signing: a license file is the frame around the canonical JSON statem
   CHECK(by.sign(anas_statement()).file == issued.file);
 }
 
-TEST_CASE("signing: a changed byte of the statement is refused as tampered, even when the file is otherwise well formed [D-SIGN-2]") {
+TEST_CASE("a changed byte of the statement is refused as tampered, even when the file is otherwise well formed [D-SIGN-2]") {
   const auto by = issuer();
   const auto issued = by.sign(anas_statement());
   std::string payload = isv::license_payload(issued.statement);
@@ -67,7 +67,7 @@ TEST_CASE("signing: a changed byte of the statement is refused as tampered, even
   CHECK(refusal(verifier_of(by).verify(with_payload(issued.file, later), t0)) == isv::errc::license_tampered);
 }
 
-TEST_CASE("signing: a file signed by a key the verifier does not hold is refused as of an unknown key [D-SIGN-2]") {
+TEST_CASE("a file signed by a key the verifier does not hold is refused as of an unknown key [D-SIGN-2]") {
   const auto by = issuer();
   const auto issued = by.sign(anas_statement());
   isv::license_verifier empty;
@@ -80,7 +80,7 @@ TEST_CASE("signing: a file signed by a key the verifier does not hold is refused
   CHECK(refusal(other.verify(issued.file, t0)) == isv::errc::license_key_unknown);
 }
 
-TEST_CASE("signing: a signature field that holds no Ed25519 signature is refused as a bad signature [D-SIGN-2]") {
+TEST_CASE("a signature field that holds no Ed25519 signature is refused as a bad signature [D-SIGN-2]") {
   const auto by = issuer();
   const auto issued = by.sign(anas_statement());
   const auto parts = must(isv::parse_license_file(issued.file));
@@ -107,7 +107,7 @@ TEST_CASE("signing: a signature field that holds no Ed25519 signature is refused
   CHECK(refusal(verifier_of(by).verify(impostor.file, t0)) == isv::errc::license_tampered);
 }
 
-TEST_CASE("signing: a file is valid until its expiry plus the verifier's stated leeway, and expired after [D-SIGN-2]") {
+TEST_CASE("a file is valid until its expiry plus the verifier's stated leeway, and expired after [D-SIGN-2]") {
   const auto by = issuer();
   const auto issued = by.sign(anas_statement());
   const auto expiry = issued.statement.expires_at;
@@ -127,7 +127,7 @@ TEST_CASE("signing: a file is valid until its expiry plus the verifier's stated 
   CHECK(refusal(negative.verify(issued.file, t0)) == isv::errc::invalid_argument);
 }
 
-TEST_CASE("signing: a signed statement of an unknown format version is refused as such [D-SIGN-2]") {
+TEST_CASE("a signed statement of an unknown format version is refused as such [D-SIGN-2]") {
   const auto by = issuer();
   auto statement = anas_statement();
   statement.format = 2;
@@ -136,7 +136,7 @@ TEST_CASE("signing: a signed statement of an unknown format version is refused a
   CHECK(refusal(isv::read_license_payload<isv::default_traits>(isv::license_payload(statement))) == isv::errc::license_format_unknown);
 }
 
-TEST_CASE("signing: what is not a license file is refused as malformed, and a file past the size bound as over the limit [D-SIGN-2] [D-LIMIT-1]") {
+TEST_CASE("what is not a license file is refused as malformed, and a file past the size bound as over the limit [D-SIGN-2] [D-LIMIT-1]") {
   const auto by = issuer();
   const auto v = verifier_of(by);
   const auto issued = by.sign(anas_statement());
@@ -160,7 +160,7 @@ TEST_CASE("signing: what is not a license file is refused as malformed, and a fi
   CHECK(refusal(v.verify(isv::compose_license_file(spaced, "fabrikam-2026", key.sign(spaced)), t0)) == isv::errc::license_malformed);
 }
 
-TEST_CASE("signing: the Key-Id line must name the key the statement was signed as [D-SIGN-2]") {
+TEST_CASE("the Key-Id line must name the key the statement was signed as [D-SIGN-2]") {
   // Two keys the verifier trusts; a file of one whose Key-Id line is changed to the other fails its signature.
   const auto old_issuer = issuer();
   const auto new_issuer = issuer(key_2027(), "fabrikam-2027");
@@ -178,7 +178,7 @@ TEST_CASE("signing: the Key-Id line must name the key the statement was signed a
   CHECK(refusal(v.verify(crossed, t0)) == isv::errc::license_tampered);
 }
 
-TEST_CASE("signing: a verifier holds several keys by id, so files of the old key and the new one both verify while keys rotate [D-SIGN-2]") {
+TEST_CASE("a verifier holds several keys by id, so files of the old key and the new one both verify while keys rotate [D-SIGN-2]") {
   const auto old_issuer = issuer();
   const auto new_issuer = issuer(key_2027(), "fabrikam-2027");
   isv::license_verifier v;
@@ -193,7 +193,7 @@ TEST_CASE("signing: a verifier holds several keys by id, so files of the old key
   CHECK(refusal(v.add_key("k", std::string_view("not a pem"))) == isv::errc::invalid_argument);
 }
 
-TEST_CASE("signing: every single-byte change and every truncation of a file is refused [D-SIGN-2]") {
+TEST_CASE("every single-byte change and every truncation of a file is refused [D-SIGN-2]") {
   const auto by = issuer();
   const auto v = verifier_of(by);
   const auto issued = by.sign(anas_statement());

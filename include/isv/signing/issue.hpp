@@ -68,50 +68,68 @@ public:
   [[nodiscard]] const ed25519_public_key& public_key() const noexcept { return public_; }
   [[nodiscard]] std::chrono::seconds max_lifetime() const noexcept { return max_lifetime_; }
 
-  /// The statement the stored state gives for `request` at `now` (D-SIGN-3), refused as the state
-  /// refuses it: not_found for a subscription or user of no tenant or another; not_licensed for a
-  /// user without a license; pending_activation, deactivated or suspended (grace over) for a
-  /// subscription that allows no use; limit_exceeded for a lifetime past the issuer's maximum. It
-  /// expires at the earliest of now + lifetime, the term's end and, while suspended, the grace's end.
-  template <class View>
-    requires repository_view<View, Traits>
-  [[nodiscard]] result<basic_license_statement<Traits>> state(const View& v, const basic_license_request<Traits>& request,
+  /// The statement a subscription and its license book give for `request` at `now` (D-SIGN-3),
+  /// refused as the state refuses it: not_licensed for a user without a license; pending_activation,
+  /// deactivated or suspended (grace over) for a subscription that allows no use; limit_exceeded for
+  /// a lifetime past the issuer's maximum. It expires at the earliest of now + lifetime, the term's
+  /// end and, while suspended, the grace's end. The caller has checked that the user is the tenant's.
+  [[nodiscard]] result<basic_license_statement<Traits>> state(const basic_subscription<Traits>& sub,
+                                                              const basic_license_book<Traits>& book,
+                                                              const basic_license_request<Traits>& request,
                                                               const time_point& now) const {
+    if (request.subscription != sub.id || book.subscription() != sub.id)
+      return fail(errc::invalid_argument, "The request names " + detail::describe(request.subscription) + " but the state given is of " +
+                                              detail::describe(sub.id) + ".");
     if (request.lifetime <= std::chrono::seconds::zero())
       return fail(errc::invalid_argument, "A license file's lifetime must be positive, not " + std::to_string(request.lifetime.count()) + " s.");
     if (request.lifetime > max_lifetime_)
       return fail(errc::limit_exceeded, "A license file lives at most " + std::to_string(max_lifetime_.count()) + " s (the issuer's maximum); " +
                                             std::to_string(request.lifetime.count()) + " s were asked for.");
-    const auto* sub = v.find_subscription(request.subscription);
-    if (sub == nullptr)
-      return fail(errc::not_found, detail::describe(request.subscription) + " is not a subscription of " + detail::describe(v.tenant().id) + ".");
     basic_license_statement<Traits> out{};
     out.key_id = key_id_;
-    out.tenant = sub->tenant;
-    out.subscription = sub->id;
-    out.app = sub->app;
-    out.plan = sub->plan;
+    out.tenant = sub.tenant;
+    out.subscription = sub.id;
+    out.app = sub.app;
+    out.plan = sub.plan;
     out.issued_at = now;
-    basic_access<Traits> use{};
-    if (request.user) {
-      BOOST_OUTCOME_TRY(use, check_access_in<Traits>(v, request.subscription, *request.user, now));
-      out.scope = license_scope::user;
-      out.user = request.user;
-    } else {
-      use = holder_access(*sub, now); // a site file needs no license of its own
-      out.scope = license_scope::site;
-      out.seats = sub->quantity;
-    }
-    BOOST_OUTCOME_TRY(refuse_unless_usable(use, *sub));
+    // A site file needs no license of its own: it grants what a holder has.
+    const auto use = request.user ? check_access(sub, book, *request.user, now) : holder_access(sub, now);
+    BOOST_OUTCOME_TRY(refuse_unless_usable(use, sub));
+    out.scope = request.user ? license_scope::user : license_scope::site;
+    out.user = request.user;
+    if (!request.user) out.seats = sub.quantity;
     out.status = use.state;
     auto expires = now + std::chrono::duration_cast<typename time_point::duration>(request.lifetime);
-    if (sub->term_end) expires = std::min(expires, *sub->term_end);
-    if (sub->status == subscription_status::suspended && sub->grace_ends) expires = std::min(expires, *sub->grace_ends);
+    if (sub.term_end) expires = std::min(expires, *sub.term_end);
+    if (sub.status == subscription_status::suspended && sub.grace_ends) expires = std::min(expires, *sub.grace_ends);
     if (expires <= now)
-      return fail(errc::invalid_transition, detail::describe(sub->id) + "'s term ended at " + detail::format_time(expires) +
+      return fail(errc::invalid_transition, detail::describe(sub.id) + "'s term ended at " + detail::format_time(expires) +
                                                 "; the platform's clock must renew or end it before a file can be issued.");
     out.expires_at = expires;
     return out;
+  }
+
+  /// The same from a repository's view of the tenant: not_found for a subscription or a user of no
+  /// tenant or another (D-TENANT-1).
+  template <class View>
+    requires repository_view<View, Traits>
+  [[nodiscard]] result<basic_license_statement<Traits>> state(const View& v, const basic_license_request<Traits>& request,
+                                                              const time_point& now) const {
+    const auto* sub = v.find_subscription(request.subscription);
+    const auto* book = v.find_license_book(request.subscription);
+    if (sub == nullptr || book == nullptr)
+      return fail(errc::not_found, detail::describe(request.subscription) + " is not a subscription of " + detail::describe(v.tenant().id) + ".");
+    if (request.user && !v.directory().has_user(*request.user))
+      return fail(errc::not_found, detail::describe(*request.user) + " is not a user of " + detail::describe(v.tenant().id) + ".");
+    return state(*sub, *book, request, now);
+  }
+
+  /// A subscription and its license book's file for `request` at `now` (D-SIGN-1, D-SIGN-3), for a
+  /// host that keeps the state itself.
+  [[nodiscard]] result<basic_issued_license<Traits>> issue(const basic_subscription<Traits>& sub, const basic_license_book<Traits>& book,
+                                                           const basic_license_request<Traits>& request, const time_point& now) const {
+    BOOST_OUTCOME_TRY(auto statement, state(sub, book, request, now));
+    return sign(std::move(statement));
   }
 
   /// The statement for `request` at `now`, signed: the license file (D-SIGN-1, D-SIGN-3).
