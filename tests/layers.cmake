@@ -13,7 +13,7 @@ set(layers
   "authorization and operations: operations/authorization operations/portal detail/checks detail/seat_planner operations/assignment operations/purchase operations/quantity operations/lifecycle operations/membership operations/billing operations/role_grants operations/plans operations/marketplace operations/access license_file"
   "repository and service: repository marketplace_link fingerprint admin_center storage/memory storage licensing"
   "JSON, storage adapters and tools: json json/support json/codecs json/marketplace storage/detail/codec storage/detail/sql_store storage/sqlite storage/postgres"
-  "signed license files (isv::signing, on libsodium): signing/public_key signing/key_pair signing/verify signing/issue"
+  "signed license files, on libsodium: signing/public_key signing/key_pair signing/verify signing/issue"
   "forwarding headers of release 0.1.0's paths, kept for one release (nothing in the library includes them): authorization portal assignment purchase quantity lifecycle membership billing role_grants")
 
 set(index 0)

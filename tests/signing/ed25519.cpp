@@ -64,7 +64,7 @@ TEST_CASE("the Ed25519 keys and signatures are RFC 8032's, byte for byte [D-SIGN
   }
 }
 
-TEST_CASE("a public key is written as SubjectPublicKeyInfo PEM and read back; a PEM of no Ed25519 key is refused [D-SIGN-1]") {
+TEST_CASE("a public key is written as SubjectPublicKeyInfo PEM and read back, a PEM of no Ed25519 key is refused [D-SIGN-1]") {
   const auto pub = must(key_2026().public_key());
   const std::string pem = pub.to_pem();
   CHECK(pem.starts_with("-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEA"));
@@ -85,7 +85,7 @@ TEST_CASE("a public key is written as SubjectPublicKeyInfo PEM and read back; a 
   CHECK(refusal(isv::ed25519_public_key::from_bytes(std::span(zeros).first(31))) == isv::errc::invalid_argument);
 }
 
-TEST_CASE("a key pair is generated, saved with mode 0600 and loaded back; a key file is never overwritten [D-SIGN-1]") {
+TEST_CASE("a key pair is generated, saved with mode 0600 and loaded back, a key file is never overwritten [D-SIGN-1]") {
   const scratch_dir dir;
   const auto key = must(isv::ed25519_key_pair::generate());
   const auto file = dir.path / "publisher.key";

@@ -72,7 +72,7 @@ TEST_CASE("a file expires no later than the term's end and the issuer's maximum 
   CHECK(refusal(isv::license_issuer::make(key_2026(), "not an id!")) == isv::errc::invalid_argument);
 }
 
-TEST_CASE("while suspended a file says warning and ends with the grace; a subscription that allows no use gets none [D-SIGN-3] [D-CHECK-1]") {
+TEST_CASE("while suspended a file says warning and ends with the grace, a subscription that allows no use gets none [D-SIGN-3] [D-CHECK-1]") {
   world w;
   const auto by = issuer();
   const auto due = w.suspend();
@@ -98,7 +98,7 @@ TEST_CASE("a site file states the tenant's seat count, without a user [D-SIGN-3]
   CHECK(must(verifier_of(by).verify(site.file, t0)) == site.statement);
 }
 
-TEST_CASE("a file issued before unassignment verifies until it expires; none is issued after [D-SIGN-3] [D-SIGN-2]") {
+TEST_CASE("a file issued before unassignment verifies until it expires, none is issued after [D-SIGN-3] [D-SIGN-2]") {
   world w;
   const auto by = issuer();
   const auto v = verifier_of(by, seconds{0});

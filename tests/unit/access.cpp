@@ -9,7 +9,7 @@ using std::chrono::days;
 
 } // namespace
 
-TEST_CASE("a licensed user of an active subscription is active; a user without a license is inactive [D-CHECK-1]") {
+TEST_CASE("a licensed user of an active subscription is active, a user without a license is inactive [D-CHECK-1]") {
   world w = world::with_seats(5);
   w.assign({member(1)});
 

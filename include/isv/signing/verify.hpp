@@ -86,6 +86,7 @@ public:
   [[nodiscard]] result<statement> verify(std::string_view file, const time_point& now) const {
     if (leeway_ < std::chrono::seconds::zero())
       return fail(errc::invalid_argument, "The verifier's leeway is negative (" + std::to_string(leeway_.count()) + " s).");
+    BOOST_OUTCOME_TRY(detail::sodium_ready());
     BOOST_OUTCOME_TRY(const auto parts, parse_license_file(file));
     const auto key = keys_.find(parts.key_id);
     if (key == keys_.end())
@@ -95,7 +96,6 @@ public:
       return fail(errc::license_signature_invalid,
                   "The license file's signature is not an Ed25519 signature (64 bytes, a valid point and scalar): it was "
                   "damaged or never signed.");
-    BOOST_OUTCOME_TRY(detail::sodium_ready());
     const auto* bytes = reinterpret_cast<const unsigned char*>(parts.payload.data());
     if (crypto_sign_verify_detached(parts.signature.data(), bytes, parts.payload.size(), key->second.bytes().data()) != 0)
       return fail(errc::license_tampered, "The license file's statement does not match its signature by the key \"" + parts.key_id +
