@@ -39,6 +39,12 @@ struct invoice_tag {};
 struct payment_method_tag {};
 struct plan_tag {};
 
+namespace detail {
+/// Whether T is one of the library's ids: the record codecs write an id as its representation.
+template <class> inline constexpr bool is_id = false;
+template <class Tag, class Rep> inline constexpr bool is_id<basic_id<Tag, Rep>> = true;
+} // namespace detail
+
 } // namespace isv
 
 template <class Tag, class Rep>

@@ -15,7 +15,6 @@
 #include <boost/mp11/algorithm.hpp>
 
 #include <algorithm>
-#include <array>
 #include <charconv>
 #include <concepts>
 #include <cstdint>
@@ -26,7 +25,6 @@
 #include <string_view>
 #include <type_traits>
 #include <utility>
-#include <variant>
 #include <vector>
 
 // docs/license-file.md describes the format for other implementations; the code here is its
@@ -106,10 +104,6 @@ struct license_file_parts {
 
 namespace detail {
 
-template <class T>
-inline constexpr bool is_license_id = false;
-template <class Tag, class Rep>
-inline constexpr bool is_license_id<basic_id<Tag, Rep>> = true;
 
 /// An id's representation in a license file: an integer, or a string.
 template <class Rep>
@@ -140,7 +134,7 @@ void write_statement_value(const T& v, std::string& out) {
   if constexpr (is_std_optional<T>) {
     if (v) write_statement_value(*v, out);
     else out += "null";
-  } else if constexpr (is_license_id<T>) {
+  } else if constexpr (is_id<T>) {
     static_assert(license_id_rep<typename T::rep_type>, "license files write ids as integers or strings");
     write_statement_value(v.value(), out);
   } else if constexpr (described_enum<T>) {
@@ -240,7 +234,7 @@ template <class T>
     if (!read_statement_value(in, v)) return false;
     out = std::move(v);
     return true;
-  } else if constexpr (is_license_id<T>) {
+  } else if constexpr (is_id<T>) {
     typename T::rep_type rep{};
     if (!read_statement_value(in, rep)) return false;
     out = T{std::move(rep)};
