@@ -187,7 +187,7 @@ TEST_CASE("a form without the session's CSRF token is refused and changes nothin
   CHECK(contains(c.get("/products/100").body(), "<dd id=\"seats\">0 of 5</dd>"));
 }
 
-TEST_CASE("a form without an idempotency key is refused; one sent twice changes nothing twice") {
+TEST_CASE("a form without an idempotency key is refused, and one sent twice changes nothing twice") {
   running_console app;
   client c{app.port()};
   c.sign_in_as(console::seeded::alex);
@@ -265,4 +265,24 @@ TEST_CASE("form fields: percent escapes, plus signs, repeated names") {
   CHECK(form.get("empty") == "");
   CHECK(form.get("flag") == "");
   CHECK_FALSE(form.get("missing"));
+}
+
+TEST_CASE("auto-renew turns off and on, and an ISV app installs through the link its vendor gave") {
+  running_console app;
+  client c{app.port()};
+  c.sign_in_as(console::seeded::alex);
+  const auto csrf = c.csrf("/products");
+  c.post("/products/100/auto-renew", "csrf=" + csrf + "&key=k6&auto_renew=off");
+  auto page = c.get("/products/100").body();
+  CHECK(contains(page, "Auto-renew is now off."));
+  CHECK(contains(page, "<dd id=\"auto-renew\">off</dd>"));
+  c.post("/products/100/auto-renew", "csrf=" + csrf + "&key=k7&auto_renew=on");
+  CHECK(contains(c.get("/products/100").body(), "<dd id=\"auto-renew\">on</dd>"));
+  // Fabrikam CRM is a SaaS app: it offers no install here; Litware Planner, bought from its vendor, does.
+  CHECK_FALSE(contains(c.get("/products/100").body(), "id=\"install\""));
+  page = c.get("/products/102").body();
+  CHECK(contains(page, "id=\"install\""));
+  CHECK(contains(page, "with the vendor, Litware"));
+  c.post("/products/102/install", "csrf=" + csrf + "&key=k8");
+  CHECK(contains(c.get("/products/102").body(), "The installation continues at https://install.litware.example/contoso"));
 }
