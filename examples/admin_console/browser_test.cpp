@@ -79,7 +79,6 @@ int main(int argc, char** argv) {
   }
   const std::filesystem::path scratch = scratch_pattern;
 
-  int status = 0;
   try {
     auto opened = console::repository::open((scratch / "console.sqlite").string());
     if (!opened) throw std::runtime_error(opened.error().message);
@@ -247,6 +246,5 @@ int main(int argc, char** argv) {
   std::error_code ignored;
   std::filesystem::remove_all(scratch, ignored);
   std::cout << checks << " checks, " << failures << " failed" << std::endl;
-  status = failures == 0 && checks > 0 ? 0 : 1;
-  return status;
+  return failures == 0 && checks > 0 ? 0 : 1;
 }

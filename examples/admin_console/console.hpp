@@ -5,6 +5,7 @@
 #include "http_server.hpp"
 
 #include <isv/admin_center.hpp>
+#include <isv/detail/calendar.hpp>
 #include <isv/operations/portal.hpp>
 #include <isv/storage/sqlite.hpp>
 
@@ -12,7 +13,6 @@
 #include <charconv>
 #include <chrono>
 #include <cstdint>
-#include <cstdio>
 #include <functional>
 #include <limits>
 #include <map>
@@ -355,13 +355,8 @@ private:
     }
     return std::string(isv::to_string(channel));
   }
-  static std::string date(const time_point& t) {
-    const std::chrono::year_month_day ymd{std::chrono::floor<std::chrono::days>(t)};
-    char buffer[16];
-    std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02u", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
-                  static_cast<unsigned>(ymd.day()));
-    return buffer;
-  }
+  /// "2026-01-05": the day of the library's own time text.
+  static std::string date(const time_point& t) { return isv::detail::format_time(t).substr(0, 10); }
   static std::string seats(const isv::subscription& s) {
     if (s.quantity) return std::to_string(s.licenses_in_use) + " of " + std::to_string(*s.quantity);
     return std::to_string(s.licenses_in_use) + " (Unlimited)";

@@ -49,12 +49,18 @@ inline const isv::app_id crm{7}, planner{8};
     if (auto added = repo.add_app(std::move(product)); !added && added.error().code != isv::errc::already_exists)
       return failed(added.error());
 
-  step = "creating Contoso";
-  if (auto made = repo.create_tenant(isv::tenant{.id = contoso, .name = "Contoso", .region = "DE",
-                                                 .admin_roles = {{.tenant = contoso, .user = alex,
-                                                                  .role = isv::directory_role::global_administrator}}});
-      !made)
-    return failed(made.error());
+  /// A new tenant whose one admin is its Global administrator.
+  const auto create_tenant = [&](const isv::tenant_id& id, std::string name, std::string country,
+                                 const isv::user_id& admin) -> isv::result<void> {
+    step = "creating " + name;
+    auto made = repo.create_tenant(isv::tenant{.id = id, .name = std::move(name), .region = std::move(country),
+                                               .admin_roles = {{.tenant = id, .user = admin,
+                                                                .role = isv::directory_role::global_administrator}}});
+    if (!made) return failed(made.error());
+    return BOOST_OUTCOME_V2_NAMESPACE::success();
+  };
+
+  BOOST_OUTCOME_TRY(create_tenant(contoso, "Contoso", "DE", alex));
   step = "Contoso's users";
   BOOST_OUTCOME_TRY(as(contoso, alex, isv::add_users_command{.users = {alex, bea, lee, chen, dana, eve, farid, grace, hiro, ivan, jun}}));
   const std::vector<std::pair<isv::user_id, std::string>> people{
@@ -100,12 +106,7 @@ inline const isv::app_id crm{7}, planner{8};
       !issued)
     return failed(issued.error());
 
-  step = "creating Northwind";
-  if (auto made = repo.create_tenant(isv::tenant{.id = northwind, .name = "Northwind", .region = "NL",
-                                                 .admin_roles = {{.tenant = northwind, .user = noor,
-                                                                  .role = isv::directory_role::global_administrator}}});
-      !made)
-    return failed(made.error());
+  BOOST_OUTCOME_TRY(create_tenant(northwind, "Northwind", "NL", noor));
   BOOST_OUTCOME_TRY(as(northwind, noor, isv::add_users_command{.users = {noor}}));
   BOOST_OUTCOME_TRY(as(northwind, noor,
                        isv::create_billing_profile_command{.profile = northwind_profile, .name = "Northwind",
